@@ -1,0 +1,333 @@
+//! Write batches: how the plan's writes are cut into Medusa workflow calls.
+//!
+//! Order is deterministic: every create batch, then update, then archive, then delete; within a kind, by
+//! source id. Batch `index` numbers the batches of a plan from 0 in that order. Categories and tags are not
+//! batched here: the host creates them (from `planCategories` / `planTags`) before it calls `planSync`, so
+//! every category and tag a product batch refers to already exists.
+//!
+//! When Medusa refuses a batch, the host calls [`split_batch`] and retries the halves, down to single products;
+//! a refused single product is reported with [`crate::report::write_error_for`].
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::mapping::{ProductCreateInput, ProductUpdateInput};
+use crate::report::SourceId;
+
+/// The kind of a write batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum WriteKind {
+    /// `createProductsWorkflow`.
+    Create,
+    /// `updateProductsWorkflow`.
+    Update,
+    /// `updateProductsWorkflow` with `status: "draft"` (products missing upstream, `onMissing: "draft"`).
+    Archive,
+    /// `deleteProductsWorkflow`.
+    Delete,
+}
+
+impl WriteKind {
+    /// The verb for messages: `create`, `update`, `archive`, `delete`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            WriteKind::Create => "create",
+            WriteKind::Update => "update",
+            WriteKind::Archive => "archive",
+            WriteKind::Delete => "delete",
+        }
+    }
+}
+
+/// One Medusa workflow call of at most `batchSize` products.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+#[ts(export)]
+pub enum WriteBatch {
+    /// Products to create.
+    Create {
+        /// Position of the batch in the plan.
+        index: usize,
+        /// `createProductsWorkflow` inputs.
+        products: Vec<ProductCreateInput>,
+    },
+    /// Products to update.
+    Update {
+        /// Position of the batch in the plan.
+        index: usize,
+        /// `updateProductsWorkflow` entries.
+        products: Vec<ProductUpdateInput>,
+    },
+    /// Products to set to `draft`.
+    Archive {
+        /// Position of the batch in the plan.
+        index: usize,
+        /// Medusa product ids.
+        #[serde(rename = "productIds")]
+        product_ids: Vec<String>,
+        /// Source ids of the same products, position by position (for error reports).
+        #[serde(rename = "sourceIds", default)]
+        #[ts(type = "Array<number>")]
+        source_ids: Vec<SourceId>,
+    },
+    /// Products to delete.
+    Delete {
+        /// Position of the batch in the plan.
+        index: usize,
+        /// Medusa product ids.
+        #[serde(rename = "productIds")]
+        product_ids: Vec<String>,
+        /// Source ids of the same products, position by position (for error reports).
+        #[serde(rename = "sourceIds", default)]
+        #[ts(type = "Array<number>")]
+        source_ids: Vec<SourceId>,
+    },
+}
+
+impl WriteBatch {
+    /// The batch's kind.
+    pub fn kind(&self) -> WriteKind {
+        match self {
+            WriteBatch::Create { .. } => WriteKind::Create,
+            WriteBatch::Update { .. } => WriteKind::Update,
+            WriteBatch::Archive { .. } => WriteKind::Archive,
+            WriteBatch::Delete { .. } => WriteKind::Delete,
+        }
+    }
+
+    /// The batch's index.
+    pub fn index(&self) -> usize {
+        match self {
+            WriteBatch::Create { index, .. }
+            | WriteBatch::Update { index, .. }
+            | WriteBatch::Archive { index, .. }
+            | WriteBatch::Delete { index, .. } => *index,
+        }
+    }
+
+    /// Number of products in the batch.
+    pub fn len(&self) -> usize {
+        match self {
+            WriteBatch::Create { products, .. } => products.len(),
+            WriteBatch::Update { products, .. } => products.len(),
+            WriteBatch::Archive { product_ids, .. } | WriteBatch::Delete { product_ids, .. } => {
+                product_ids.len()
+            }
+        }
+    }
+
+    /// Whether the batch holds no product.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The source id of every product of the batch, in order (`None` when an archive/delete batch came
+    /// without `sourceIds`).
+    pub fn source_ids(&self) -> Vec<Option<SourceId>> {
+        match self {
+            WriteBatch::Create { products, .. } => products
+                .iter()
+                .map(|p| Some(p.metadata.catalog_sync_source_id))
+                .collect(),
+            WriteBatch::Update { products, .. } => products
+                .iter()
+                .map(|p| Some(p.metadata.catalog_sync_source_id))
+                .collect(),
+            WriteBatch::Archive {
+                product_ids,
+                source_ids,
+                ..
+            }
+            | WriteBatch::Delete {
+                product_ids,
+                source_ids,
+                ..
+            } => (0..product_ids.len())
+                .map(|i| source_ids.get(i).copied())
+                .collect(),
+        }
+    }
+}
+
+/// A product to archive or delete: its source id and Medusa id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Removal {
+    /// Source id (from the owned product's `external_id`).
+    pub source_id: SourceId,
+    /// Medusa product id.
+    pub product_id: String,
+}
+
+/// Every write of a plan, each list sorted by source id.
+#[derive(Debug, Clone, Default)]
+pub struct Writes {
+    /// Products to create.
+    pub create: Vec<ProductCreateInput>,
+    /// Products to update.
+    pub update: Vec<ProductUpdateInput>,
+    /// Products to archive.
+    pub archive: Vec<Removal>,
+    /// Products to delete.
+    pub delete: Vec<Removal>,
+}
+
+/// Cuts the writes into batches of at most `batch_size` (at least 1), numbered in order.
+pub fn build_batches(writes: Writes, batch_size: usize) -> Vec<WriteBatch> {
+    let size = batch_size.max(1);
+    let mut batches = Vec::new();
+    let mut next_index = 0;
+    let mut index = || {
+        next_index += 1;
+        next_index - 1
+    };
+    for products in chunks(writes.create, size) {
+        batches.push(WriteBatch::Create {
+            index: index(),
+            products,
+        });
+    }
+    for products in chunks(writes.update, size) {
+        batches.push(WriteBatch::Update {
+            index: index(),
+            products,
+        });
+    }
+    for removals in chunks(writes.archive, size) {
+        let (product_ids, source_ids) = unzip_removals(removals);
+        batches.push(WriteBatch::Archive {
+            index: index(),
+            product_ids,
+            source_ids,
+        });
+    }
+    for removals in chunks(writes.delete, size) {
+        let (product_ids, source_ids) = unzip_removals(removals);
+        batches.push(WriteBatch::Delete {
+            index: index(),
+            product_ids,
+            source_ids,
+        });
+    }
+    batches
+}
+
+fn unzip_removals(removals: Vec<Removal>) -> (Vec<String>, Vec<SourceId>) {
+    removals
+        .into_iter()
+        .map(|removal| (removal.product_id, removal.source_id))
+        .unzip()
+}
+
+/// Splits a vector into consecutive chunks of `size` items, moving the items.
+fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
+    let mut out = Vec::with_capacity(items.len().div_ceil(size));
+    let mut current = Vec::with_capacity(size.min(items.len()));
+    for item in items {
+        current.push(item);
+        if current.len() == size {
+            out.push(std::mem::replace(&mut current, Vec::with_capacity(size)));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Splits a batch Medusa refused into two halves (the first gets the extra item of an odd count), both
+/// keeping the batch's index; a batch of one product (or none) cannot be split and gives `[]`.
+///
+/// ```
+/// use catalog_sync::batching::{split_batch, WriteBatch};
+/// let batch = WriteBatch::Delete { index: 4, product_ids: vec!["a".into(), "b".into(), "c".into()], source_ids: vec![1, 2, 3] };
+/// let halves = split_batch(&batch);
+/// assert_eq!(halves.iter().map(|b| b.len()).collect::<Vec<_>>(), vec![2, 1]);
+/// assert!(halves.iter().all(|b| b.index() == 4));
+/// ```
+pub fn split_batch(batch: &WriteBatch) -> Vec<WriteBatch> {
+    let len = batch.len();
+    if len < 2 {
+        return Vec::new();
+    }
+    let mid = len.div_ceil(2);
+    let index = batch.index();
+    match batch {
+        WriteBatch::Create { products, .. } => vec![
+            WriteBatch::Create {
+                index,
+                products: products[..mid].to_vec(),
+            },
+            WriteBatch::Create {
+                index,
+                products: products[mid..].to_vec(),
+            },
+        ],
+        WriteBatch::Update { products, .. } => vec![
+            WriteBatch::Update {
+                index,
+                products: products[..mid].to_vec(),
+            },
+            WriteBatch::Update {
+                index,
+                products: products[mid..].to_vec(),
+            },
+        ],
+        WriteBatch::Archive {
+            product_ids,
+            source_ids,
+            ..
+        } => {
+            let (first, second) = halves(product_ids, source_ids, mid);
+            vec![
+                WriteBatch::Archive {
+                    index,
+                    product_ids: first.0,
+                    source_ids: first.1,
+                },
+                WriteBatch::Archive {
+                    index,
+                    product_ids: second.0,
+                    source_ids: second.1,
+                },
+            ]
+        }
+        WriteBatch::Delete {
+            product_ids,
+            source_ids,
+            ..
+        } => {
+            let (first, second) = halves(product_ids, source_ids, mid);
+            vec![
+                WriteBatch::Delete {
+                    index,
+                    product_ids: first.0,
+                    source_ids: first.1,
+                },
+                WriteBatch::Delete {
+                    index,
+                    product_ids: second.0,
+                    source_ids: second.1,
+                },
+            ]
+        }
+    }
+}
+
+type Half = (Vec<String>, Vec<SourceId>);
+
+/// Splits parallel id lists at `mid` (a shorter `source_ids` list is split as far as it goes).
+fn halves(product_ids: &[String], source_ids: &[SourceId], mid: usize) -> (Half, Half) {
+    let source_mid = mid.min(source_ids.len());
+    (
+        (
+            product_ids[..mid].to_vec(),
+            source_ids[..source_mid].to_vec(),
+        ),
+        (
+            product_ids[mid..].to_vec(),
+            source_ids[source_mid..].to_vec(),
+        ),
+    )
+}

@@ -1,0 +1,668 @@
+//! Plugin options: validation of the raw options from `medusa-config` into [`SyncOptions`].
+//!
+//! Every option is optional; missing (or `null`) options get their default. A bad value is rejected with an
+//! [`OptionsError`] (code `INVALID_OPTION`) that names the option and shows the value, e.g.
+//! `catalog-sync option "pageSize" must be an integer between 1 and 1000 (got "abc")`.
+//! Numeric options also accept decimal strings (`"30"`), since they are often read from environment variables.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+/// Default source: the public DummyJSON API.
+pub const DEFAULT_SOURCE_URL: &str = "https://dummyjson.com";
+/// Default schedule: every hour, on the hour.
+pub const DEFAULT_SCHEDULE: &str = "0 * * * *";
+
+/// What to do with a product the sync created earlier that is no longer in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum OnMissing {
+    /// Set it to status "draft" (hidden from the storefront, kept in the store). The default.
+    Draft,
+    /// Leave it untouched.
+    Keep,
+    /// Delete it.
+    Delete,
+}
+
+/// How product images reach the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ImageMode {
+    /// Download each image and upload it through Medusa's file module. The default.
+    Upload,
+    /// Store the source image URLs as they are.
+    Link,
+}
+
+/// The plugin options as written in `medusa-config` (every field optional; `null` means "use the default").
+///
+/// Fields hold raw JSON values: [`validate_options`] checks their types and ranges so that a wrong value is
+/// reported with the option's name instead of a generic deserialization error.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PluginOptionsInput {
+    /// Base URL of the DummyJSON-compatible source, http(s), e.g. `https://dummyjson.com`.
+    #[ts(optional, type = "string | null")]
+    pub source_url: Option<Value>,
+    /// Cron expression (5 or 6 fields) of the scheduled sync, or `false` to turn the schedule off.
+    #[ts(optional, type = "string | false | null")]
+    pub schedule: Option<Value>,
+    /// Products per source page request (1..=1000).
+    #[ts(optional, type = "number | string | null")]
+    pub page_size: Option<Value>,
+    /// Maximum number of source requests in flight (1..=32); the host enforces it.
+    #[ts(optional, type = "number | string | null")]
+    pub concurrency: Option<Value>,
+    /// Products per Medusa write batch (1..=1000).
+    #[ts(optional, type = "number | string | null")]
+    pub batch_size: Option<Value>,
+    /// ISO 4217 currency of the created prices (3 letters).
+    #[ts(optional, type = "string | null")]
+    pub currency_code: Option<Value>,
+    /// Sales channel the created products are added to (default: the store's default channel).
+    #[ts(optional, type = "string | null")]
+    pub sales_channel_id: Option<Value>,
+    /// What happens to products that disappeared from the source.
+    #[ts(optional, type = "OnMissing | null")]
+    pub on_missing: Option<Value>,
+    /// Timeout of one source request in milliseconds (100..=300000).
+    #[ts(optional, type = "number | string | null")]
+    pub request_timeout_ms: Option<Value>,
+    /// Retries of a failed source request (0..=10).
+    #[ts(optional, type = "number | string | null")]
+    pub max_retries: Option<Value>,
+    /// Image handling.
+    #[ts(optional, type = "ImageMode | null")]
+    pub images: Option<Value>,
+    /// Stock location that receives the stock levels (default: created/found by the host).
+    #[ts(optional, type = "string | null")]
+    pub stock_location_id: Option<Value>,
+    /// Shared secret of the signed webhook; without it the webhook route refuses every call.
+    #[ts(optional, type = "string | null")]
+    pub webhook_secret: Option<Value>,
+    /// Any key that is not a known option (rejected, to catch typos such as `pagesize`).
+    #[serde(flatten)]
+    #[ts(skip)]
+    pub unknown: BTreeMap<String, Value>,
+}
+
+/// Validated plugin options with every default filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncOptions {
+    /// Base URL of the source, without trailing slash.
+    pub source_url: String,
+    /// Cron expression of the scheduled sync; `null` when the schedule is off.
+    pub schedule: Option<String>,
+    /// Products per page request.
+    pub page_size: u32,
+    /// Maximum number of source requests in flight. The core only plans requests; the host enforces this bound.
+    pub concurrency: u32,
+    /// Products per Medusa write batch.
+    pub batch_size: u32,
+    /// Lowercase ISO 4217 currency code of the prices.
+    pub currency_code: String,
+    /// Sales channel for created products; `null` lets the host resolve the default channel.
+    pub sales_channel_id: Option<String>,
+    /// What happens to products that disappeared from the source.
+    pub on_missing: OnMissing,
+    /// Timeout of one source request in milliseconds.
+    pub request_timeout_ms: u32,
+    /// Retries of a failed source request (so at most `maxRetries + 1` attempts).
+    pub max_retries: u32,
+    /// Image handling.
+    pub images: ImageMode,
+    /// Stock location of the stock levels; `null` lets the host choose.
+    pub stock_location_id: Option<String>,
+    /// Webhook secret; `null` disables the webhook.
+    pub webhook_secret: Option<String>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            source_url: DEFAULT_SOURCE_URL.to_string(),
+            schedule: Some(DEFAULT_SCHEDULE.to_string()),
+            page_size: 30,
+            concurrency: 4,
+            batch_size: 50,
+            currency_code: "usd".to_string(),
+            sales_channel_id: None,
+            on_missing: OnMissing::Draft,
+            request_timeout_ms: 10_000,
+            max_retries: 4,
+            images: ImageMode::Upload,
+            stock_location_id: None,
+            webhook_secret: None,
+        }
+    }
+}
+
+/// A plugin option has a bad value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("catalog-sync option \"{option}\" {requirement} (got {})", shown(.value))]
+pub struct OptionsError {
+    /// The option's name as written in `medusa-config` (camelCase).
+    pub option: String,
+    /// The rejected value.
+    pub value: Value,
+    /// What the option must be, e.g. `must be an integer between 1 and 1000`.
+    pub requirement: String,
+}
+
+impl OptionsError {
+    /// Stable error code: `INVALID_OPTION`.
+    pub fn code(&self) -> &'static str {
+        "INVALID_OPTION"
+    }
+
+    /// Structured details: `{ option, value }`.
+    pub fn details(&self) -> Value {
+        serde_json::json!({ "option": self.option, "value": self.value })
+    }
+}
+
+/// The value as JSON text, for error messages (`"abc"`, `0`, `true`).
+fn shown(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "?".to_string())
+}
+
+fn invalid(option: &str, value: &Value, requirement: impl Into<String>) -> OptionsError {
+    OptionsError {
+        option: option.to_string(),
+        value: value.clone(),
+        requirement: requirement.into(),
+    }
+}
+
+/// Validates raw plugin options and fills in the defaults.
+///
+/// ```
+/// use catalog_sync::options::{validate_options, PluginOptionsInput, OnMissing};
+/// let raw = PluginOptionsInput { page_size: Some(50.into()), on_missing: Some("keep".into()), ..Default::default() };
+/// let options = validate_options(&raw).unwrap();
+/// assert_eq!(options.page_size, 50);
+/// assert_eq!(options.on_missing, OnMissing::Keep);
+/// assert_eq!(options.schedule.as_deref(), Some("0 * * * *"));
+/// ```
+pub fn validate_options(raw: &PluginOptionsInput) -> Result<SyncOptions, OptionsError> {
+    if let Some((key, value)) = raw.unknown.iter().next() {
+        return Err(invalid(
+            key,
+            value,
+            "is not a known option (known: sourceUrl, schedule, pageSize, concurrency, batchSize, currencyCode, \
+             salesChannelId, onMissing, requestTimeoutMs, maxRetries, images, stockLocationId, webhookSecret)",
+        ));
+    }
+    let defaults = SyncOptions::default();
+    Ok(SyncOptions {
+        source_url: match &raw.source_url {
+            Some(v) => source_url("sourceUrl", v)?,
+            None => defaults.source_url,
+        },
+        schedule: match &raw.schedule {
+            Some(v) => schedule("schedule", v)?,
+            None => defaults.schedule,
+        },
+        page_size: integer(
+            "pageSize",
+            raw.page_size.as_ref(),
+            1,
+            1000,
+            defaults.page_size,
+        )?,
+        concurrency: integer(
+            "concurrency",
+            raw.concurrency.as_ref(),
+            1,
+            32,
+            defaults.concurrency,
+        )?,
+        batch_size: integer(
+            "batchSize",
+            raw.batch_size.as_ref(),
+            1,
+            1000,
+            defaults.batch_size,
+        )?,
+        currency_code: match &raw.currency_code {
+            Some(v) => currency_code("currencyCode", v)?,
+            None => defaults.currency_code,
+        },
+        sales_channel_id: optional_id("salesChannelId", raw.sales_channel_id.as_ref())?,
+        on_missing: match &raw.on_missing {
+            Some(v) => enum_value("onMissing", v, &["draft", "keep", "delete"])?,
+            None => defaults.on_missing,
+        },
+        request_timeout_ms: integer(
+            "requestTimeoutMs",
+            raw.request_timeout_ms.as_ref(),
+            100,
+            300_000,
+            defaults.request_timeout_ms,
+        )?,
+        max_retries: integer(
+            "maxRetries",
+            raw.max_retries.as_ref(),
+            0,
+            10,
+            defaults.max_retries,
+        )?,
+        images: match &raw.images {
+            Some(v) => enum_value("images", v, &["upload", "link"])?,
+            None => defaults.images,
+        },
+        stock_location_id: optional_id("stockLocationId", raw.stock_location_id.as_ref())?,
+        webhook_secret: optional_id("webhookSecret", raw.webhook_secret.as_ref())?,
+    })
+}
+
+/// An integer in `min..=max`, given as a JSON number or a decimal string.
+fn integer(
+    option: &str,
+    value: Option<&Value>,
+    min: u32,
+    max: u32,
+    default: u32,
+) -> Result<u32, OptionsError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    let parsed: Option<i64> = match value {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    parsed
+        .filter(|n| (i64::from(min)..=i64::from(max)).contains(n))
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| {
+            invalid(
+                option,
+                value,
+                format!("must be an integer between {min} and {max}"),
+            )
+        })
+}
+
+/// An http(s) URL without query or fragment; trailing slashes are removed.
+fn source_url(option: &str, value: &Value) -> Result<String, OptionsError> {
+    let requirement =
+        "must be an http(s) URL such as \"https://dummyjson.com\" (no query or fragment)";
+    let text = value
+        .as_str()
+        .map(str::trim)
+        .ok_or_else(|| invalid(option, value, requirement))?;
+    let lower = text.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or_else(|| invalid(option, value, requirement))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let bad_char = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\');
+    if host.is_empty() || host.starts_with(':') || host.contains('@') || text.chars().any(bad_char)
+    {
+        return Err(invalid(option, value, requirement));
+    }
+    Ok(text.trim_end_matches('/').to_string())
+}
+
+/// A cron expression (5 or 6 fields) or `false` (schedule off).
+fn schedule(option: &str, value: &Value) -> Result<Option<String>, OptionsError> {
+    match value {
+        Value::Bool(false) => Ok(None),
+        Value::String(text) => {
+            let expression = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            validate_cron(&expression).map_err(|problem| {
+                invalid(
+                    option,
+                    value,
+                    format!("must be a cron expression with 5 or 6 fields, or false ({problem})"),
+                )
+            })?;
+            Ok(Some(expression))
+        }
+        _ => Err(invalid(
+            option,
+            value,
+            "must be a cron expression with 5 or 6 fields, or false",
+        )),
+    }
+}
+
+/// One cron field: its name, value range and the names it accepts.
+struct CronField {
+    name: &'static str,
+    min: u32,
+    max: u32,
+    aliases: &'static [&'static str],
+}
+
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+const WEEKDAYS: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const SECOND: CronField = CronField {
+    name: "second",
+    min: 0,
+    max: 59,
+    aliases: &[],
+};
+const MINUTE: CronField = CronField {
+    name: "minute",
+    min: 0,
+    max: 59,
+    aliases: &[],
+};
+const HOUR: CronField = CronField {
+    name: "hour",
+    min: 0,
+    max: 23,
+    aliases: &[],
+};
+const DAY_OF_MONTH: CronField = CronField {
+    name: "day of month",
+    min: 1,
+    max: 31,
+    aliases: &[],
+};
+const MONTH: CronField = CronField {
+    name: "month",
+    min: 1,
+    max: 12,
+    aliases: MONTHS,
+};
+const DAY_OF_WEEK: CronField = CronField {
+    name: "day of week",
+    min: 0,
+    max: 7,
+    aliases: WEEKDAYS,
+};
+
+/// Checks the syntax of a cron expression the way Medusa's scheduler (cron-parser 4) reads it:
+/// `[second] minute hour day-of-month month day-of-week`, each field a comma list of `*`, values, ranges
+/// `a-b`, steps `x/n`, month/weekday names, `?` and `L` in the day fields and `n#k` in day-of-week.
+pub fn validate_cron(expression: &str) -> Result<(), String> {
+    let fields: Vec<&str> = expression.split_whitespace().collect();
+    let layout: &[CronField] = match fields.len() {
+        5 => &[MINUTE, HOUR, DAY_OF_MONTH, MONTH, DAY_OF_WEEK],
+        6 => &[SECOND, MINUTE, HOUR, DAY_OF_MONTH, MONTH, DAY_OF_WEEK],
+        n => return Err(format!("found {n} fields")),
+    };
+    for (text, field) in fields.iter().zip(layout) {
+        for item in text.split(',') {
+            cron_item(item, field).map_err(|()| format!("bad {} field \"{text}\"", field.name))?;
+        }
+    }
+    Ok(())
+}
+
+fn cron_item(item: &str, field: &CronField) -> Result<(), ()> {
+    let is_day = matches!(field.name, "day of month" | "day of week");
+    if is_day && (item == "?" || item == "L") {
+        return Ok(());
+    }
+    if field.name == "day of week" {
+        if let Some((day, nth)) = item.split_once('#') {
+            cron_value(day, field)?;
+            return nth
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=5).contains(n))
+                .map(|_| ())
+                .ok_or(());
+        }
+        if let Some(day) = item.strip_suffix('L') {
+            return cron_value(day, field).map(|_| ());
+        }
+    }
+    let (range, step) = match item.split_once('/') {
+        Some((range, step)) => (range, Some(step)),
+        None => (item, None),
+    };
+    if let Some(step) = step {
+        step.parse::<u32>()
+            .ok()
+            .filter(|s| *s >= 1 && *s <= field.max.max(1))
+            .ok_or(())?;
+    }
+    if range == "*" {
+        return Ok(());
+    }
+    match range.split_once('-') {
+        Some((from, to)) => {
+            let (from, to) = (cron_value(from, field)?, cron_value(to, field)?);
+            if from <= to {
+                Ok(())
+            } else {
+                Err(())
+            }
+        }
+        None => cron_value(range, field).map(|_| ()),
+    }
+}
+
+fn cron_value(text: &str, field: &CronField) -> Result<u32, ()> {
+    let lower = text.to_ascii_lowercase();
+    if let Some(index) = field.aliases.iter().position(|alias| *alias == lower) {
+        let offset = if field.name == "month" { 1 } else { 0 };
+        return u32::try_from(index).map(|i| i + offset).map_err(|_| ());
+    }
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(());
+    }
+    text.parse::<u32>()
+        .ok()
+        .filter(|v| (field.min..=field.max).contains(v))
+        .ok_or(())
+}
+
+/// Three ASCII letters, returned lowercase.
+fn currency_code(option: &str, value: &Value) -> Result<String, OptionsError> {
+    value
+        .as_str()
+        .map(str::trim)
+        .filter(|s| s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic()))
+        .map(str::to_ascii_lowercase)
+        .ok_or_else(|| {
+            invalid(
+                option,
+                value,
+                "must be a 3-letter ISO 4217 currency code such as \"usd\"",
+            )
+        })
+}
+
+/// A non-empty string, or absent/`null`.
+fn optional_id(option: &str, value: Option<&Value>) -> Result<Option<String>, OptionsError> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+        Some(other) => Err(invalid(option, other, "must be a non-empty string or null")),
+    }
+}
+
+/// One of the allowed lowercase names, deserialized into the enum `T`.
+fn enum_value<T: serde::de::DeserializeOwned>(
+    option: &str,
+    value: &Value,
+    allowed: &[&str],
+) -> Result<T, OptionsError> {
+    let requirement = || {
+        let names: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+        format!("must be one of {}", names.join(", "))
+    };
+    let name = value
+        .as_str()
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| allowed.contains(&s.as_str()))
+        .ok_or_else(|| invalid(option, value, requirement()))?;
+    serde_json::from_value(Value::String(name)).map_err(|_| invalid(option, value, requirement()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn from_json(value: Value) -> Result<SyncOptions, OptionsError> {
+        let raw: PluginOptionsInput = serde_json::from_value(value).expect("options object");
+        validate_options(&raw)
+    }
+
+    #[test]
+    fn empty_options_get_every_default() {
+        let options = from_json(json!({})).unwrap();
+        assert_eq!(options, SyncOptions::default());
+        let encoded = serde_json::to_value(&options).unwrap();
+        assert_eq!(
+            encoded,
+            json!({
+                "sourceUrl": "https://dummyjson.com", "schedule": "0 * * * *", "pageSize": 30, "concurrency": 4,
+                "batchSize": 50, "currencyCode": "usd", "salesChannelId": null, "onMissing": "draft",
+                "requestTimeoutMs": 10000, "maxRetries": 4, "images": "upload", "stockLocationId": null,
+                "webhookSecret": null
+            })
+        );
+    }
+
+    #[test]
+    fn null_means_default() {
+        let options =
+            from_json(json!({ "pageSize": null, "schedule": null, "salesChannelId": null }))
+                .unwrap();
+        assert_eq!(options, SyncOptions::default());
+    }
+
+    #[test]
+    fn given_values_are_normalized() {
+        let options = from_json(json!({
+            "sourceUrl": "http://127.0.0.1:4010/api//", "schedule": "*/5  *  * * *", "pageSize": "100",
+            "concurrency": 8, "batchSize": 200.0, "currencyCode": "EUR", "salesChannelId": "sc_1",
+            "onMissing": "Delete", "requestTimeoutMs": 500, "maxRetries": 0, "images": "link",
+            "stockLocationId": "sloc_1", "webhookSecret": "s3cret"
+        }))
+        .unwrap();
+        assert_eq!(options.source_url, "http://127.0.0.1:4010/api");
+        assert_eq!(options.schedule.as_deref(), Some("*/5 * * * *"));
+        assert_eq!(options.page_size, 100);
+        assert_eq!(options.concurrency, 8);
+        assert_eq!(options.batch_size, 200);
+        assert_eq!(options.currency_code, "eur");
+        assert_eq!(options.sales_channel_id.as_deref(), Some("sc_1"));
+        assert_eq!(options.on_missing, OnMissing::Delete);
+        assert_eq!(options.request_timeout_ms, 500);
+        assert_eq!(options.max_retries, 0);
+        assert_eq!(options.images, ImageMode::Link);
+        assert_eq!(options.stock_location_id.as_deref(), Some("sloc_1"));
+        assert_eq!(options.webhook_secret.as_deref(), Some("s3cret"));
+    }
+
+    #[test]
+    fn schedule_false_turns_it_off() {
+        assert_eq!(
+            from_json(json!({ "schedule": false })).unwrap().schedule,
+            None
+        );
+        assert!(from_json(json!({ "schedule": true })).is_err());
+    }
+
+    #[test]
+    fn bad_page_size_names_option_and_value() {
+        let error = from_json(json!({ "pageSize": "abc" })).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "catalog-sync option \"pageSize\" must be an integer between 1 and 1000 (got \"abc\")"
+        );
+        assert_eq!(error.code(), "INVALID_OPTION");
+        assert_eq!(
+            error.details(),
+            json!({ "option": "pageSize", "value": "abc" })
+        );
+    }
+
+    #[test]
+    fn every_bad_value_is_rejected_with_its_option() {
+        let cases = [
+            json!({ "sourceUrl": "ftp://x" }),
+            json!({ "sourceUrl": "https://" }),
+            json!({ "sourceUrl": "https://x.test/?a=1" }),
+            json!({ "sourceUrl": "dummyjson.com" }),
+            json!({ "sourceUrl": 5 }),
+            json!({ "schedule": "* * * *" }),
+            json!({ "schedule": "60 * * * *" }),
+            json!({ "schedule": "* * * * * * *" }),
+            json!({ "schedule": "*/0 * * * *" }),
+            json!({ "schedule": "5-1 * * * *" }),
+            json!({ "schedule": "0 * 32 * *" }),
+            json!({ "schedule": "0 * * foo *" }),
+            json!({ "schedule": 5 }),
+            json!({ "pageSize": 0 }),
+            json!({ "pageSize": 1001 }),
+            json!({ "pageSize": 2.5 }),
+            json!({ "concurrency": 0 }),
+            json!({ "concurrency": 33 }),
+            json!({ "batchSize": -1 }),
+            json!({ "currencyCode": "us" }),
+            json!({ "currencyCode": "u$d" }),
+            json!({ "salesChannelId": "" }),
+            json!({ "salesChannelId": 3 }),
+            json!({ "onMissing": "archive" }),
+            json!({ "requestTimeoutMs": 99 }),
+            json!({ "maxRetries": 11 }),
+            json!({ "maxRetries": true }),
+            json!({ "images": "embed" }),
+            json!({ "stockLocationId": [] }),
+            json!({ "webhookSecret": "  " }),
+            json!({ "pagesize": 30 }),
+        ];
+        for case in cases {
+            let key = case.as_object().unwrap().keys().next().unwrap().clone();
+            let error = from_json(case.clone()).expect_err(&format!("{case} must be rejected"));
+            assert_eq!(error.option, key, "{case}");
+            assert_eq!(error.value, case[&key], "{case}");
+            assert!(error.to_string().contains(&format!("\"{key}\"")), "{error}");
+        }
+    }
+
+    #[test]
+    fn cron_accepts_the_usual_syntax() {
+        for ok in [
+            "0 * * * *",
+            "*/10 * * * * *",
+            "0 0 1,15 * MON-FRI",
+            "0 9-17/2 * jan-jun 1",
+            "0 0 ? * 5#3",
+            "0 0 L * *",
+            "0 0 * * 5L",
+            "0 0 * * 7",
+            "0-59/15 0 1 12 0",
+        ] {
+            assert_eq!(validate_cron(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "* * * *",
+            "a * * * *",
+            "* * * * 8",
+            "* * 0 * *",
+            "* * * 13 *",
+            "1,,2 * * * *",
+            "* * * * 1#6",
+        ] {
+            assert!(validate_cron(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,595 @@
+//! The sync plan: from raw source bodies and a snapshot of the store to the exact writes to make.
+//!
+//! [`plan_sync`] parses every page and single-product body, checks completeness, validates and maps each
+//! product on its own, assigns handles to new products, diffs against the owned snapshot and cuts the writes
+//! into batches. It never fails: every problem becomes a [`RunError`] and the valid rest is planned.
+//!
+//! Rules the contract left open, decided here:
+//! * **Duplicate source ids** (the catalog shifted between page requests): the first occurrence wins, every
+//!   further one gives a `DUPLICATE_PRODUCT_ID` error and is otherwise ignored (counted in `fetched` only).
+//! * **Duplicate SKU / barcode** among incoming products (both are unique in Medusa): the product with the
+//!   lower source id keeps it, the other is rejected (`DUPLICATE_SKU` / `DUPLICATE_BARCODE`) instead of making a
+//!   whole batch fail.
+//! * **Duplicate owned products** (same `external_id` twice, e.g. after a crash between a create and the
+//!   snapshot): the one with the smallest Medusa id is kept (ids are time-ordered ULIDs, so that is the oldest)
+//!   and the others are deleted, whatever `onMissing` says.
+//! * **Removals are skipped** (products missing upstream are neither archived nor deleted, error
+//!   `INCOMPLETE_FETCH` or `REMOVALS_SKIPPED`) when a full sync did not receive the whole catalog, when a
+//!   rejected product had no usable id (it could be any owned product), or when the source returned no product
+//!   at all (an empty catalog is far more likely an outage than the truth).
+//! * A product rejected in this run (invalid field, unknown category...) that the sync owns is left untouched:
+//!   it is still upstream, so it is not missing.
+//! * Products missing upstream that are already `draft` with `onMissing: "draft"` are not archived again; they
+//!   count as `kept`, like products missing upstream under `onMissing: "keep"` or skipped removals.
+//! * The sync owns product status: an owned product still upstream whose status is not `published` is updated
+//!   back to `published`.
+
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::batching::{build_batches, Removal, WriteBatch, Writes};
+use crate::fingerprint::fingerprints;
+use crate::handles::{assign_handles, HandleRequest};
+use crate::mapping::{create_input, map_product, source_id_of, update_input, MappingContext};
+use crate::options::{OnMissing, SyncOptions};
+use crate::report::{RunError, SourceId};
+use crate::source::{parse_page, parse_product, SourceProduct};
+use crate::taxonomy::{CategoryIndex, ExistingCategory, ExistingTag, TagIndex};
+
+/// Code of a [`RunError`]: a page body is not a valid envelope.
+pub const MALFORMED_PAGE: &str = "MALFORMED_PAGE";
+/// Code of a [`RunError`]: the same source id was received more than once.
+pub const DUPLICATE_PRODUCT_ID: &str = "DUPLICATE_PRODUCT_ID";
+/// Code of a [`RunError`]: two incoming products share a SKU.
+pub const DUPLICATE_SKU: &str = "DUPLICATE_SKU";
+/// Code of a [`RunError`]: two incoming products share a barcode.
+pub const DUPLICATE_BARCODE: &str = "DUPLICATE_BARCODE";
+/// Code of a [`RunError`]: fewer products were received than expected.
+pub const INCOMPLETE_FETCH: &str = "INCOMPLETE_FETCH";
+/// Code of a [`RunError`]: products missing upstream were left alone because the fetch cannot be trusted.
+pub const REMOVALS_SKIPPED: &str = "REMOVALS_SKIPPED";
+/// Code of a [`RunError`]: an owned product's `external_id` is not `dummyjson:<positive id>`; it is left alone.
+pub const UNRECOGNIZED_EXTERNAL_ID: &str = "UNRECOGNIZED_EXTERNAL_ID";
+
+/// Status value of a published product.
+const PUBLISHED: &str = "published";
+/// Status value of a draft product.
+const DRAFT: &str = "draft";
+
+/// A product the sync created earlier, as found in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OwnedProduct {
+    /// Medusa product id.
+    pub id: String,
+    /// `dummyjson:<source id>`.
+    pub external_id: String,
+    /// Current handle (kept by updates).
+    pub handle: String,
+    /// Current status (`published`, `draft`, ...).
+    pub status: String,
+    /// `metadata.catalog_sync_fingerprint`, if any.
+    pub fingerprint: Option<String>,
+    /// `metadata.catalog_sync_images_fingerprint`, if any.
+    pub images_fingerprint: Option<String>,
+    /// Id of the product's variant.
+    pub variant_id: Option<String>,
+    /// Id of the variant's price in the configured currency.
+    pub price_id: Option<String>,
+}
+
+/// Which products a run is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+#[ts(export)]
+pub enum SyncScope {
+    /// The whole catalog (scheduled run, "Sync Now").
+    Full,
+    /// Some products (webhook).
+    Targeted {
+        /// Source ids requested.
+        #[serde(rename = "productIds")]
+        #[ts(type = "Array<number>")]
+        product_ids: Vec<SourceId>,
+    },
+}
+
+/// Everything [`plan_sync`] decides from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanInput {
+    /// Validated plugin options.
+    pub options: SyncOptions,
+    /// Raw `/products` page bodies.
+    pub pages: Vec<String>,
+    /// Raw `/products/:id` bodies (targeted sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub products: Option<Vec<String>>,
+    /// Targeted sync: ids the source answered 404 for (treated as removed upstream).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "Array<number>")]
+    pub not_found_ids: Option<Vec<SourceId>>,
+    /// Full or targeted.
+    pub scope: SyncScope,
+    /// Every store category (after the categories plan was executed).
+    pub categories: Vec<ExistingCategory>,
+    /// Every store tag (after the tags plan was executed).
+    pub tags: Vec<ExistingTag>,
+    /// Products the sync created earlier.
+    pub owned: Vec<OwnedProduct>,
+    /// Handles used by store products the sync does not own.
+    pub taken_handles: Vec<String>,
+    /// Sales channel of created products, resolved by the host.
+    pub sales_channel_id: Option<String>,
+}
+
+/// Counts of a plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanCounts {
+    /// Product entries received (valid, rejected and duplicates).
+    pub fetched: usize,
+    /// Products valid and mapped (= toCreate + toUpdate + unchanged).
+    pub valid: usize,
+    /// Products rejected (one error each).
+    pub rejected: usize,
+    /// Products to create.
+    pub to_create: usize,
+    /// Products to update.
+    pub to_update: usize,
+    /// Products already up to date.
+    pub unchanged: usize,
+    /// Owned products to set to draft.
+    pub to_archive: usize,
+    /// Owned products to delete.
+    pub to_delete: usize,
+    /// Owned products missing upstream that are left as they are.
+    pub kept: usize,
+}
+
+/// Whether the whole requested catalog was received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Completeness {
+    /// Products expected: the source's `total` (full) or the number of requested ids (targeted); `null` when
+    /// no page could be read.
+    pub expected_total: Option<usize>,
+    /// Distinct products received (for a targeted sync, requested ids answered, 404s included).
+    pub received: usize,
+    /// Source ids received more than once.
+    #[ts(type = "Array<number>")]
+    pub duplicate_ids: Vec<SourceId>,
+    /// Whether everything expected was received.
+    pub complete: bool,
+}
+
+/// The plan: batches to execute plus what the run found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncPlan {
+    /// Write batches in execution order.
+    pub batches: Vec<WriteBatch>,
+    /// Counts.
+    pub counts: PlanCounts,
+    /// Every problem found.
+    pub errors: Vec<RunError>,
+    /// Completeness of the fetch.
+    pub completeness: Completeness,
+}
+
+/// What the received bodies contained, after de-duplication.
+#[derive(Default)]
+struct Received {
+    products: Vec<SourceProduct>,
+    /// Every source id seen (valid or rejected).
+    seen: HashSet<SourceId>,
+    duplicate_ids: BTreeSet<SourceId>,
+    fetched: usize,
+    rejected: usize,
+    /// Rejected entries without a usable id.
+    unidentified: usize,
+    expected_total: Option<u64>,
+    malformed_pages: usize,
+    errors: Vec<RunError>,
+}
+
+impl Received {
+    fn absorb(&mut self, entry: Result<SourceProduct, RunError>) {
+        self.fetched += 1;
+        let id = match &entry {
+            Ok(product) => Some(product.id),
+            Err(error) => error.source_id,
+        };
+        if let Some(id) = id {
+            if !self.seen.insert(id) {
+                self.duplicate_ids.insert(id);
+                self.errors.push(RunError::new(
+                    Some(id),
+                    Some("id"),
+                    DUPLICATE_PRODUCT_ID,
+                    format!("product {id}: received more than once; the first occurrence is used"),
+                ));
+                return;
+            }
+        }
+        match entry {
+            Ok(product) => self.products.push(product),
+            Err(error) => self.reject(error),
+        }
+    }
+
+    fn reject(&mut self, error: RunError) {
+        self.rejected += 1;
+        if error.source_id.is_none() {
+            self.unidentified += 1;
+        }
+        self.errors.push(error);
+    }
+}
+
+fn receive(input: &PlanInput) -> Received {
+    let mut received = Received::default();
+    for (position, body) in input.pages.iter().enumerate() {
+        match parse_page(body) {
+            Ok(page) => {
+                received.expected_total = received.expected_total.max(Some(page.total));
+                for entry in page.entries {
+                    received.absorb(entry);
+                }
+            }
+            Err(error) => {
+                received.malformed_pages += 1;
+                received.errors.push(RunError::new(
+                    None,
+                    None,
+                    MALFORMED_PAGE,
+                    format!(
+                        "page body {} of {}: {error}",
+                        position + 1,
+                        input.pages.len()
+                    ),
+                ));
+            }
+        }
+    }
+    for body in input.products.iter().flatten() {
+        received.absorb(parse_product(body));
+    }
+    received
+}
+
+/// Rejects products whose SKU or barcode an earlier (lower id) product already uses. `products` is sorted.
+fn reject_shared_identifiers(received: &mut Received) {
+    let mut skus: HashMap<&str, SourceId> = HashMap::with_capacity(received.products.len());
+    let mut barcodes: HashMap<&str, SourceId> = HashMap::with_capacity(received.products.len());
+    let mut rejections: Vec<(usize, RunError)> = Vec::new();
+    for (position, product) in received.products.iter().enumerate() {
+        let id = product.id;
+        let sku = product.sku.as_deref();
+        let barcode = product.barcode.as_deref();
+        let rejection = if let Some((sku, owner)) = sku.and_then(|s| Some((s, *skus.get(s)?))) {
+            Some(RunError::new(
+                Some(id),
+                Some("sku"),
+                DUPLICATE_SKU,
+                format!("product {id}: sku \"{sku}\" is already used by product {owner}"),
+            ))
+        } else if let Some((barcode, owner)) = barcode.and_then(|b| Some((b, *barcodes.get(b)?))) {
+            Some(RunError::new(
+                Some(id),
+                Some("meta.barcode"),
+                DUPLICATE_BARCODE,
+                format!("product {id}: barcode \"{barcode}\" is already used by product {owner}"),
+            ))
+        } else {
+            None
+        };
+        match rejection {
+            Some(error) => rejections.push((position, error)),
+            None => {
+                if let Some(sku) = sku {
+                    skus.insert(sku, id);
+                }
+                if let Some(barcode) = barcode {
+                    barcodes.insert(barcode, id);
+                }
+            }
+        }
+    }
+    if rejections.is_empty() {
+        return;
+    }
+    let rejected: HashSet<usize> = rejections.iter().map(|(position, _)| *position).collect();
+    let mut position = 0;
+    received.products.retain(|_| {
+        position += 1;
+        !rejected.contains(&(position - 1))
+    });
+    for (_, error) in rejections {
+        received.reject(error);
+    }
+}
+
+/// The owned snapshot indexed by source id.
+struct OwnedIndex<'a> {
+    /// The product kept for each source id.
+    canonical: BTreeMap<SourceId, &'a OwnedProduct>,
+    /// Duplicates to delete.
+    duplicates: Vec<Removal>,
+}
+
+fn index_owned<'a>(owned: &'a [OwnedProduct], errors: &mut Vec<RunError>) -> OwnedIndex<'a> {
+    let mut by_source: Vec<(SourceId, &OwnedProduct)> = Vec::with_capacity(owned.len());
+    for product in owned {
+        match source_id_of(&product.external_id) {
+            Some(source_id) => by_source.push((source_id, product)),
+            None => errors.push(RunError::new(
+                None,
+                None,
+                UNRECOGNIZED_EXTERNAL_ID,
+                format!(
+                    "store product {}: external_id \"{}\" is not dummyjson:<id>; it is left untouched",
+                    product.id, product.external_id
+                ),
+            )),
+        }
+    }
+    by_source.sort_by(|(a_source, a), (b_source, b)| {
+        a_source.cmp(b_source).then_with(|| a.id.cmp(&b.id))
+    });
+    let mut index = OwnedIndex {
+        canonical: BTreeMap::new(),
+        duplicates: Vec::new(),
+    };
+    for (source_id, product) in by_source {
+        match index.canonical.entry(source_id) {
+            Entry::Occupied(_) => index.duplicates.push(Removal {
+                source_id,
+                product_id: product.id.clone(),
+            }),
+            Entry::Vacant(slot) => {
+                slot.insert(product);
+            }
+        }
+    }
+    index
+}
+
+/// Plans a sync run. Deterministic: the same input always gives the same plan.
+pub fn plan_sync(input: &PlanInput) -> SyncPlan {
+    let mut received = receive(input);
+    received.products.sort_unstable_by_key(|product| product.id);
+    reject_shared_identifiers(&mut received);
+
+    let mut errors = std::mem::take(&mut received.errors);
+    let owned = index_owned(&input.owned, &mut errors);
+    let categories = CategoryIndex::new(&input.categories);
+    let tags = TagIndex::new(&input.tags);
+    let context = MappingContext {
+        currency_code: &input.options.currency_code,
+        categories: &categories,
+        tags: &tags,
+    };
+
+    let mut counts = PlanCounts {
+        fetched: received.fetched,
+        ..PlanCounts::default()
+    };
+    let mut writes = Writes::default();
+    let mut new_products = Vec::new();
+    for product in std::mem::take(&mut received.products) {
+        let mapped = match map_product(product, &context) {
+            Ok(mapped) => mapped,
+            Err(error) => {
+                received.reject(error);
+                continue;
+            }
+        };
+        let prints = fingerprints(&mapped);
+        match owned.canonical.get(&mapped.source_id) {
+            Some(current) => {
+                let same_content = current.fingerprint.as_deref() == Some(prints.content.as_str());
+                if same_content && current.status == PUBLISHED {
+                    counts.unchanged += 1;
+                } else {
+                    let images_changed =
+                        current.images_fingerprint.as_deref() != Some(prints.images.as_str());
+                    writes
+                        .update
+                        .push(update_input(mapped, current, prints, images_changed));
+                }
+            }
+            None => new_products.push((mapped, prints)),
+        }
+    }
+    errors.append(&mut received.errors);
+
+    let taken: HashSet<&str> = input
+        .taken_handles
+        .iter()
+        .map(String::as_str)
+        .chain(input.owned.iter().map(|product| product.handle.as_str()))
+        .collect();
+    let requests: Vec<HandleRequest<'_>> = new_products
+        .iter()
+        .map(|(mapped, _)| HandleRequest {
+            source_id: mapped.source_id,
+            title: &mapped.title,
+        })
+        .collect();
+    let mut handles = assign_handles(&requests, &taken);
+    let sales_channel = input.sales_channel_id.as_deref();
+    for (mapped, prints) in new_products {
+        let handle = handles
+            .remove(&mapped.source_id)
+            .unwrap_or_else(|| format!("product-{}", mapped.source_id));
+        writes
+            .create
+            .push(create_input(mapped, handle, prints, sales_channel));
+    }
+
+    let completeness = completeness(input, &received);
+    plan_removals(
+        input,
+        &received,
+        &completeness,
+        &owned,
+        &mut writes,
+        &mut counts,
+        &mut errors,
+    );
+    writes.delete.extend(owned.duplicates);
+    writes.delete.sort();
+
+    counts.rejected = received.rejected;
+    counts.to_create = writes.create.len();
+    counts.to_update = writes.update.len();
+    counts.valid = counts.to_create + counts.to_update + counts.unchanged;
+    counts.to_archive = writes.archive.len();
+    counts.to_delete = writes.delete.len();
+    let batch_size = usize::try_from(input.options.batch_size).unwrap_or(usize::MAX);
+    SyncPlan {
+        batches: build_batches(writes, batch_size),
+        counts,
+        errors,
+        completeness,
+    }
+}
+
+fn completeness(input: &PlanInput, received: &Received) -> Completeness {
+    let duplicate_ids: Vec<SourceId> = received.duplicate_ids.iter().copied().collect();
+    match &input.scope {
+        SyncScope::Full => {
+            let distinct = received.seen.len() + received.unidentified;
+            let expected = received
+                .expected_total
+                .map(|total| usize::try_from(total).unwrap_or(usize::MAX));
+            Completeness {
+                expected_total: expected,
+                received: distinct,
+                duplicate_ids,
+                complete: received.malformed_pages == 0
+                    && expected.is_some_and(|expected| distinct >= expected),
+            }
+        }
+        SyncScope::Targeted { product_ids } => {
+            let requested: BTreeSet<SourceId> = product_ids.iter().copied().collect();
+            let not_found: HashSet<SourceId> =
+                input.not_found_ids.iter().flatten().copied().collect();
+            let answered = requested
+                .iter()
+                .filter(|id| received.seen.contains(id) || not_found.contains(id))
+                .count();
+            Completeness {
+                expected_total: Some(requested.len()),
+                received: answered,
+                duplicate_ids,
+                complete: answered == requested.len(),
+            }
+        }
+    }
+}
+
+/// Decides what happens to owned products that are no longer upstream.
+fn plan_removals(
+    input: &PlanInput,
+    received: &Received,
+    completeness: &Completeness,
+    owned: &OwnedIndex<'_>,
+    writes: &mut Writes,
+    counts: &mut PlanCounts,
+    errors: &mut Vec<RunError>,
+) {
+    let candidates: Vec<(SourceId, &OwnedProduct)> = match &input.scope {
+        SyncScope::Full => owned
+            .canonical
+            .iter()
+            .filter(|(id, _)| !received.seen.contains(id))
+            .map(|(id, product)| (*id, *product))
+            .collect(),
+        SyncScope::Targeted { .. } => {
+            let not_found: BTreeSet<SourceId> =
+                input.not_found_ids.iter().flatten().copied().collect();
+            not_found
+                .into_iter()
+                .filter(|id| !received.seen.contains(id))
+                .filter_map(|id| owned.canonical.get(&id).map(|product| (id, *product)))
+                .collect()
+        }
+    };
+
+    if !completeness.complete {
+        let expected = completeness
+            .expected_total
+            .map_or_else(|| "an unknown number of".to_string(), |n| n.to_string());
+        let consequence = match (&input.scope, candidates.is_empty()) {
+            (SyncScope::Full, false) => format!(
+                "; {} product(s) missing upstream were neither archived nor deleted",
+                candidates.len()
+            ),
+            _ => String::new(),
+        };
+        errors.push(RunError::new(
+            None,
+            None,
+            INCOMPLETE_FETCH,
+            format!(
+                "received {} of {expected} products{consequence}",
+                completeness.received
+            ),
+        ));
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    if let SyncScope::Full = input.scope {
+        // An incomplete fetch was already reported above (INCOMPLETE_FETCH).
+        let distrust = if !completeness.complete {
+            Some(None)
+        } else if received.unidentified > 0 {
+            Some(Some(format!(
+                "{} rejected product(s) had no usable id and could be any of them",
+                received.unidentified
+            )))
+        } else if received.seen.is_empty() {
+            Some(Some("the source returned no product at all".to_string()))
+        } else {
+            None
+        };
+        if let Some(reason) = distrust {
+            if let Some(reason) = reason {
+                errors.push(RunError::new(
+                    None,
+                    None,
+                    REMOVALS_SKIPPED,
+                    format!(
+                        "{} product(s) missing upstream were neither archived nor deleted: {reason}",
+                        candidates.len()
+                    ),
+                ));
+            }
+            counts.kept += candidates.len();
+            return;
+        }
+    }
+    for (source_id, product) in candidates {
+        let removal = Removal {
+            source_id,
+            product_id: product.id.clone(),
+        };
+        match input.options.on_missing {
+            OnMissing::Keep => counts.kept += 1,
+            OnMissing::Draft if product.status == DRAFT => counts.kept += 1,
+            OnMissing::Draft => writes.archive.push(removal),
+            OnMissing::Delete => writes.delete.push(removal),
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Run errors and the end-of-run report.
+//!
+//! [`RunError`] is the one shape in which the core reports a problem with a single product (or with the fetch as
+//! a whole) without stopping the run; it is stored as-is in the host's run records, hence its snake_case keys.
+//! [`summarize_run`] folds a [`SyncPlan`] and the host's per-batch results into a [`RunReport`].
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::batching::{WriteBatch, WriteKind};
+use crate::plan::SyncPlan;
+
+/// Identifier of a product in the source (DummyJSON `id`).
+pub type SourceId = u64;
+
+/// A problem with one product (or with the fetch) that did not stop the run.
+///
+/// `message` is human readable and names the product and the field, e.g.
+/// `product 17: field "price" must be a non-negative number (got "abc")`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RunError {
+    /// Source id of the product concerned; `null` when the problem is not tied to one identifiable product.
+    #[ts(type = "number | null")]
+    pub source_id: Option<SourceId>,
+    /// Source field concerned (e.g. `price`, `dimensions.width`, `tags[2]`); `null` when not tied to a field.
+    pub field: Option<String>,
+    /// Stable machine-readable code, e.g. `INVALID_FIELD`.
+    pub code: String,
+    /// Human-readable explanation naming the product and the field.
+    pub message: String,
+}
+
+impl RunError {
+    /// Builds a run error.
+    pub fn new(
+        source_id: Option<SourceId>,
+        field: Option<&str>,
+        code: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        RunError {
+            source_id,
+            field: field.map(str::to_string),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Code of a [`RunError`] produced by [`write_error_for`] and [`summarize_run`]: Medusa refused a write.
+pub const WRITE_FAILED: &str = "WRITE_FAILED";
+
+/// What the host reports back after executing one [`WriteBatch`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BatchResult {
+    /// Kind of the executed batch.
+    pub kind: WriteKind,
+    /// Index of the executed batch (halves produced by `splitBatch` keep their parent's index).
+    pub index: usize,
+    /// Number of products written successfully.
+    pub written: usize,
+    /// Source ids of the products Medusa refused.
+    #[ts(type = "Array<number>")]
+    pub failed_source_ids: Vec<SourceId>,
+    /// Errors the host already built for the refused products (e.g. with `writeErrorFor`); refused products
+    /// without an entry here get a generic `WRITE_FAILED` error in the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RunError>,
+}
+
+/// Figures about the source requests of a run, measured by the host.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FetchStats {
+    /// HTTP requests made to the source (retries included).
+    pub requests: usize,
+    /// Requests that were retries.
+    pub retries: usize,
+    /// Pages the catalog consists of.
+    pub pages_total: usize,
+    /// Pages fetched successfully.
+    pub pages_fetched: usize,
+}
+
+/// Overall outcome of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum RunStatus {
+    /// Everything fetched was valid and written.
+    Success,
+    /// Some products were rejected or refused, or the fetch was incomplete; the rest went through.
+    Partial,
+    /// Nothing could be synced: no valid product at all, or every write was refused.
+    Failed,
+}
+
+/// Counts of a finished run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RunCounts {
+    /// Product entries received from the source.
+    pub fetched: usize,
+    /// Products created in Medusa.
+    pub created: usize,
+    /// Products updated in Medusa.
+    pub updated: usize,
+    /// Products already up to date.
+    pub unchanged: usize,
+    /// Products set to draft because they disappeared upstream.
+    pub archived: usize,
+    /// Products deleted (disappeared upstream with `onMissing: "delete"`, or duplicates).
+    pub deleted: usize,
+    /// Products rejected by validation.
+    pub rejected: usize,
+    /// Products Medusa refused to write.
+    pub failed: usize,
+}
+
+/// The end-of-run report stored by the host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RunReport {
+    /// Overall outcome.
+    pub status: RunStatus,
+    /// What happened, in numbers.
+    pub counts: RunCounts,
+    /// Every problem: the plan's errors followed by write failures.
+    pub errors: Vec<RunError>,
+}
+
+/// Input of [`summarize_run`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SummarizeInput {
+    /// The plan that was executed.
+    pub plan: SyncPlan,
+    /// One result per executed batch (or batch half).
+    pub results: Vec<BatchResult>,
+    /// Fetch figures.
+    pub fetch: FetchStats,
+}
+
+/// Builds one `WRITE_FAILED` error per product of `batch`, for when Medusa refused it with `message`.
+///
+/// Meant for a single-product batch that [`crate::batching::split_batch`] cannot split further, but works
+/// for any batch.
+pub fn write_error_for(batch: &WriteBatch, message: &str) -> Vec<RunError> {
+    let action = batch.kind().verb();
+    let product_ids: &[String] = match batch {
+        WriteBatch::Archive { product_ids, .. } | WriteBatch::Delete { product_ids, .. } => {
+            product_ids
+        }
+        WriteBatch::Create { .. } | WriteBatch::Update { .. } => &[],
+    };
+    batch
+        .source_ids()
+        .into_iter()
+        .enumerate()
+        .map(|(position, source_id)| {
+            let who = match (source_id, product_ids.get(position)) {
+                (Some(id), _) => format!("product {id}"),
+                (None, Some(product_id)) => format!("store product {product_id}"),
+                (None, None) => "a product".to_string(),
+            };
+            RunError::new(
+                source_id,
+                None,
+                WRITE_FAILED,
+                format!("{who}: Medusa refused to {action} it: {message}"),
+            )
+        })
+        .collect()
+}
+
+/// Folds the plan and the batch results into the run report.
+///
+/// Status: `failed` when there was something to sync but nothing got through (no valid product at all, or
+/// writes were planned and every one was refused); `partial` when any product was rejected or refused, or the
+/// plan reported any other problem (incomplete fetch, duplicate ids), or fewer pages were fetched than the
+/// catalog has; `success` otherwise.
+pub fn summarize_run(input: &SummarizeInput) -> RunReport {
+    let plan = &input.plan;
+    let mut counts = RunCounts {
+        fetched: plan.counts.fetched,
+        unchanged: plan.counts.unchanged,
+        rejected: plan.counts.rejected,
+        ..RunCounts::default()
+    };
+    let mut errors = plan.errors.clone();
+    let mut failed_ids = BTreeSet::new();
+    let mut explained: BTreeSet<SourceId> = BTreeSet::new();
+    for result in &input.results {
+        match result.kind {
+            WriteKind::Create => counts.created += result.written,
+            WriteKind::Update => counts.updated += result.written,
+            WriteKind::Archive => counts.archived += result.written,
+            WriteKind::Delete => counts.deleted += result.written,
+        }
+        for error in &result.errors {
+            if let Some(id) = error.source_id {
+                explained.insert(id);
+            }
+            errors.push(error.clone());
+        }
+        for &id in &result.failed_source_ids {
+            failed_ids.insert(id);
+            if explained.insert(id) {
+                errors.push(RunError::new(
+                    Some(id),
+                    None,
+                    WRITE_FAILED,
+                    format!(
+                        "product {id}: Medusa refused to {} it (batch {})",
+                        result.kind.verb(),
+                        result.index
+                    ),
+                ));
+            }
+        }
+    }
+    counts.failed = failed_ids.len();
+    let written = counts.created + counts.updated + counts.archived + counts.deleted;
+    let nothing_valid = plan.counts.valid == 0 && !plan.errors.is_empty();
+    let all_refused = written == 0 && counts.failed > 0;
+    let pages_missing = input.fetch.pages_fetched < input.fetch.pages_total;
+    let status = if nothing_valid || all_refused {
+        RunStatus::Failed
+    } else if counts.failed > 0 || !errors.is_empty() || pages_missing {
+        RunStatus::Partial
+    } else {
+        RunStatus::Success
+    };
+    RunReport {
+        status,
+        counts,
+        errors,
+    }
+}

@@ -1,0 +1,311 @@
+//! Categories and tags: what to create (or rename) in the store before products are written, and the
+//! slug → id / value → id lookups the mapping uses afterwards.
+//!
+//! The host runs `planCategories` and `planTags`, executes their plans, then passes *all* store categories
+//! and tags to `planSync`. Reading categories and tags needs only two fields per product, so these planners
+//! use a light parse that ignores everything else; a product that the full validation later rejects may
+//! therefore still have its category or tags created — harmless (an unused category), and it keeps the
+//! taxonomy planners three times cheaper than a full parse.
+//!
+//! Category handle = the slug, passed through [`to_handle`] (DummyJSON slugs are already handles, so this is
+//! the identity for them; a malformed slug such as `"Home Decor"` still gets a valid handle).
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use ts_rs::TS;
+
+use crate::handles::to_handle;
+use crate::source::parse_categories;
+
+/// A product category that exists in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExistingCategory {
+    /// Medusa category id.
+    pub id: String,
+    /// Handle (= source slug for categories the sync created).
+    pub handle: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A product tag that exists in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExistingTag {
+    /// Medusa tag id.
+    pub id: String,
+    /// Tag value.
+    pub value: String,
+}
+
+/// Input of `createProductCategoriesWorkflow` for one category (Medusa's snake_case keys).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CategoryCreateInput {
+    /// Display name.
+    pub name: String,
+    /// Handle (the slug).
+    pub handle: String,
+    /// Always `true` (Medusa's default is `false`, which hides the category).
+    pub is_active: bool,
+    /// Always `false`.
+    pub is_internal: bool,
+}
+
+/// A category rename: `{ id, name }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CategoryUpdateInput {
+    /// Medusa category id.
+    pub id: String,
+    /// New display name.
+    pub name: String,
+}
+
+/// What to do to the store's categories.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CategoryPlan {
+    /// Categories to create, by handle.
+    pub create: Vec<CategoryCreateInput>,
+    /// Categories whose name changed upstream, by id.
+    pub update: Vec<CategoryUpdateInput>,
+}
+
+/// Input of `createProductTagsWorkflow` for one tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TagCreateInput {
+    /// Tag value.
+    pub value: String,
+}
+
+/// What to do to the store's tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TagPlan {
+    /// Tags to create, by value.
+    pub create: Vec<TagCreateInput>,
+}
+
+/// Input of [`plan_categories`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CategoryPlanInput {
+    /// Raw `/products` page bodies.
+    pub pages: Vec<String>,
+    /// Raw `/products/:id` bodies (targeted sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub products: Option<Vec<String>>,
+    /// Raw body of `/products/categories`; display names come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub categories_body: Option<String>,
+    /// Every category of the store.
+    pub existing: Vec<ExistingCategory>,
+}
+
+/// Input of [`plan_tags`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TagPlanInput {
+    /// Raw `/products` page bodies.
+    pub pages: Vec<String>,
+    /// Raw `/products/:id` bodies (targeted sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub products: Option<Vec<String>>,
+    /// Every tag of the store.
+    pub existing: Vec<ExistingTag>,
+}
+
+/// The two product fields the taxonomy planners read.
+#[derive(Deserialize)]
+struct TaxonomyFields {
+    category: Option<String>,
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct PageProducts<'a> {
+    #[serde(borrow)]
+    products: Vec<&'a RawValue>,
+}
+
+/// Calls `visit` with the category and tags of every readable product of the pages and single bodies.
+/// Unreadable pages and products are skipped: `planSync` reports them.
+fn for_each_product(
+    pages: &[String],
+    products: Option<&[String]>,
+    mut visit: impl FnMut(TaxonomyFields),
+) {
+    for page in pages {
+        if let Ok(page) = serde_json::from_str::<PageProducts<'_>>(page) {
+            for product in page.products {
+                if let Ok(fields) = serde_json::from_str::<TaxonomyFields>(product.get()) {
+                    visit(fields);
+                }
+            }
+        }
+    }
+    for product in products.unwrap_or_default() {
+        if let Ok(fields) = serde_json::from_str::<TaxonomyFields>(product) {
+            visit(fields);
+        }
+    }
+}
+
+/// Display name derived from a slug: words capitalised (`home-decoration` → `Home Decoration`).
+///
+/// ```
+/// use catalog_sync::taxonomy::name_from_slug;
+/// assert_eq!(name_from_slug("home-decoration"), "Home Decoration");
+/// ```
+pub fn name_from_slug(slug: &str) -> String {
+    slug.split(['-', '_', ' '])
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Plans category creation and renames for the categories used by the incoming products.
+///
+/// Existing categories are matched by handle: only missing ones are created (never a duplicate). A name is
+/// updated only when the categories body names the category differently from the store; a name derived from
+/// the slug (no or invalid body) is used for creation only, so a failed `/products/categories` request never
+/// renames categories back and forth.
+pub fn plan_categories(input: &CategoryPlanInput) -> CategoryPlan {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for_each_product(&input.pages, input.products.as_deref(), |fields| {
+        if let Some(slug) = fields.category {
+            let handle = to_handle(&slug);
+            if !handle.is_empty() {
+                used.insert(handle);
+            }
+        }
+    });
+    let names: HashMap<String, String> = input
+        .categories_body
+        .as_deref()
+        .and_then(|body| parse_categories(body).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|category| Some((to_handle(&category.slug), category.name?)))
+        .filter(|(_, name)| !name.trim().is_empty())
+        .collect();
+    let existing: HashMap<&str, &ExistingCategory> = input
+        .existing
+        .iter()
+        .map(|category| (category.handle.as_str(), category))
+        .collect();
+    let mut plan = CategoryPlan::default();
+    for handle in used {
+        let upstream_name = names.get(&handle);
+        match existing.get(handle.as_str()) {
+            Some(category) => {
+                if let Some(name) = upstream_name.filter(|name| **name != category.name) {
+                    plan.update.push(CategoryUpdateInput {
+                        id: category.id.clone(),
+                        name: name.clone(),
+                    });
+                }
+            }
+            None => plan.create.push(CategoryCreateInput {
+                name: upstream_name
+                    .cloned()
+                    .unwrap_or_else(|| name_from_slug(&handle)),
+                handle,
+                is_active: true,
+                is_internal: false,
+            }),
+        }
+    }
+    plan.update.sort_by(|a, b| a.id.cmp(&b.id));
+    plan
+}
+
+/// Plans the creation of the tags used by the incoming products that the store does not have (by exact
+/// value; blank values are ignored). Sorted by value.
+pub fn plan_tags(input: &TagPlanInput) -> TagPlan {
+    let existing: BTreeSet<&str> = input
+        .existing
+        .iter()
+        .map(|tag| tag.value.as_str())
+        .collect();
+    let mut missing: BTreeSet<String> = BTreeSet::new();
+    for_each_product(&input.pages, input.products.as_deref(), |fields| {
+        for tag in fields.tags.unwrap_or_default() {
+            if !tag.trim().is_empty() && !existing.contains(tag.as_str()) {
+                missing.insert(tag);
+            }
+        }
+    });
+    TagPlan {
+        create: missing
+            .into_iter()
+            .map(|value| TagCreateInput { value })
+            .collect(),
+    }
+}
+
+/// Store categories by handle, for resolving product category slugs.
+#[derive(Debug, Clone, Default)]
+pub struct CategoryIndex {
+    by_handle: HashMap<String, String>,
+}
+
+impl CategoryIndex {
+    /// Indexes the store's categories.
+    pub fn new(categories: &[ExistingCategory]) -> Self {
+        CategoryIndex {
+            by_handle: categories
+                .iter()
+                .map(|category| (category.handle.clone(), category.id.clone()))
+                .collect(),
+        }
+    }
+
+    /// The id of the category of a product's slug.
+    pub fn id_for_slug(&self, slug: &str) -> Option<&str> {
+        match self.by_handle.get(slug) {
+            Some(id) => Some(id),
+            None => self.by_handle.get(&to_handle(slug)).map(String::as_str),
+        }
+    }
+}
+
+/// Store tags by value.
+#[derive(Debug, Clone, Default)]
+pub struct TagIndex {
+    by_value: HashMap<String, String>,
+}
+
+impl TagIndex {
+    /// Indexes the store's tags.
+    pub fn new(tags: &[ExistingTag]) -> Self {
+        TagIndex {
+            by_value: tags
+                .iter()
+                .map(|tag| (tag.value.clone(), tag.id.clone()))
+                .collect(),
+        }
+    }
+
+    /// The id of the tag with this exact value.
+    pub fn id_for_value(&self, value: &str) -> Option<&str> {
+        self.by_value.get(value).map(String::as_str)
+    }
+}

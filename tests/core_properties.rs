@@ -1,0 +1,493 @@
+//! Property tests of the sync plan over generated catalogs and store snapshots.
+//!
+//! * Applying a plan and planning again is a no-op (no create, update, archive or delete).
+//! * Handles of created products are valid and unique across owned products, taken handles and each other.
+//! * Every valid source product lands exactly once in create ∪ update ∪ unchanged.
+//! * A rejected product never hides a valid one: injecting malformed products into a catalog leaves the
+//!   writes of the valid products unchanged.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use catalog_sync::batching::WriteBatch;
+use catalog_sync::handles::is_valid_handle;
+use catalog_sync::mapping::source_id_of;
+use catalog_sync::options::{OnMissing, SyncOptions};
+use catalog_sync::plan::{plan_sync, OwnedProduct, PlanInput, SyncPlan, SyncScope};
+use catalog_sync::taxonomy::{
+    plan_categories, plan_tags, CategoryPlanInput, ExistingCategory, ExistingTag, TagPlanInput,
+};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+/// Titles chosen to collide: duplicates, punctuation-only differences, apostrophes, non-ASCII, empty handles.
+const TITLES: &[&str] = &[
+    "Red Lipstick",
+    "Knife & Fork Set",
+    "Knife Fork Set",
+    "Annibale Colombo's Sofa",
+    "Annibale Colombo’s Sofa",
+    "Apple",
+    "Apple 7",
+    "Café Crème",
+    "Ελληνικά ΟΔΟΣ",
+    "日本語の製品",
+    "!!!",
+    "Product 3",
+];
+const CATEGORIES: &[&str] = &[
+    "beauty",
+    "furniture",
+    "kitchen-accessories",
+    "home-decoration",
+];
+const TAGS: &[&str] = &["beauty", "sofas", "kitchen", "fruits", "Beauty"];
+
+/// A generated valid source product.
+#[derive(Debug, Clone)]
+struct ProductSpec {
+    id: u64,
+    title: usize,
+    category: Option<usize>,
+    tags: Vec<usize>,
+    price_cents: u32,
+    stock: u32,
+    brand: bool,
+    images: u8,
+}
+
+impl ProductSpec {
+    fn to_json(&self, revision: u32) -> Value {
+        let mut product = json!({
+            "id": self.id,
+            "title": TITLES[self.title],
+            "description": format!("Product {} revision {revision}", self.id),
+            "price": f64::from(self.price_cents) / 100.0,
+            "stock": self.stock,
+            "tags": self.tags.iter().map(|&t| TAGS[t]).collect::<Vec<_>>(),
+            "sku": format!("SKU-{}", self.id),
+            "dimensions": { "width": 1.5, "height": 2, "depth": 3.25 },
+            "meta": { "barcode": format!("BAR{}", self.id) },
+            "images": (0..self.images).map(|i| format!("https://img/{}/{i}.webp", self.id)).collect::<Vec<_>>(),
+            "thumbnail": format!("https://img/{}/t.webp", self.id),
+            "reviews": [{ "rating": 5, "comment": "ok" }],
+        });
+        if let Some(category) = self.category {
+            product["category"] = json!(CATEGORIES[category]);
+        }
+        if self.brand {
+            product["brand"] = json!("Brand");
+        }
+        product
+    }
+}
+
+fn product_spec() -> impl Strategy<Value = ProductSpec> {
+    (
+        1u64..200,
+        0..TITLES.len(),
+        prop::option::weighted(0.9, 0..CATEGORIES.len()),
+        prop::collection::vec(0..TAGS.len(), 0..3),
+        0u32..5_000_000,
+        0u32..100,
+        any::<bool>(),
+        0u8..4,
+    )
+        .prop_map(
+            |(id, title, category, tags, price_cents, stock, brand, images)| ProductSpec {
+                id,
+                title,
+                category,
+                tags,
+                price_cents,
+                stock,
+                brand,
+                images,
+            },
+        )
+}
+
+/// Valid products with distinct ids.
+fn catalog() -> impl Strategy<Value = Vec<ProductSpec>> {
+    prop::collection::vec(product_spec(), 0..30).prop_map(|specs| {
+        let mut seen = HashSet::new();
+        specs
+            .into_iter()
+            .filter(|spec| seen.insert(spec.id))
+            .collect()
+    })
+}
+
+/// What an earlier run may have left in the store for one source id.
+#[derive(Debug, Clone)]
+struct OwnedSpec {
+    source_id: u64,
+    handle: usize,
+    status_draft: bool,
+    fingerprint_stale: bool,
+    duplicate: bool,
+}
+
+fn owned_specs() -> impl Strategy<Value = Vec<OwnedSpec>> {
+    prop::collection::vec(
+        (
+            1u64..220,
+            0usize..6,
+            any::<bool>(),
+            any::<bool>(),
+            prop::bool::weighted(0.1),
+        )
+            .prop_map(
+                |(source_id, handle, status_draft, fingerprint_stale, duplicate)| OwnedSpec {
+                    source_id,
+                    handle,
+                    status_draft,
+                    fingerprint_stale,
+                    duplicate,
+                },
+            ),
+        0..20,
+    )
+}
+
+/// Handles that clash with the titles' handles.
+const HANDLE_POOL: &[&str] = &[
+    "red-lipstick",
+    "knife-fork-set",
+    "apple",
+    "apple-7",
+    "product-3",
+    "café-crème",
+];
+
+fn pages(entries: &[Value], page_size: usize) -> Vec<String> {
+    let total = entries.len();
+    if total == 0 {
+        return vec![json!({ "products": [], "total": 0, "skip": 0, "limit": 0 }).to_string()];
+    }
+    entries
+        .chunks(page_size)
+        .enumerate()
+        .map(|(i, chunk)| {
+            json!({ "products": chunk, "total": total, "skip": i * page_size, "limit": chunk.len() }).to_string()
+        })
+        .collect()
+}
+
+/// Runs the taxonomy plans and "creates" what they ask for, like the host does before `planSync`.
+fn store_taxonomy(pages: &[String]) -> (Vec<ExistingCategory>, Vec<ExistingTag>) {
+    let categories = plan_categories(&CategoryPlanInput {
+        pages: pages.to_vec(),
+        products: None,
+        categories_body: None,
+        existing: Vec::new(),
+    });
+    let tags = plan_tags(&TagPlanInput {
+        pages: pages.to_vec(),
+        products: None,
+        existing: Vec::new(),
+    });
+    (
+        categories
+            .create
+            .into_iter()
+            .map(|c| ExistingCategory {
+                id: format!("pcat_{}", c.handle),
+                handle: c.handle,
+                name: c.name,
+            })
+            .collect(),
+        tags.create
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| ExistingTag {
+                id: format!("ptag_{i}"),
+                value: t.value,
+            })
+            .collect(),
+    )
+}
+
+/// Builds owned products from specs; fresh fingerprints come from a plan of the same catalog with an empty store.
+fn owned_products(specs: &[OwnedSpec], fresh: &SyncPlan) -> Vec<OwnedProduct> {
+    let mut prints = BTreeMap::new();
+    for product in created(fresh) {
+        prints.insert(
+            product.0,
+            (
+                product.1.metadata.catalog_sync_fingerprint.clone(),
+                product.1.metadata.catalog_sync_images_fingerprint.clone(),
+            ),
+        );
+    }
+    let mut used_handles = HashSet::new();
+    let mut owned = Vec::new();
+    for (n, spec) in specs.iter().enumerate() {
+        let copies = if spec.duplicate { 2 } else { 1 };
+        for copy in 0..copies {
+            // Store handles are unique (Medusa's index): fall back to a unique one on a clash.
+            let mut handle = HANDLE_POOL[spec.handle].to_string();
+            if !used_handles.insert(handle.clone()) {
+                handle = format!("owned-{n}-{copy}");
+                used_handles.insert(handle.clone());
+            }
+            let current = prints.get(&spec.source_id);
+            let fingerprint = match (spec.fingerprint_stale, current) {
+                (false, Some((content, _))) => Some(content.clone()),
+                _ => Some("stale".to_string()),
+            };
+            let images_fingerprint = match (spec.fingerprint_stale, current) {
+                (false, Some((_, images))) => Some(images.clone()),
+                _ => None,
+            };
+            owned.push(OwnedProduct {
+                id: format!("prod_{n:03}_{copy}"),
+                external_id: format!("dummyjson:{}", spec.source_id),
+                handle,
+                status: if spec.status_draft {
+                    "draft"
+                } else {
+                    "published"
+                }
+                .to_string(),
+                fingerprint,
+                images_fingerprint,
+                variant_id: Some(format!("variant_{n}_{copy}")),
+                price_id: Some(format!("price_{n}_{copy}")),
+            });
+        }
+    }
+    owned
+}
+
+fn created(plan: &SyncPlan) -> Vec<(u64, &catalog_sync::mapping::ProductCreateInput)> {
+    plan.batches
+        .iter()
+        .flat_map(|batch| match batch {
+            WriteBatch::Create { products, .. } => products
+                .iter()
+                .map(|p| (p.metadata.catalog_sync_source_id, p))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn updated_ids(plan: &SyncPlan) -> Vec<u64> {
+    plan.batches
+        .iter()
+        .flat_map(|batch| match batch {
+            WriteBatch::Update { products, .. } => products
+                .iter()
+                .map(|p| p.metadata.catalog_sync_source_id)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Executes a plan against a snapshot the way Medusa would, returning the next snapshot.
+fn apply(plan: &SyncPlan, owned: &[OwnedProduct]) -> Vec<OwnedProduct> {
+    let mut next: Vec<OwnedProduct> = owned.to_vec();
+    for batch in &plan.batches {
+        match batch {
+            WriteBatch::Create { products, .. } => {
+                for product in products {
+                    let source_id = product.metadata.catalog_sync_source_id;
+                    next.push(OwnedProduct {
+                        id: format!("prod_new_{source_id}"),
+                        external_id: product.external_id.clone(),
+                        handle: product.handle.clone(),
+                        status: "published".to_string(),
+                        fingerprint: Some(product.metadata.catalog_sync_fingerprint.clone()),
+                        images_fingerprint: Some(
+                            product.metadata.catalog_sync_images_fingerprint.clone(),
+                        ),
+                        variant_id: Some(format!("variant_new_{source_id}")),
+                        price_id: Some(format!("price_new_{source_id}")),
+                    });
+                }
+            }
+            WriteBatch::Update { products, .. } => {
+                for product in products {
+                    let target = next
+                        .iter_mut()
+                        .find(|o| o.id == product.id)
+                        .expect("update targets an owned product");
+                    target.fingerprint = Some(product.metadata.catalog_sync_fingerprint.clone());
+                    target.images_fingerprint =
+                        Some(product.metadata.catalog_sync_images_fingerprint.clone());
+                    target.status = "published".to_string();
+                    target.handle = product.handle.clone();
+                }
+            }
+            WriteBatch::Archive { product_ids, .. } => {
+                for id in product_ids {
+                    let target = next
+                        .iter_mut()
+                        .find(|o| &o.id == id)
+                        .expect("archive targets an owned product");
+                    target.status = "draft".to_string();
+                }
+            }
+            WriteBatch::Delete { product_ids, .. } => {
+                next.retain(|o| !product_ids.contains(&o.id));
+            }
+        }
+    }
+    next
+}
+
+fn on_missing() -> impl Strategy<Value = OnMissing> {
+    prop_oneof![
+        Just(OnMissing::Draft),
+        Just(OnMissing::Keep),
+        Just(OnMissing::Delete)
+    ]
+}
+
+fn input_for(
+    pages: Vec<String>,
+    owned: Vec<OwnedProduct>,
+    taken: Vec<String>,
+    on_missing: OnMissing,
+    batch_size: u32,
+) -> PlanInput {
+    let (categories, tags) = store_taxonomy(&pages);
+    PlanInput {
+        options: SyncOptions {
+            on_missing,
+            batch_size,
+            ..SyncOptions::default()
+        },
+        pages,
+        products: None,
+        not_found_ids: None,
+        scope: SyncScope::Full,
+        categories,
+        tags,
+        owned,
+        taken_handles: taken,
+        sales_channel_id: Some("sc_1".to_string()),
+    }
+}
+
+/// Malformed product kinds injected into catalogs.
+fn malformed(kind: usize, id: u64) -> Value {
+    let mut product = json!({ "id": id, "title": "Broken", "price": 1.0, "stock": 1 });
+    match kind {
+        0 => product = json!({ "title": "No id", "price": 1.0, "stock": 1 }),
+        1 => product["id"] = json!("x"),
+        2 => product = json!({ "id": id, "price": 1.0, "stock": 1 }),
+        3 => product["price"] = json!("abc"),
+        4 => product["price"] = json!(-1),
+        5 => product["stock"] = json!(3.5),
+        6 => product["stock"] = json!(-1),
+        7 => product["tags"] = json!("beauty"),
+        8 => product["images"] = json!([1, 2]),
+        9 => product["dimensions"] = json!({ "width": "wide" }),
+        10 => product = json!(42),
+        _ => product["brand"] = json!(5),
+    }
+    product
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn applying_a_plan_then_planning_again_is_a_no_op(
+        specs in catalog(),
+        owned in owned_specs(),
+        taken in prop::collection::vec(0..HANDLE_POOL.len(), 0..3),
+        on_missing in on_missing(),
+        batch_size in 1u32..8,
+        page_size in 1usize..12,
+    ) {
+        let entries: Vec<Value> = specs.iter().map(|s| s.to_json(1)).collect();
+        let pages = pages(&entries, page_size);
+        let taken: Vec<String> = taken.into_iter().map(|i| format!("{}-taken", HANDLE_POOL[i])).collect();
+        let fresh = plan_sync(&input_for(pages.clone(), Vec::new(), Vec::new(), on_missing, batch_size));
+        let owned = owned_products(&owned, &fresh);
+        let first = plan_sync(&input_for(pages.clone(), owned.clone(), taken.clone(), on_missing, batch_size));
+        let after = apply(&first, &owned);
+        let second = plan_sync(&input_for(pages, after, taken, on_missing, batch_size));
+        let c = second.counts;
+        prop_assert_eq!((c.to_create, c.to_update, c.to_archive, c.to_delete), (0, 0, 0, 0), "second plan: {:?}", c);
+        prop_assert!(second.batches.is_empty());
+        prop_assert_eq!(c.unchanged, specs.len());
+    }
+
+    #[test]
+    fn handles_are_valid_and_unique_and_every_valid_product_lands_once(
+        specs in catalog(),
+        owned in owned_specs(),
+        taken in prop::collection::vec(0..HANDLE_POOL.len(), 0..4),
+        batch_size in 1u32..8,
+    ) {
+        let entries: Vec<Value> = specs.iter().map(|s| s.to_json(2)).collect();
+        let pages = pages(&entries, 7);
+        let taken: Vec<String> = taken.into_iter().map(|i| HANDLE_POOL[i].to_string()).collect();
+        let fresh = plan_sync(&input_for(pages.clone(), Vec::new(), Vec::new(), OnMissing::Draft, batch_size));
+        let owned = owned_products(&owned, &fresh);
+        let plan = plan_sync(&input_for(pages, owned.clone(), taken.clone(), OnMissing::Draft, batch_size));
+
+        let mut in_use: HashSet<String> = taken.into_iter().chain(owned.iter().map(|o| o.handle.clone())).collect();
+        for (_, product) in created(&plan) {
+            prop_assert!(is_valid_handle(&product.handle), "invalid handle {}", product.handle);
+            prop_assert!(in_use.insert(product.handle.clone()), "handle {} used twice", product.handle);
+        }
+
+        let valid: BTreeSet<u64> = specs.iter().map(|s| s.id).collect();
+        let owned_ids: BTreeSet<u64> = owned.iter().filter_map(|o| source_id_of(&o.external_id)).collect();
+        let mut landed: Vec<u64> = created(&plan).iter().map(|(id, _)| *id).chain(updated_ids(&plan)).collect();
+        let written = landed.len();
+        landed.sort_unstable();
+        landed.dedup();
+        prop_assert_eq!(landed.len(), written, "a product is written twice");
+        prop_assert!(landed.iter().all(|id| valid.contains(id)));
+        for (id, _) in created(&plan) {
+            prop_assert!(!owned_ids.contains(&id), "owned product {} created again", id);
+        }
+        prop_assert_eq!(written + plan.counts.unchanged, valid.len());
+        prop_assert_eq!(plan.counts.valid, valid.len());
+        prop_assert_eq!(plan.counts.rejected, 0);
+    }
+
+    #[test]
+    fn rejected_products_never_hide_valid_ones(
+        specs in catalog(),
+        owned in owned_specs(),
+        injected in prop::collection::vec((0usize..12, 0usize..40), 1..10),
+        page_size in 1usize..12,
+    ) {
+        let entries: Vec<Value> = specs.iter().map(|s| s.to_json(3)).collect();
+        let clean_pages = pages(&entries, page_size);
+        let fresh = plan_sync(&input_for(clean_pages.clone(), Vec::new(), Vec::new(), OnMissing::Draft, 50));
+        let owned = owned_products(&owned, &fresh);
+        let clean = plan_sync(&input_for(clean_pages, owned.clone(), Vec::new(), OnMissing::Draft, 50));
+
+        // Malformed products get ids no valid product has (1000+), at random positions.
+        let mut dirty_entries = entries.clone();
+        for (n, (kind, position)) in injected.iter().enumerate() {
+            let at = position % (dirty_entries.len() + 1);
+            dirty_entries.insert(at, malformed(*kind, 1000 + n as u64));
+        }
+        let dirty = plan_sync(&input_for(pages(&dirty_entries, page_size), owned, Vec::new(), OnMissing::Draft, 50));
+
+        prop_assert_eq!(dirty.counts.rejected, injected.len());
+        prop_assert_eq!(dirty.counts.valid, clean.counts.valid);
+        prop_assert_eq!(dirty.counts.unchanged, clean.counts.unchanged);
+        let creates = |plan: &SyncPlan| -> Vec<Value> {
+            created(plan).iter().map(|(_, p)| serde_json::to_value(p).expect("serializable")).collect()
+        };
+        prop_assert_eq!(creates(&dirty), creates(&clean));
+        let mut dirty_updates = updated_ids(&dirty);
+        let mut clean_updates = updated_ids(&clean);
+        dirty_updates.sort_unstable();
+        clean_updates.sort_unstable();
+        prop_assert_eq!(dirty_updates, clean_updates);
+        for error in dirty.errors.iter().filter(|e| e.source_id.is_some_and(|id| id < 1000)) {
+            prop_assert!(false, "a valid product got an error: {:?}", error);
+        }
+    }
+}
