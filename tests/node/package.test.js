@@ -1,0 +1,330 @@
+'use strict';
+/**
+ * Tests of the BUILT npm package (pkg/, assembled by .ci/build-core), the way the Medusa plugin uses it:
+ * CommonJS require, plain objects in and out, thrown errors with `.code`.
+ * Run: bash .ci/build-core && node --test tests/node/
+ */
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const path = require('node:path');
+
+const PKG = path.join(__dirname, '..', '..', 'pkg');
+const core = require(PKG);
+const { CATEGORY_SLUGS, generateCatalog, pageBodies, titleOf } = require('./support/catalog');
+
+/** Asserts that `fn` throws an Error with `.code === code` and an object `.details`; returns the error. */
+function throwsCode(fn, code) {
+  let caught;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof Error, `expected an Error with code ${code}`);
+  assert.equal(caught.code, code, caught.message);
+  assert.equal(typeof caught.details, 'object');
+  return caught;
+}
+
+/** Serves a catalog page by page like the source, for the planner's own request plan. */
+function sourceFor(products) {
+  return (request) => {
+    const slice = products.slice(request.skip, request.skip + request.limit);
+    return JSON.stringify({ products: slice, total: products.length, skip: request.skip, limit: slice.length });
+  };
+}
+
+/** Fetches every page exactly as the host does: first page, header, remaining pages. */
+function fetchPages(options, serve) {
+  const first = core.firstPageRequest(options);
+  const firstBody = serve(first);
+  const header = core.readPageHeader(firstBody);
+  const rest = core.planRemainingPages({ options, total: header.total, firstPageCount: header.count });
+  return [firstBody, ...rest.map((request) => {
+    const body = serve(request);
+    core.readPageHeader(body);
+    return body;
+  })];
+}
+
+/** Runs the taxonomy plans and "creates" what they ask for, returning the store's categories and tags. */
+function reconcileTaxonomy(pages) {
+  const categoryPlan = core.planCategories({ pages, existing: [] });
+  assert.deepEqual(categoryPlan.update, []);
+  const categories = categoryPlan.create.map((c) => ({ id: `pcat_${c.handle}`, handle: c.handle, name: c.name }));
+  const tagPlan = core.planTags({ pages, existing: [] });
+  const tags = tagPlan.create.map((t) => ({ id: `ptag_${t.value}`, value: t.value }));
+  return { categoryPlan, categories, tags };
+}
+
+function planInput(options, pages, store, extra = {}) {
+  return {
+    options,
+    pages,
+    scope: { kind: 'full' },
+    categories: store.categories,
+    tags: store.tags,
+    owned: [],
+    takenHandles: [],
+    salesChannelId: 'sc_test',
+    ...extra,
+  };
+}
+
+const createdProducts = (plan) => plan.batches.filter((b) => b.kind === 'create').flatMap((b) => b.products);
+
+test('a generated 194-product catalog is planned as 194 creates with unique handles and right categories', () => {
+  const options = core.validateOptions({ sourceUrl: 'http://127.0.0.1:4010', pageSize: 30, batchSize: 50 });
+  const products = generateCatalog(194);
+  const pages = fetchPages(options, sourceFor(products));
+  assert.equal(pages.length, 7);
+  const store = reconcileTaxonomy(pages);
+  assert.equal(store.categories.length, 24);
+  assert.deepEqual(store.categories.map((c) => c.handle).sort(), [...CATEGORY_SLUGS].sort());
+  assert.ok(store.categoryPlan.create.every((c) => c.is_active === true && c.is_internal === false));
+  assert.equal(store.categoryPlan.create.find((c) => c.handle === 'home-decoration').name, 'Home Decoration');
+
+  const plan = core.planSync(planInput(options, pages, store));
+  assert.equal(plan.counts.fetched, 194);
+  assert.equal(plan.counts.valid, 194);
+  assert.equal(plan.counts.toCreate, 194);
+  assert.equal(plan.counts.rejected, 0);
+  assert.deepEqual(plan.errors, []);
+  assert.deepEqual(plan.completeness, { expectedTotal: 194, received: 194, duplicateIds: [], complete: true });
+  assert.deepEqual(plan.batches.map((b) => [b.kind, b.index, b.products.length]),
+    [['create', 0, 50], ['create', 1, 50], ['create', 2, 50], ['create', 3, 44]]);
+
+  const created = createdProducts(plan);
+  assert.deepEqual(created.map((p) => p.metadata.catalog_sync_source_id), products.map((p) => p.id));
+  const handles = created.map((p) => p.handle);
+  assert.equal(new Set(handles).size, 194, 'handles are unique');
+  const byId = new Map(created.map((p) => [p.metadata.catalog_sync_source_id, p]));
+  // Same title (10 reuses 5's) and punctuation-only difference (13 is 12's with " & "): lowest id keeps it.
+  assert.equal(titleOf(10, 194), titleOf(5, 194));
+  assert.equal(byId.get(10).handle, `${byId.get(5).handle}-10`);
+  assert.notEqual(titleOf(13, 194), titleOf(12, 194));
+  assert.equal(byId.get(13).handle, `${byId.get(12).handle}-13`);
+
+  for (const source of products) {
+    const input = byId.get(source.id);
+    assert.deepEqual(input.category_ids, [`pcat_${source.category}`], `product ${source.id} category`);
+    assert.deepEqual(input.tag_ids, [...new Set(source.tags)].map((t) => `ptag_${t}`));
+    assert.equal(input.external_id, `dummyjson:${source.id}`);
+    assert.equal(input.status, 'published');
+    assert.equal(input.metadata.brand, source.brand ?? null, 'brand absent on half the products is null');
+    assert.deepEqual(input.variants[0].prices, [{ currency_code: 'usd', amount: source.price }]);
+    assert.deepEqual(input.sales_channels, [{ id: 'sc_test' }]);
+    assert.match(input.metadata.catalog_sync_fingerprint, /^[0-9a-f]{64}$/);
+  }
+});
+
+test('applying a plan and planning again changes nothing', () => {
+  const options = core.validateOptions({ pageSize: 30 });
+  const pages = fetchPages(options, sourceFor(generateCatalog(194)));
+  const store = reconcileTaxonomy(pages);
+  const first = core.planSync(planInput(options, pages, store));
+  const owned = createdProducts(first).map((p, i) => ({
+    id: `prod_${i}`,
+    externalId: p.external_id,
+    handle: p.handle,
+    status: p.status,
+    fingerprint: p.metadata.catalog_sync_fingerprint,
+    imagesFingerprint: p.metadata.catalog_sync_images_fingerprint,
+    variantId: `variant_${i}`,
+    priceId: `price_${i}`,
+  }));
+  const second = core.planSync(planInput(options, pages, store, { owned }));
+  assert.equal(second.counts.unchanged, 194);
+  assert.deepEqual(second.batches, []);
+  assert.deepEqual(second.errors, []);
+});
+
+test('malformed products are rejected one by one with their id and field; the rest is planned', () => {
+  const options = core.validateOptions({ pageSize: 30 });
+  const products = generateCatalog(194);
+  products[16].price = 'abc'; // product 17
+  products[41].title = ''; // product 42
+  products[98].stock = -1; // product 99
+  products[149].images = 'not-a-list'; // product 150
+  const pages = fetchPages(options, sourceFor(products));
+  const store = reconcileTaxonomy(pages);
+  const plan = core.planSync(planInput(options, pages, store));
+  assert.equal(plan.counts.fetched, 194);
+  assert.equal(plan.counts.rejected, 4);
+  assert.equal(plan.counts.toCreate, 190);
+  const rejected = plan.errors.map((e) => [e.source_id, e.field]);
+  assert.deepEqual(rejected, [[17, 'price'], [42, 'title'], [99, 'stock'], [150, 'images']]);
+  for (const error of plan.errors) {
+    assert.match(error.message, new RegExp(`product ${error.source_id}\\b`), error.message);
+    assert.ok(error.message.includes(`"${error.field}"`) || error.message.includes(error.field), error.message);
+    assert.equal(typeof error.code, 'string');
+  }
+  assert.match(plan.errors[0].message, /"abc"/);
+  const planned = new Set(createdProducts(plan).map((p) => p.metadata.catalog_sync_source_id));
+  assert.ok(![17, 42, 99, 150].some((id) => planned.has(id)));
+  assert.equal(planned.size, 190);
+});
+
+test('a refused batch is split, single products get write errors, and the run is summarized', () => {
+  const options = core.validateOptions({ pageSize: 30, batchSize: 4 });
+  const pages = fetchPages(options, sourceFor(generateCatalog(10)));
+  const store = reconcileTaxonomy(pages);
+  const plan = core.planSync(planInput(options, pages, store));
+  assert.deepEqual(plan.batches.map((b) => b.products.length), [4, 4, 2]);
+  const halves = core.splitBatch(plan.batches[1]);
+  assert.deepEqual(halves.map((b) => [b.kind, b.index, b.products.length]), [['create', 1, 2], ['create', 1, 2]]);
+  const single = core.splitBatch(core.splitBatch(halves[0])[0]);
+  assert.deepEqual(single, []);
+  const refused = core.splitBatch(halves[0])[0];
+  const errors = core.writeErrorFor({ batch: refused, message: 'Product with handle x already exists' });
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].code, 'WRITE_FAILED');
+  assert.equal(errors[0].source_id, 5);
+  assert.match(errors[0].message, /^product 5: .*already exists/);
+
+  const report = core.summarizeRun({
+    plan,
+    results: [
+      { kind: 'create', index: 0, written: 4, failedSourceIds: [] },
+      { kind: 'create', index: 1, written: 3, failedSourceIds: [5], errors },
+      { kind: 'create', index: 2, written: 2, failedSourceIds: [] },
+    ],
+    fetch: { requests: 1, retries: 0, pagesTotal: 1, pagesFetched: 1 },
+  });
+  assert.equal(report.status, 'partial');
+  assert.equal(report.counts.created, 9);
+  assert.equal(report.counts.failed, 1);
+  assert.deepEqual(report.errors, errors);
+});
+
+test('thrown errors are Errors with a stable code and details', () => {
+  const invalid = throwsCode(() => core.validateOptions({ pageSize: 'abc' }), 'INVALID_OPTION');
+  assert.equal(invalid.message, 'catalog-sync option "pageSize" must be an integer between 1 and 1000 (got "abc")');
+  assert.deepEqual(invalid.details, { option: 'pageSize', value: 'abc' });
+  throwsCode(() => core.validateOptions({ sourceUrl: 'ftp://example.com' }), 'INVALID_OPTION');
+  throwsCode(() => core.validateOptions({ schedule: '* * *' }), 'INVALID_OPTION');
+  const shape = throwsCode(() => core.planSync({ options: core.validateOptions({}), pages: 'nope' }), 'INVALID_INPUT');
+  assert.equal(shape.details.function, 'planSync');
+  assert.equal(shape.details.path, 'pages');
+  throwsCode(() => core.readPageHeader('{"products":[{"id":1},'), 'MALFORMED_PAGE');
+  throwsCode(() => core.decideRetry({ attempt: 0, maxRetries: 4, seed: 1, nowMs: 0, url: 'u',
+    outcome: { kind: 'network', message: 'x' } }), 'INVALID_INPUT');
+  throwsCode(() => core.parseWebhookBody(Buffer.from('{"product_id":-1}')), 'WEBHOOK_BODY_INVALID');
+});
+
+test('options come back complete, with null (not undefined) for unset values', () => {
+  const options = core.validateOptions({});
+  assert.deepEqual(options, {
+    sourceUrl: 'https://dummyjson.com', schedule: '0 * * * *', pageSize: 30, concurrency: 4, batchSize: 50,
+    currencyCode: 'usd', salesChannelId: null, onMissing: 'draft', requestTimeoutMs: 10000, maxRetries: 4,
+    images: 'upload', stockLocationId: null, webhookSecret: null,
+  });
+  assert.equal(core.validateOptions(undefined).pageSize, 30);
+  assert.equal(core.validateOptions({ schedule: false }).schedule, null);
+});
+
+test('retry decisions: backoff within bounds, Retry-After floor, failure message names URL and status', () => {
+  const url = 'http://127.0.0.1:4010/products?limit=30&skip=60';
+  const base = { maxRetries: 4, seed: 7, nowMs: Date.parse('2025-01-01T00:00:00Z'), url };
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    const decision = core.decideRetry({ ...base, attempt, outcome: { kind: 'http', status: 503, retryAfter: null } });
+    assert.equal(decision.action, 'retry');
+    assert.ok(decision.delayMs >= 0 && decision.delayMs <= Math.min(10000, 200 * 2 ** (attempt - 1)));
+  }
+  const dated = core.decideRetry({ ...base, attempt: 1,
+    outcome: { kind: 'http', status: 429, retryAfter: 'Wed, 01 Jan 2025 00:00:04 GMT' } });
+  assert.deepEqual(dated, { action: 'retry', delayMs: 4000 });
+  assert.deepEqual(core.decideRetry({ ...base, attempt: 5, outcome: { kind: 'http', status: 503, retryAfter: null } }),
+    { action: 'fail', code: 'SOURCE_UNAVAILABLE', message: `GET ${url} failed after 5 attempts: HTTP 503` });
+  assert.equal(core.decideRetry({ ...base, attempt: 1, outcome: { kind: 'http', status: 404, retryAfter: null } }).code,
+    'SOURCE_HTTP_ERROR');
+});
+
+test('webhook signatures made with Node crypto verify; tampering and replays are refused', () => {
+  const secret = 'whsec_node_test';
+  const body = Buffer.from(JSON.stringify({ product_ids: [3, 4, 3], event: 'product.updated' }));
+  const now = 1_750_000_000;
+  const sign = (timestamp, bytes) => crypto.createHmac('sha256', secret)
+    .update(`${timestamp}.`).update(bytes).digest('hex');
+  const input = { secret, timestamp: String(now), signature: sign(now, body), body, nowSeconds: now + 30 };
+  assert.equal(core.verifyWebhookSignature(input), undefined);
+  assert.deepEqual(core.parseWebhookBody(body), { productIds: [3, 4], event: 'product.updated' });
+  const tampered = Buffer.from(body);
+  tampered[tampered.length - 2] ^= 1;
+  throwsCode(() => core.verifyWebhookSignature({ ...input, body: tampered }), 'WEBHOOK_SIGNATURE_MISMATCH');
+  throwsCode(() => core.verifyWebhookSignature({ ...input, nowSeconds: now + 301 }), 'WEBHOOK_TIMESTAMP_STALE');
+  throwsCode(() => core.verifyWebhookSignature({ ...input, signature: '' }), 'WEBHOOK_SIGNATURE_MISSING');
+});
+
+test('collectPages awaits an injected async fetchPage, within the concurrency bound', async () => {
+  const options = core.validateOptions({ pageSize: 30, concurrency: 2 });
+  const serve = sourceFor(generateCatalog(194));
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const seen = [];
+  const collected = await core.collectPages(options, async (request) => {
+    seen.push(request.skip);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    inFlight -= 1;
+    return serve(request);
+  });
+  assert.equal(collected.total, 194);
+  assert.equal(collected.pages.length, 7);
+  assert.deepEqual(seen, [0, 30, 60, 90, 120, 150, 180]);
+  assert.equal(maxInFlight, 2);
+  await assert.rejects(core.collectPages(options, async () => { throw new Error('ECONNREFUSED'); }),
+    (error) => error.code === 'HOST_CALL_FAILED' && /ECONNREFUSED/.test(error.message));
+});
+
+test('bodies with non-ASCII text cross intact, and the caller\'s input object is not modified', () => {
+  const options = core.validateOptions({ pageSize: 30 });
+  const products = generateCatalog(30);
+  products[0].title = `${'a'.repeat(3000)} Crème brûlée ☕`;
+  products[1].title = '😀 Émoji ünïcödé';
+  products[2].description = '日本語の説明\u2028with a line separator';
+  const pages = fetchPages(options, sourceFor(products));
+  const store = reconcileTaxonomy(pages);
+  const input = planInput(options, pages, store);
+  const snapshot = JSON.stringify(input);
+  const created = createdProducts(core.planSync(input));
+  assert.equal(created[0].title, products[0].title);
+  assert.equal(created[1].title, products[1].title);
+  assert.equal(created[2].description, products[2].description);
+  assert.equal(JSON.stringify(input), snapshot);
+});
+
+test('the wrapper turns a WebAssembly trap into a CORE_PANIC error and reloads the module', () => {
+  // A stand-in for the wasm-bindgen module whose export traps like a Rust panic does (after the panic hook
+  // stored its message), loaded under the real module's path so that index.js wraps it.
+  const corePath = require.resolve(path.join(PKG, 'catalog_sync.js'));
+  const indexPath = require.resolve(path.join(PKG, 'index.js'));
+  const realCore = require.cache[corePath];
+  const trapping = {
+    validateOptions() {
+      globalThis.__catalogSyncCorePanic = 'catalog-sync core panicked: index out of bounds';
+      throw new WebAssembly.RuntimeError('unreachable');
+    },
+    planSyncJson() {
+      throw new WebAssembly.RuntimeError('unreachable');
+    },
+  };
+  try {
+    delete require.cache[indexPath];
+    require.cache[corePath] = { id: corePath, filename: corePath, loaded: true, exports: trapping };
+    const wrapped = require(indexPath);
+    const panic = throwsCode(() => wrapped.validateOptions({}), 'CORE_PANIC');
+    assert.equal(panic.message, 'catalog-sync core panicked: index out of bounds');
+    assert.ok(panic.cause instanceof WebAssembly.RuntimeError);
+    assert.equal(globalThis.__catalogSyncCorePanic, undefined, 'the message is consumed');
+    // The trapped instance was replaced by a fresh load of the real module: calls work again.
+    assert.equal(wrapped.validateOptions({}).pageSize, 30);
+    const unknown = throwsCode(() => wrapped.planSync({}), 'INVALID_INPUT');
+    assert.equal(unknown.details.function, 'planSync');
+  } finally {
+    delete require.cache[indexPath];
+    if (realCore) require.cache[corePath] = realCore;
+  }
+});

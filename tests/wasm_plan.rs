@@ -1,0 +1,259 @@
+//! The planning exports, run as WebAssembly on a small catalog: taxonomy plans, `planSyncJson`, batch
+//! splitting, write errors and the run report.
+//!
+//! Runs in Node and in headless Chromium like `wasm_boundary.rs` (see there for the commands).
+#![cfg(target_arch = "wasm32")]
+
+use catalog_sync::wasm;
+use js_sys::Reflect;
+use serde::Serialize;
+use serde_json::{json, Value};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn js(value: Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("serializable")
+}
+
+fn json_of(value: &JsValue) -> Value {
+    serde_wasm_bindgen::from_value(value.clone()).expect("JSON-compatible output")
+}
+
+fn product(id: u64, title: &str, category: &str, price: Value) -> Value {
+    json!({
+        "id": id, "title": title, "description": format!("Product {id}"), "category": category, "price": price,
+        "discountPercentage": 5.5, "rating": 4.2, "stock": 10 + id, "tags": [category, "sale"],
+        "sku": format!("SKU-{id}"), "weight": 2, "dimensions": { "width": 1.5, "height": 2.5, "depth": 3.5 },
+        "warrantyInformation": "1 year warranty", "shippingInformation": "Ships overnight",
+        "availabilityStatus": "In Stock", "returnPolicy": "30 days return policy", "minimumOrderQuantity": 1,
+        "meta": { "barcode": format!("BAR-{id}") }, "images": [format!("https://img.test/{id}.webp")],
+        "thumbnail": format!("https://img.test/{id}-thumb.webp")
+    })
+}
+
+/// One page of five products: two share a title, one has a bad price.
+fn page() -> String {
+    let products = vec![
+        product(1, "Red Lamp", "home-decoration", json!(19.99)),
+        product(2, "Red Lamp", "home-decoration", json!(21.5)),
+        product(3, "Phone & Case", "mobile-accessories", json!(9.99)),
+        product(4, "Broken", "mobile-accessories", json!("abc")),
+        product(5, "Phone Case", "mobile-accessories", json!(12)),
+    ];
+    json!({ "products": products, "total": 5, "skip": 0, "limit": 5 }).to_string()
+}
+
+fn options() -> Value {
+    json_of(&wasm::validate_options(js(json!({ "batchSize": 2, "currencyCode": "EUR" }))).unwrap())
+}
+
+/// Runs both taxonomy plans against an empty store and returns the store after "creating" what they ask.
+fn store(pages: &Value) -> (Value, Value) {
+    let categories =
+        json_of(&wasm::plan_categories(js(json!({ "pages": pages, "existing": [] }))).unwrap());
+    let created: Vec<Value> = categories["create"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| json!({ "id": format!("pcat_{}", c["handle"].as_str().unwrap()), "handle": c["handle"], "name": c["name"] }))
+        .collect();
+    let tags = json_of(&wasm::plan_tags(js(json!({ "pages": pages, "existing": [] }))).unwrap());
+    let tags: Vec<Value> = tags["create"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| json!({ "id": format!("ptag_{}", t["value"].as_str().unwrap()), "value": t["value"] }))
+        .collect();
+    (Value::Array(created), Value::Array(tags))
+}
+
+fn plan() -> Value {
+    let pages = json!([page()]);
+    let (categories, tags) = store(&pages);
+    let input = json!({
+        "options": options(), "pages": pages, "scope": { "kind": "full" }, "categories": categories,
+        "tags": tags, "owned": [], "takenHandles": ["phone-case"], "salesChannelId": null
+    });
+    let text = wasm::plan_sync_json(js(input)).unwrap();
+    serde_json::from_str(&text).expect("planSyncJson returns JSON text")
+}
+
+#[wasm_bindgen_test]
+fn taxonomy_plans_create_what_products_use() {
+    let pages = json!([page()]);
+    let categories =
+        json_of(&wasm::plan_categories(js(json!({ "pages": pages, "existing": [] }))).unwrap());
+    let handles: Vec<&str> = categories["create"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["handle"].as_str().unwrap())
+        .collect();
+    assert_eq!(handles, vec!["home-decoration", "mobile-accessories"]);
+    assert_eq!(categories["create"][0]["name"], json!("Home Decoration"));
+    assert_eq!(categories["create"][0]["is_active"], json!(true));
+    let tags = json_of(
+        &wasm::plan_tags(js(
+            json!({ "pages": pages, "existing": [{ "id": "t1", "value": "sale" }] }),
+        ))
+        .unwrap(),
+    );
+    let values: Vec<&str> = tags["create"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        !values.contains(&"sale"),
+        "existing tags are not created again: {values:?}"
+    );
+    assert!(values.contains(&"home-decoration"));
+}
+
+#[wasm_bindgen_test]
+fn plan_sync_creates_valid_products_and_reports_the_bad_one() {
+    let plan = plan();
+    assert_eq!(plan["counts"]["toCreate"], json!(4));
+    assert_eq!(plan["counts"]["rejected"], json!(1));
+    let errors = plan["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["source_id"], json!(4));
+    assert_eq!(errors[0]["field"], json!("price"));
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("product 4"),
+        "{}",
+        errors[0]["message"]
+    );
+
+    let batches = plan["batches"].as_array().unwrap();
+    assert_eq!(batches.len(), 2, "batchSize 2");
+    let created: Vec<&Value> = batches
+        .iter()
+        .flat_map(|b| b["products"].as_array().unwrap())
+        .collect();
+    let handles: Vec<&str> = created
+        .iter()
+        .map(|p| p["handle"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        handles,
+        vec!["red-lamp", "red-lamp-2", "phone-case-3", "phone-case-5"]
+    );
+    assert_eq!(created[0]["category_ids"], json!(["pcat_home-decoration"]));
+    assert_eq!(
+        created[0]["variants"][0]["prices"],
+        json!([{ "currency_code": "eur", "amount": 19.99 }])
+    );
+    assert!(
+        created[0].get("sales_channels").is_none(),
+        "no sales channel given"
+    );
+}
+
+#[wasm_bindgen_test]
+fn refused_batches_split_and_report() {
+    let plan = plan();
+    let batch = plan["batches"][0].clone();
+    let halves = json_of(&wasm::split_batch(js(batch.clone())).unwrap());
+    assert_eq!(halves.as_array().unwrap().len(), 2);
+    let single = halves[0].clone();
+    assert_eq!(
+        json_of(&wasm::split_batch(js(single.clone())).unwrap()),
+        json!([])
+    );
+    let errors = json_of(
+        &wasm::write_error_for(js(
+            json!({ "batch": single, "message": "duplicate handle" }),
+        ))
+        .unwrap(),
+    );
+    assert_eq!(errors[0]["code"], json!("WRITE_FAILED"));
+    assert_eq!(errors[0]["source_id"], json!(1));
+
+    let report = wasm::summarize_run(js(json!({
+        "plan": plan,
+        "results": [
+            { "kind": "create", "index": 0, "written": 1, "failedSourceIds": [1], "errors": errors },
+            { "kind": "create", "index": 1, "written": 2, "failedSourceIds": [] }
+        ],
+        "fetch": { "requests": 1, "retries": 0, "pagesTotal": 1, "pagesFetched": 1 }
+    })))
+    .unwrap();
+    let report = json_of(&report);
+    assert_eq!(report["status"], json!("partial"));
+    assert_eq!(report["counts"]["created"], json!(3));
+    assert_eq!(report["counts"]["failed"], json!(1));
+    assert_eq!(report["counts"]["rejected"], json!(1));
+    assert_eq!(report["errors"].as_array().unwrap().len(), 2);
+}
+
+#[wasm_bindgen_test]
+fn plan_sync_with_a_wrong_shape_throws_invalid_input() {
+    let error =
+        wasm::plan_sync_json(js(json!({ "options": options(), "pages": [1, 2] }))).unwrap_err();
+    let code = Reflect::get(&error, &JsValue::from_str("code")).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("INVALID_INPUT"));
+    let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
+    assert_eq!(details["function"], json!("planSync"));
+    assert_eq!(details["path"], json!("pages[0]"));
+}
+
+#[wasm_bindgen_test]
+fn bodies_cross_intact_and_the_callers_input_is_untouched() {
+    // Multi-byte UTF-8 after a long ASCII run, astral characters, and a title made only of non-ASCII.
+    let long_ascii = "x".repeat(5000);
+    let titles = [
+        format!("{long_ascii} Crème brûlée ☕"),
+        "😀 Émoji ünïcödé 😀".to_string(),
+        "日本語の商品".to_string(),
+    ];
+    let products: Vec<Value> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| product(i as u64 + 1, title, "beauty", json!(1)))
+        .collect();
+    let page = json!({ "products": products, "total": 3, "skip": 0, "limit": 3 }).to_string();
+    let input = js(json!({
+        "options": options(), "pages": [page], "scope": { "kind": "full" },
+        "categories": [{ "id": "c1", "handle": "beauty", "name": "Beauty" }],
+        "tags": [{ "id": "t1", "value": "beauty" }, { "id": "t2", "value": "sale" }],
+        "owned": [], "takenHandles": [], "salesChannelId": null
+    }));
+    let plan: Value = serde_json::from_str(&wasm::plan_sync_json(input.clone()).unwrap()).unwrap();
+    let created: Vec<&str> = plan["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|b| b["products"].as_array().unwrap())
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        created,
+        titles.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let pages = Reflect::get(&input, &JsValue::from_str("pages")).unwrap();
+    assert_eq!(
+        json_of(&pages)[0].as_str().map(str::len),
+        Some(page.len()),
+        "the caller's pages are left as they were"
+    );
+}
+
+#[wasm_bindgen_test]
+fn planners_name_a_non_string_body() {
+    let error = wasm::plan_tags(js(json!({ "pages": ["{}", 7], "existing": [] }))).unwrap_err();
+    let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
+    assert_eq!(
+        details,
+        json!({ "function": "planTags", "path": "pages[1]", "reason": "invalid type: number, expected a string" })
+    );
+    let error = wasm::plan_categories(js(json!({ "pages": "{}", "existing": [] }))).unwrap_err();
+    let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
+    assert_eq!(details["path"], json!("pages"));
+}
