@@ -2,22 +2,57 @@
 /**
  * catalog-sync-core: the Rust decision engine of catalog-sync, compiled to WebAssembly.
  *
- * This wrapper re-exports every function of the wasm-bindgen output (`catalog_sync.js`, loaded synchronously)
- * and adds two things. `planSync(input)` parses the JSON text of `planSyncJson(input)`: a large plan crosses the
- * boundary much faster as one string than object by object. And a Rust panic (a bug, never bad input) surfaces as a WebAssembly trap; the wrapper turns
- * it into an `Error` with `code: "CORE_PANIC"` and the panic message, then loads a fresh instance of the module
- * so that later calls do not run on the trapped instance's state. The core is stateless, so nothing is lost.
+ * This wrapper re-exports every function and class of the wasm-bindgen output (`catalog_sync.js`, loaded
+ * synchronously) and adds two things. `planSync(input)` parses the JSON text of `planSyncJson(input)`: a large
+ * plan crosses the boundary much faster as one string than object by object. And a Rust panic (a bug, never bad
+ * input) surfaces as a WebAssembly trap; the wrapper turns it into an `Error` with `code: "CORE_PANIC"` and the
+ * panic message, then loads a fresh instance of the module so that later calls do not run on the trapped
+ * instance's state. The core's functions are stateless, so nothing is lost; a `CatalogPlan` (from
+ * `planCatalog`) lives in the instance that made it, so after a panic the host plans again.
  */
 const CORE_PATH = require.resolve('./catalog_sync.js');
 /** Global in which the core's panic hook leaves the panic message (see src/wasm.rs). */
 const PANIC_GLOBAL = '__catalogSyncCorePanic';
 
-let core = require(CORE_PATH);
+/** Whether an export is a wasm-bindgen class (its instances hold WebAssembly memory and have `free()`). */
+const isClass = (value) => typeof value === 'function' && typeof value.prototype?.free === 'function';
+
+/** Makes the methods and getters of a class's instances translate traps like the functions do. */
+function translateMethods(cls) {
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(cls.prototype))) {
+    if (key === 'constructor') continue;
+    for (const part of ['value', 'get']) {
+      const original = descriptor[part];
+      if (typeof original !== 'function') continue;
+      descriptor[part] = function (...args) {
+        try {
+          return original.apply(this, args);
+        } catch (error) {
+          throw translate(error);
+        }
+      };
+    }
+    Object.defineProperty(cls.prototype, key, descriptor);
+  }
+}
+
+let core;
+
+/** Makes `loaded` the current core instance and exports its classes. */
+function useCore(loaded) {
+  core = loaded;
+  for (const [name, value] of Object.entries(core)) {
+    if (isClass(value)) {
+      translateMethods(value);
+      module.exports[name] = value;
+    }
+  }
+}
 
 /** Loads a new instance of the WebAssembly module. */
 function reloadCore() {
   delete require.cache[CORE_PATH];
-  core = require(CORE_PATH);
+  useCore(require(CORE_PATH));
 }
 
 /** Turns a WebAssembly trap into a readable CORE_PANIC error (and reloads the core); other errors pass through. */
@@ -47,8 +82,9 @@ function wrap(name) {
   return wrapped[name];
 }
 
+useCore(require(CORE_PATH));
 for (const [name, value] of Object.entries(core)) {
-  if (typeof value === 'function') module.exports[name] = wrap(name);
+  if (typeof value === 'function' && !isClass(value)) module.exports[name] = wrap(name);
 }
 
 const planSyncJson = module.exports.planSyncJson;

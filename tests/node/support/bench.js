@@ -3,11 +3,14 @@
  * Benchmark helpers for .ci/bench-core (not a test).
  *
  *   node tests/node/support/bench.js generate <n> <file>   writes { pages, categories, tags } for n products
- *   node tests/node/support/bench.js plan <file> <iterations>
- *       plans the catalog with the built package (pkg/) and prints one JSON line:
- *       { products, iterations, firstMs, minMs, medianMs, parseMs, peakRssKb }
- *       where the times are of `planSync` (input conversion + plan + JSON.parse of the result) and parseMs is
- *       the median share of `JSON.parse`.
+ *   node tests/node/support/bench.js plan <file> <iterations> <mode>
+ *       plans the catalog with the built package (pkg/) `iterations` times in one of these modes and prints one
+ *       JSON line { mode, products, iterations, firstMs, minMs, medianMs, peakRssKb }:
+ *         catalog      planCatalog(input) + summary() + free()           (input conversion + parse + map + plan)
+ *         catalog-all  the same, plus batch(i) for every batch, each dropped once read (as a host writing them)
+ *         json         planSyncJson(input)                               (plan handed over as JSON text)
+ *         objects      planSync(input) = JSON.parse(planSyncJson(input)) (the whole plan as objects)
+ *       Each mode runs in its own process, so peakRssKb (max resident memory, catalog included) is the mode's own.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -21,7 +24,46 @@ function generate(n, file) {
   fs.writeFileSync(file, JSON.stringify(catalog));
 }
 
-function plan(file, iterations) {
+/** One planning run per mode; returns the number of products planned for creation. */
+const MODES = {
+  catalog(core, input) {
+    const plan = core.planCatalog(input);
+    try {
+      return checked(plan.summary().counts);
+    } finally {
+      plan.free();
+    }
+  },
+  'catalog-all'(core, input) {
+    const plan = core.planCatalog(input);
+    try {
+      const summary = plan.summary();
+      let products = 0;
+      for (let i = 0; i < summary.batches.length; i++) products += plan.batch(i).products.length;
+      if (products !== summary.counts.toCreate) throw new Error(`batches hold ${products} products`);
+      return checked(summary.counts);
+    } finally {
+      plan.free();
+    }
+  },
+  json(core, input) {
+    const text = core.planSyncJson(input);
+    if (text.length < 2) throw new Error('empty plan');
+    return undefined;
+  },
+  objects(core, input) {
+    return checked(core.planSync(input).counts);
+  },
+};
+
+function checked(counts) {
+  if (counts.rejected > 0) throw new Error(`${counts.rejected} rejected products`);
+  return counts.toCreate;
+}
+
+function plan(file, iterations, mode) {
+  const run = MODES[mode];
+  if (!run) throw new Error(`unknown mode ${mode} (${Object.keys(MODES).join(', ')})`);
   const core = require(path.join(__dirname, '..', '..', '..', 'pkg'));
   const catalog = JSON.parse(fs.readFileSync(file, 'utf8'));
   const options = core.validateOptions({ pageSize: PAGE_SIZE });
@@ -30,38 +72,31 @@ function plan(file, iterations) {
     owned: [], takenHandles: [], salesChannelId: 'sc_bench',
   };
   const times = [];
-  const parses = [];
-  let products = 0;
+  let products = null;
   let peakRss = process.memoryUsage().rss;
   for (let i = 0; i < iterations; i++) {
     const started = process.hrtime.bigint();
-    const text = core.planSyncJson(input);
-    const parseStarted = process.hrtime.bigint();
-    const result = JSON.parse(text);
-    const ended = process.hrtime.bigint();
-    times.push(Number(ended - started) / 1e6);
-    parses.push(Number(ended - parseStarted) / 1e6);
+    const planned = run(core, input);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    if (result.counts.rejected > 0) throw new Error(`rejected products: ${JSON.stringify(result.errors[0])}`);
-    products = result.counts.toCreate;
+    if (planned !== undefined) products = planned;
   }
   const sorted = [...times].sort((a, b) => a - b);
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   console.log(JSON.stringify({
+    mode,
     products,
     iterations,
     firstMs: times[0],
     minMs: sorted[0],
-    medianMs: median(times),
-    parseMs: median(parses),
+    medianMs: sorted[Math.floor(sorted.length / 2)],
     peakRssKb: Math.max(Math.round(peakRss / 1024), process.resourceUsage().maxRSS),
   }));
 }
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'generate') generate(Number(args[0]), args[1]);
-else if (command === 'plan') plan(args[0], Number(args[1] || 5));
+else if (command === 'plan') plan(args[0], Number(args[1] || 5), args[2] || 'catalog');
 else {
-  console.error('usage: bench.js generate <n> <file> | plan <file> <iterations>');
+  console.error('usage: bench.js generate <n> <file> | plan <file> <iterations> <catalog|catalog-all|json|objects>');
   process.exit(2);
 }

@@ -3,9 +3,10 @@
 import {
   validateOptions, firstPageRequest, planRemainingPages, readPageHeader, decideRetry, planCategories, planTags,
   planSync, planSyncJson, splitBatch, writeErrorFor, summarizeRun, verifyWebhookSignature, parseWebhookBody,
-  collectPages, productRequests, categoriesRequest,
+  collectPages, productRequests, categoriesRequest, planCatalog,
 } from "catalog-sync-core";
-import type { CatalogSyncError, SyncOptions, SyncPlan, WriteBatch, RunReport, RetryDecision } from "catalog-sync-core";
+import type { CatalogSyncError, SyncOptions, SyncPlan, WriteBatch, RunReport, RetryDecision, CatalogPlan,
+  CatalogPlanSummary } from "catalog-sync-core";
 
 const options: SyncOptions = validateOptions({ pageSize: 30, schedule: false, onMissing: "keep" });
 // @ts-expect-error onMissing is a closed set
@@ -37,6 +38,20 @@ planSync({ options, pages: [], categories: [], tags: [], owned: [], takenHandles
 const text: string = planSyncJson({ options, pages: [], scope: { kind: "targeted", productIds: [3] }, categories: [],
   tags: [], owned: [], takenHandles: [], salesChannelId: null });
 const batches: WriteBatch[] = plan.batches.flatMap((batch) => splitBatch(batch));
+const catalogPlan: CatalogPlan = planCatalog({ options, pages: [], scope: { kind: "full" }, categories: [], tags: [],
+  owned: [], takenHandles: [], salesChannelId: null });
+const summary: CatalogPlanSummary = catalogPlan.summary();
+const outline: Array<["create" | "update" | "archive" | "delete", number, Array<number | null>]> =
+  summary.batches.map((b) => [b.kind, b.len, b.sourceIds]);
+const pulled: WriteBatch[] = summary.batches.map((_, i) => catalogPlan.batch(i));
+const batchCount: number = catalogPlan.batchCount;
+// @ts-expect-error a batch is typed, not any
+const notABatch: string = catalogPlan.batch(0);
+// @ts-expect-error the summary has no batch contents
+summary.batches[0].products;
+// @ts-expect-error planCatalog takes a PlanInput
+planCatalog({ options });
+catalogPlan.free();
 const titles: string[] = plan.batches.flatMap((b) => (b.kind === "create" ? b.products.map((p) => p.title) : []));
 const messages: string[] = batches.length ? writeErrorFor({ batch: batches[0], message: "refused" }).map((e) => e.message) : [];
 const report: RunReport = summarizeRun({ plan, results: [], fetch: { requests: 0, retries: 0, pagesTotal: 0, pagesFetched: 0 } });
@@ -56,4 +71,5 @@ function codeOf(error: unknown): string {
   return (error as CatalogSyncError).code;
 }
 
-export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, text, titles, messages, status, ids, collect, codeOf];
+export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, text, titles, messages, status, ids, collect, codeOf,
+  outline, pulled, batchCount, notABatch];
