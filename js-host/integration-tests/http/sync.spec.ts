@@ -1,0 +1,412 @@
+import { hostname } from "node:os"
+import path from "node:path"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { WorkflowManager } from "@medusajs/framework/orchestration"
+import { ContainerRegistrationKeys, Modules, toHandle } from "@medusajs/framework/utils"
+import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
+import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
+import type { SyncRunView } from "../../src/lib/run-view"
+import { loginAsAdmin } from "../helpers/admin"
+import type { Api } from "../helpers/admin"
+import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"
+import type { AdminAuth } from "../helpers/runs"
+import { startStandIn } from "../helpers/stand-in"
+import type { SourceProduct, StandIn } from "../helpers/stand-in"
+import { listStoreCategories, listStoreProducts, storeProductsBySourceId } from "../helpers/store"
+import type { StoreProduct } from "../helpers/store"
+
+jest.setTimeout(180_000)
+
+const ANY_STATUS = { validateStatus: () => true }
+
+let standIn: StandIn
+
+beforeAll(async () => {
+  standIn = await startStandIn()
+  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false })
+})
+
+afterAll(async () => {
+  await standIn?.close()
+})
+
+/**
+ * Expected handles, stated independently of the core: Medusa's own `toHandle` of the title; among
+ * products whose titles give the same handle, the lowest source id keeps it and the others get
+ * `-<source id>`.
+ */
+function expectedHandles(catalog: SourceProduct[]): Map<number, string> {
+  const byHandle = new Map<string, number[]>()
+  for (const product of catalog) {
+    const handle = toHandle(product.title)
+    byHandle.set(handle, [...(byHandle.get(handle) ?? []), product.id])
+  }
+  const handles = new Map<number, string>()
+  for (const [handle, ids] of byHandle) {
+    const [first, ...others] = [...ids].sort((a, b) => a - b)
+    handles.set(first, handle)
+    others.forEach((id) => handles.set(id, `${handle}-${id}`))
+  }
+  return handles
+}
+
+function updatedAtById(products: StoreProduct[]): Map<string, string> {
+  return new Map(products.flatMap((product) => [
+    [product.id, product.updated_at],
+    ...product.variants.map((variant): [string, string] => [variant.id, variant.updated_at]),
+  ]))
+}
+
+medusaIntegrationTestRunner({
+  medusaConfigFile: path.resolve(__dirname, "../app"),
+  testSuite: ({ api: untypedApi, getContainer }) => {
+    const api = untypedApi as Api
+    let auth: AdminAuth
+    let firstRun: SyncRunView
+
+    beforeAll(async () => {
+      auth = await loginAsAdmin(getContainer(), api)
+      // Runs before the runner snapshots the database: every test starts from this synced store.
+      firstRun = await syncNow(api, auth)
+    })
+
+    afterEach(async () => {
+      standIn.reset({})
+      await waitUntilIdle(api, auth)
+    })
+
+    it("imports the 194 products in 24 categories with every mapped field", async () => {
+      const catalog = standIn.state.catalog
+      expect(catalog).toHaveLength(194)
+      expect(firstRun).toMatchObject({
+        trigger: "manual",
+        status: "success",
+        fetched: 194,
+        created: 194,
+        updated: 0,
+        unchanged: 0,
+        archived: 0,
+        rejected: 0,
+        errors: [],
+        error_message: null,
+        requests: 8,
+        retries: 0,
+        products_synced: 194,
+        products_created: 194,
+        products_updated: 0,
+        progress: { pages_fetched: 7, pages_total: 7, products_written: 194, products_planned: 194 },
+      })
+      expect(firstRun.duration_ms).toBeGreaterThan(0)
+      expect(firstRun.duration_seconds).toBe((firstRun.duration_ms as number) / 1000)
+      expect(firstRun.last_sync_at).toBe(firstRun.finished_at)
+      expect(Object.keys(firstRun.phase_timings).sort()).toEqual(
+        ["fetch_ms", "plan_ms", "repair_ms", "snapshot_ms", "store_ms", "taxonomy_ms", "write_ms"].sort()
+      )
+
+      const { data: storeData } = await api.get<{ stores: { default_sales_channel_id: string; supported_currencies: { currency_code: string }[] }[] }>(
+        "/admin/stores?fields=default_sales_channel_id,*supported_currencies",
+        auth
+      )
+      const store = storeData.stores[0]
+      expect(store.supported_currencies.map((currency) => currency.currency_code)).toContain("usd")
+
+      const sourceCategories = (await (await fetch(`${standIn.url}/products/categories`)).json()) as {
+        slug: string
+        name: string
+      }[]
+      expect(sourceCategories).toHaveLength(24)
+      const categories = await listStoreCategories(api, auth)
+      expect(categories.map(({ handle, name, is_active }) => ({ handle, name, is_active })).sort((a, b) =>
+        a.handle.localeCompare(b.handle)
+      )).toEqual(
+        sourceCategories
+          .map(({ slug, name }) => ({ handle: slug, name, is_active: true }))
+          .sort((a, b) => a.handle.localeCompare(b.handle))
+      )
+
+      const products = await storeProductsBySourceId(api, auth)
+      expect(products.size).toBe(194)
+      const handles = expectedHandles(catalog)
+      expect(handles.get(92)).toBe("sports-sneakers-off-white-red-92")
+      expect(handles.get(191)).toBe("rolex-cellini-moonphase-191")
+      for (const source of catalog) {
+        const product = products.get(source.id) as StoreProduct
+        expect(product).toBeDefined()
+        expect({
+          title: product.title,
+          handle: product.handle,
+          description: product.description,
+          status: product.status,
+          thumbnail: product.thumbnail,
+          images: [...product.images].sort((a, b) => a.rank - b.rank).map((image) => image.url),
+          tags: product.tags.map((tag) => tag.value).sort(),
+          categories: product.categories.map((category) => category.handle),
+          weight: Number(product.weight),
+          width: Number(product.width),
+          height: Number(product.height),
+          length: Number(product.length),
+          sales_channels: product.sales_channels.map((channel) => channel.id),
+          variants: product.variants.map((variant) => ({
+            sku: variant.sku,
+            barcode: variant.barcode,
+            manage_inventory: variant.manage_inventory,
+            prices: variant.prices.map(({ amount, currency_code }) => ({ amount: Number(amount), currency_code })),
+          })),
+        }).toEqual({
+          title: source.title,
+          handle: handles.get(source.id),
+          description: source.description,
+          status: "published",
+          thumbnail: source.thumbnail,
+          images: source.images,
+          tags: [...source.tags].sort(),
+          categories: [source.category],
+          weight: source.weight,
+          width: source.dimensions.width,
+          height: source.dimensions.height,
+          length: source.dimensions.depth,
+          sales_channels: [store.default_sales_channel_id],
+          variants: [
+            {
+              sku: source.sku,
+              barcode: source.meta.barcode,
+              manage_inventory: true,
+              prices: [{ amount: source.price, currency_code: "usd" }],
+            },
+          ],
+        })
+        expect(product.metadata).toEqual({
+          brand: source.brand ?? null,
+          sku: source.sku,
+          rating: source.rating,
+          discountPercentage: source.discountPercentage,
+          warrantyInformation: source.warrantyInformation,
+          shippingInformation: source.shippingInformation,
+          returnPolicy: source.returnPolicy,
+          minimumOrderQuantity: source.minimumOrderQuantity,
+          barcode: source.meta.barcode,
+          availabilityStatus: source.availabilityStatus,
+          stock: source.stock,
+          catalog_sync_source_id: source.id,
+          catalog_sync_fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+          catalog_sync_images_fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+        })
+      }
+    })
+
+    it("writes nothing on an unchanged resync", async () => {
+      const before = updatedAtById(await listStoreProducts(api, auth))
+      const run = await syncNow(api, auth)
+      expect(run).toMatchObject({
+        status: "success",
+        fetched: 194,
+        created: 0,
+        updated: 0,
+        unchanged: 194,
+        archived: 0,
+        rejected: 0,
+        products_synced: 194,
+        progress: { products_written: 0, products_planned: 0 },
+      })
+      const after = updatedAtById(await listStoreProducts(api, auth))
+      expect(after).toEqual(before)
+    })
+
+    it("applies changes, removals and additions exactly, and undoes them when the source reverts", async () => {
+      const before = await storeProductsBySourceId(api, auth)
+      const { added } = standIn.mutate({
+        update: [
+          { id: 5, price: 123.45 },
+          { id: 10, title: "Renamed Product Ten" },
+          { id: 20, stock: 0 },
+          { id: 30, category: "laptops" },
+        ],
+        remove: [40, 41],
+        add: 2,
+      })
+      expect(added).toHaveLength(2)
+
+      const run = await syncNow(api, auth)
+      expect(run).toMatchObject({
+        status: "success",
+        fetched: 194,
+        created: 2,
+        updated: 4,
+        unchanged: 188,
+        archived: 2,
+        rejected: 0,
+      })
+      const after = await storeProductsBySourceId(api, auth)
+      expect(after.size).toBe(196)
+      expect(after.get(5)?.variants[0].prices.map((price) => Number(price.amount))).toEqual([123.45])
+      expect(after.get(10)?.title).toBe("Renamed Product Ten")
+      expect(after.get(10)?.handle).toBe(before.get(10)?.handle)
+      expect(after.get(20)?.metadata).toMatchObject({ stock: 0, availabilityStatus: "Out of Stock" })
+      expect(after.get(30)?.categories.map((category) => category.handle)).toEqual(["laptops"])
+      expect([after.get(40)?.status, after.get(41)?.status]).toEqual(["draft", "draft"])
+      for (const id of added) {
+        const source = standIn.state.catalog.find((product) => product.id === id) as SourceProduct
+        expect(after.get(id)).toMatchObject({ title: source.title, status: "published" })
+      }
+      const touched = new Set([5, 10, 20, 30, 40, 41])
+      for (const [sourceId, product] of before) {
+        if (!touched.has(sourceId)) {
+          expect(after.get(sourceId)?.updated_at).toBe(product.updated_at)
+        }
+      }
+
+      standIn.reset({})
+      const revert = await syncNow(api, auth)
+      expect(revert).toMatchObject({ status: "success", created: 0, updated: 6, unchanged: 188, archived: 2 })
+      const reverted = await storeProductsBySourceId(api, auth)
+      expect([reverted.get(40)?.status, reverted.get(41)?.status]).toEqual(["published", "published"])
+      expect(added.map((id) => reverted.get(id)?.status)).toEqual(["draft", "draft"])
+      expect(reverted.get(10)?.handle).toBe(before.get(10)?.handle)
+    })
+
+    it("completes products a killed sync left half-written", async () => {
+      const container = getContainer()
+      const before = await storeProductsBySourceId(api, auth)
+      const original = before.get(12) as StoreProduct
+      // What a process killed inside createProductsWorkflow leaves: the product row (with the
+      // fingerprint of its content) but no variant, price, inventory item or sales channel.
+      await deleteProductsWorkflow(container).run({ input: { ids: [original.id] } })
+      const productModule = container.resolve(Modules.PRODUCT)
+      const [bare] = await productModule.createProducts([
+        {
+          title: original.title,
+          handle: original.handle,
+          status: "published",
+          external_id: "dummyjson:12",
+          metadata: original.metadata ?? undefined,
+        },
+      ])
+      // Another one lost only its sales-channel link (killed between the product and its link).
+      const unlisted = before.get(13) as StoreProduct
+      await container.resolve(ContainerRegistrationKeys.LINK).dismiss({
+        [Modules.PRODUCT]: { product_id: unlisted.id },
+        [Modules.SALES_CHANNEL]: { sales_channel_id: unlisted.sales_channels[0].id },
+      })
+
+      const run = await syncNow(api, auth)
+      expect(run).toMatchObject({ status: "success", created: 1, updated: 0, unchanged: 193, archived: 0 })
+      const after = await storeProductsBySourceId(api, auth)
+      expect(after.size).toBe(194)
+      const recreated = after.get(12) as StoreProduct
+      expect(recreated.id).not.toBe(bare.id)
+      expect(recreated).toMatchObject({ handle: original.handle, status: "published" })
+      expect(recreated.sales_channels).toEqual(original.sales_channels)
+      expect(recreated.variants.map(({ sku, prices }) => ({ sku, prices: prices.map((price) => Number(price.amount)) }))).toEqual(
+        original.variants.map(({ sku, prices }) => ({ sku, prices: prices.map((price) => Number(price.amount)) }))
+      )
+      const { data: links } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
+        entity: "product_variant",
+        fields: ["id", "inventory_items.inventory_item_id"],
+        filters: { id: recreated.variants[0].id },
+      })
+      expect(links[0].inventory_items).toHaveLength(1)
+      expect(after.get(13)).toMatchObject({ id: unlisted.id, sales_channels: unlisted.sales_channels })
+    })
+
+    it("answers 409 to a trigger while a sync runs, and shows the run in progress", async () => {
+      standIn.setFaults({ slowMs: 300 })
+      const runId = await triggerSync(api, auth)
+      const second = await api.post<{ type: string; message: string; run_id: string }>("/admin/sync/trigger", {}, { ...auth, ...ANY_STATUS })
+      expect(second.status).toBe(409)
+      expect(second.data).toEqual({
+        type: "conflict",
+        message: `A catalog sync is already running (run ${runId})`,
+        run_id: runId,
+      })
+
+      const { data: status } = await api.get<{ status: SyncRunView; running: SyncRunView }>("/admin/sync/status", auth)
+      expect(status.running).toMatchObject({ id: runId, status: "running", trigger: "manual" })
+      expect(status.status.id).toBe(runId)
+
+      const run = await waitForRun(api, auth, runId)
+      expect(run.status).toBe("success")
+      const { data: idle } = await api.get<{ status: SyncRunView; running: SyncRunView | null }>("/admin/sync/status", auth)
+      expect(idle.running).toBeNull()
+      expect(idle.status).toMatchObject({ id: runId, status: "success", products_synced: 194 })
+
+      standIn.setFaults({})
+      const next = await syncNow(api, auth)
+      expect(next.status).toBe("success")
+    })
+
+    it("marks a run left by a dead process as failed instead of blocking, but respects a live one", async () => {
+      const service = getContainer().resolve<CatalogSyncModuleService>("catalogSync")
+      const now = new Date()
+      await service.createSyncRuns({
+        id: "csrun_dead",
+        trigger: "schedule",
+        status: "running",
+        started_at: now,
+        heartbeat_at: now,
+        owner: `${hostname()}#99999999#gone`,
+      })
+      const run = await syncNow(api, auth)
+      expect(run.status).toBe("success")
+      const { data: dead } = await api.get<{ run: SyncRunView }>("/admin/sync/runs/csrun_dead", auth)
+      expect(dead.run).toMatchObject({
+        status: "failed",
+        error_message: "interrupted: the Medusa process stopped during the sync",
+      })
+
+      await service.createSyncRuns({
+        id: "csrun_elsewhere",
+        trigger: "schedule",
+        status: "running",
+        started_at: new Date(),
+        heartbeat_at: new Date(),
+        owner: "another-host#4242#live",
+      })
+      const blocked = await api.post<{ type: string; run_id: string }>("/admin/sync/trigger", {}, { ...auth, ...ANY_STATUS })
+      expect(blocked.status).toBe(409)
+      expect(blocked.data).toMatchObject({ type: "conflict", run_id: "csrun_elsewhere" })
+      await service.updateSyncRuns({ id: "csrun_elsewhere", status: "failed" })
+    })
+
+    it("does not schedule the job when the schedule option is false", () => {
+      expect(WorkflowManager.getWorkflow("job-catalog-sync")).toBeUndefined()
+      expect(WorkflowManager.getWorkflow("catalog-sync")).toBeDefined()
+    })
+
+    it("lists runs newest first, shows one run, validates the query and requires an admin", async () => {
+      const second = await syncNow(api, auth)
+      const { data: page } = await api.get<{ runs: SyncRunView[]; count: number; limit: number; offset: number }>(
+        "/admin/sync/runs",
+        auth
+      )
+      expect(page).toMatchObject({ count: 2, limit: 20, offset: 0 })
+      expect(page.runs.map((run) => run.id)).toEqual([second.id, firstRun.id])
+
+      const { data: paged } = await api.get<{ runs: SyncRunView[]; count: number }>(
+        "/admin/sync/runs?limit=1&offset=1",
+        auth
+      )
+      expect(paged.count).toBe(2)
+      expect(paged.runs.map((run) => run.id)).toEqual([firstRun.id])
+
+      const { data: one } = await api.get<{ run: SyncRunView }>(`/admin/sync/runs/${firstRun.id}`, auth)
+      expect(one.run).toEqual(firstRun)
+
+      for (const query of ["limit=abc", "limit=0", "limit=101", "offset=-1"]) {
+        const invalid = await api.get(`/admin/sync/runs?${query}`, { ...auth, ...ANY_STATUS })
+        expect({ query, status: invalid.status }).toEqual({ query, status: 400 })
+      }
+      const missing = await api.get("/admin/sync/runs/csrun_missing", { ...auth, ...ANY_STATUS })
+      expect(missing.status).toBe(404)
+
+      for (const [method, url] of [
+        ["get", "/admin/sync/status"],
+        ["get", "/admin/sync/runs"],
+        ["post", "/admin/sync/trigger"],
+      ] as const) {
+        const anonymous =
+          method === "get" ? await api.get(url, ANY_STATUS) : await api.post(url, {}, ANY_STATUS)
+        expect({ url, status: anonymous.status }).toEqual({ url, status: 401 })
+      }
+    })
+  },
+})

@@ -1,0 +1,19 @@
+import { StatusBadge } from "@medusajs/ui"
+import type { SyncRunStatus } from "../lib/types"
+
+const APPEARANCE: Record<SyncRunStatus, { color: "blue" | "green" | "orange" | "red"; label: string }> = {
+  running: { color: "blue", label: "Running" },
+  success: { color: "green", label: "Success" },
+  partial: { color: "orange", label: "Partial" },
+  failed: { color: "red", label: "Failed" },
+}
+
+/** A run's status as a coloured badge: Running (blue), Success (green), Partial (orange), Failed (red). */
+export const RunStatusBadge = ({ status }: { status: SyncRunStatus }) => {
+  const { color, label } = APPEARANCE[status] ?? { color: "grey", label: status }
+  return (
+    <StatusBadge color={color} data-testid="run-status" data-status={status}>
+      {label}
+    </StatusBadge>
+  )
+}

@@ -1,0 +1,162 @@
+import { FetchError } from "@medusajs/js-sdk"
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { useEffect, useRef, useState } from "react"
+import { sdk } from "./sdk"
+import type {
+  SyncAnalytics,
+  SyncRun,
+  SyncRunResponse,
+  SyncRunsResponse,
+  SyncSettingsResponse,
+  SyncStatusResponse,
+  SyncTriggerResponse,
+} from "./types"
+
+/** How often the status is polled while a sync runs. */
+export const RUNNING_POLL_MS = 1000
+/** How often the status is polled otherwise (to notice scheduled and webhook runs). */
+export const IDLE_POLL_MS = 30_000
+
+/** React Query keys of the catalog-sync admin data (everything under `catalogSyncKeys.all`). */
+export const catalogSyncKeys = {
+  all: ["catalog-sync"] as const,
+  status: () => [...catalogSyncKeys.all, "status"] as const,
+  runs: (limit: number, offset: number) => [...catalogSyncKeys.all, "runs", limit, offset] as const,
+  run: (id: string) => [...catalogSyncKeys.all, "run", id] as const,
+  analytics: (from: string | null) => [...catalogSyncKeys.all, "analytics", from] as const,
+  settings: () => [...catalogSyncKeys.all, "settings"] as const,
+}
+
+/** The HTTP status of a failed SDK request, if it has one. */
+export function httpStatusOf(error: unknown): number | null {
+  if (error instanceof FetchError && typeof error.status === "number") {
+    return error.status
+  }
+  const status = (error as { status?: unknown } | null)?.status
+  return typeof status === "number" ? status : null
+}
+
+/** A failed request in words a person understands. */
+export function describeError(error: unknown): string {
+  const status = httpStatusOf(error)
+  const message = error instanceof Error ? error.message : String(error)
+  if (status === 401) {
+    return "Your admin session has expired. Reload the page and log in again."
+  }
+  if (status === 404) {
+    return `Not found (${message}).`
+  }
+  if (status === null && /fetch|network/i.test(message)) {
+    return "The Medusa server cannot be reached. Check that it is running, then retry."
+  }
+  return status ? `${message} (HTTP ${status})` : message
+}
+
+/**
+ * The latest run and the run in progress, polled every second while a sync runs (every 30 s
+ * otherwise). `onFinished` is called once when a run seen running has ended; the runs list and the
+ * analytics are refreshed then.
+ */
+export function useSyncStatus(onFinished?: (run: SyncRun) => void) {
+  const queryClient = useQueryClient()
+  const query = useQuery({
+    queryKey: catalogSyncKeys.status(),
+    queryFn: () => sdk.client.fetch<SyncStatusResponse>("/admin/sync/status"),
+    refetchInterval: (q) => (q.state.data?.running ? RUNNING_POLL_MS : IDLE_POLL_MS),
+  })
+  const runningId = query.data?.running?.id ?? null
+  const watched = useRef<string | null>(null)
+  const onFinishedRef = useRef(onFinished)
+  onFinishedRef.current = onFinished
+
+  useEffect(() => {
+    if (!query.isSuccess || runningId === watched.current) {
+      return
+    }
+    // A run started or ended: the history, run pages and analytics are out of date.
+    void queryClient.invalidateQueries({
+      predicate: (q) => q.queryKey[0] === catalogSyncKeys.all[0] && q.queryKey[1] !== "status",
+    })
+    const finishedId = watched.current
+    const latest = query.data.status
+    if (finishedId && latest && latest.id === finishedId && latest.status !== "running") {
+      onFinishedRef.current?.(latest)
+    }
+    watched.current = runningId
+  }, [runningId, query.isSuccess, query.data, queryClient])
+
+  return query
+}
+
+/** One page of the run history, newest first. */
+export function useSyncRuns(limit: number, offset: number) {
+  return useQuery({
+    queryKey: catalogSyncKeys.runs(limit, offset),
+    queryFn: () =>
+      sdk.client.fetch<SyncRunsResponse>("/admin/sync/runs", { query: { limit, offset } }),
+    placeholderData: keepPreviousData,
+  })
+}
+
+/** One run with all its errors; polled every second while it runs. */
+export function useSyncRun(id: string) {
+  return useQuery({
+    queryKey: catalogSyncKeys.run(id),
+    queryFn: () => sdk.client.fetch<SyncRunResponse>(`/admin/sync/runs/${encodeURIComponent(id)}`),
+    refetchInterval: (q) => (q.state.data?.run.status === "running" ? RUNNING_POLL_MS : false),
+    retry: (count, error) => httpStatusOf(error) !== 404 && count < 2,
+  })
+}
+
+/** The chart figures of the finished runs since `from` (ISO; `null` = all time). */
+export function useSyncAnalytics(from: string | null) {
+  return useQuery({
+    queryKey: catalogSyncKeys.analytics(from),
+    queryFn: () =>
+      sdk.client.fetch<SyncAnalytics>("/admin/sync/analytics", { query: from ? { from } : {} }),
+    placeholderData: keepPreviousData,
+  })
+}
+
+/** The plugin's effective options, secrets masked. */
+export function useSyncSettings() {
+  return useQuery({
+    queryKey: catalogSyncKeys.settings(),
+    queryFn: () => sdk.client.fetch<SyncSettingsResponse>("/admin/sync/settings"),
+    staleTime: 5 * 60_000,
+  })
+}
+
+/** What the last Sync Now click led to, for the inline message next to the button. */
+export type TriggerOutcome =
+  | { kind: "started"; runId: string }
+  | { kind: "already-running" }
+  | { kind: "error"; message: string }
+
+/**
+ * Sync Now: `POST /admin/sync/trigger`. A 409 (a sync is already running) is an outcome of its own,
+ * not an error. The status is refreshed whatever happens.
+ */
+export function useTriggerSync() {
+  const queryClient = useQueryClient()
+  const [outcome, setOutcome] = useState<TriggerOutcome | null>(null)
+  const mutation = useMutation({
+    mutationFn: async (): Promise<TriggerOutcome> => {
+      try {
+        const started = await sdk.client.fetch<SyncTriggerResponse>("/admin/sync/trigger", {
+          method: "POST",
+        })
+        return { kind: "started", runId: started.run_id }
+      } catch (error) {
+        if (httpStatusOf(error) === 409) {
+          return { kind: "already-running" }
+        }
+        throw error
+      }
+    },
+    onSuccess: (result) => setOutcome(result),
+    onError: (error) => setOutcome({ kind: "error", message: describeError(error) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: catalogSyncKeys.status() }),
+  })
+  return { ...mutation, outcome, clearOutcome: () => setOutcome(null) }
+}

@@ -1,0 +1,94 @@
+/**
+ * The shapes of the plugin's admin API (`/admin/sync/*`) as the admin customizations read them.
+ */
+
+export type { AnalyticsPoint, AnalyticsTotals, SyncAnalytics } from "../../api/admin/sync/analytics/aggregate"
+
+/** The life-cycle status of a run. */
+export type SyncRunStatus = "running" | "success" | "partial" | "failed"
+
+/** What started a run. */
+export type SyncTrigger = "schedule" | "manual" | "webhook"
+
+/** A per-product problem recorded by a run. */
+export interface RunError {
+  source_id: number | null
+  field: string | null
+  code: string
+  message: string
+}
+
+/** Live progress of a running run. */
+export interface RunProgress {
+  phase: string
+  pages_fetched: number
+  pages_total: number | null
+  products_written: number
+  products_planned: number | null
+}
+
+/** A run as `GET /admin/sync/status`, `/runs` and `/runs/:id` return it. */
+export interface SyncRun {
+  id: string
+  trigger: SyncTrigger
+  status: SyncRunStatus
+  started_at: string
+  finished_at: string | null
+  duration_ms: number | null
+  duration_seconds: number | null
+  last_sync_at: string
+  products_synced: number
+  fetched: number
+  created: number
+  updated: number
+  unchanged: number
+  archived: number
+  deleted: number
+  rejected: number
+  failed: number
+  requests: number
+  retries: number
+  phase_timings: Record<string, number>
+  progress: RunProgress | null
+  error_message: string | null
+  errors: RunError[]
+  product_ids: number[] | null
+}
+
+/** `GET /admin/sync/status`. */
+export interface SyncStatusResponse {
+  /** The latest run, whatever its status; `null` before the first sync. */
+  status: SyncRun | null
+  /** The run in progress, if any. */
+  running: SyncRun | null
+}
+
+/** `GET /admin/sync/runs`. */
+export interface SyncRunsResponse {
+  runs: SyncRun[]
+  count: number
+  limit: number
+  offset: number
+}
+
+/** `GET /admin/sync/runs/:id`. */
+export interface SyncRunResponse {
+  run: SyncRun
+}
+
+/** `POST /admin/sync/trigger` (202). */
+export interface SyncTriggerResponse {
+  run_id: string
+  status: "running"
+}
+
+/** `GET /admin/sync/settings`. */
+export interface SyncSettingsResponse {
+  plugin: { name: string; version: string | null }
+  /** Effective options (defaults filled), secrets masked. */
+  options: Record<string, unknown>
+  /** Keys set in medusa-config (the others are defaults); `null` when unknown. */
+  configured: string[] | null
+  /** Keys whose values are masked. */
+  secrets: string[]
+}

@@ -1,0 +1,29 @@
+import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import type { ConfigModule } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { CATALOG_SYNC_MODULE } from "../../../../modules/catalog-sync/constants"
+import type CatalogSyncModuleService from "../../../../modules/catalog-sync/service"
+import {
+  PLUGIN_NAME,
+  SECRET_OPTIONS,
+  configuredOptionKeys,
+  pluginVersion,
+  presentOptions,
+  type PluginEntry,
+} from "./present"
+
+/**
+ * `GET /admin/sync/settings` → the plugin's effective options (validated, defaults filled) with
+ * secrets masked, which of them the store set in `medusa-config` (`configured`; the rest are
+ * defaults, `null` when unknown), and the plugin's name and version.
+ */
+export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
+  const service = req.scope.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+  const configModule = req.scope.resolve<ConfigModule>(ContainerRegistrationKeys.CONFIG_MODULE)
+  res.json({
+    plugin: { name: PLUGIN_NAME, version: pluginVersion() },
+    options: presentOptions({ ...service.getSyncOptions() }),
+    configured: configuredOptionKeys(configModule.plugins as PluginEntry[] | undefined),
+    secrets: [...SECRET_OPTIONS],
+  })
+}

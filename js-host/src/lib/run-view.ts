@@ -1,0 +1,94 @@
+import type { RunError } from "catalog-sync-core"
+import type { PhaseTimings, RunProgress, SyncRunRecord, SyncRunStatus, SyncTrigger } from "../modules/catalog-sync/types"
+
+/** A run as the admin API returns it: every record field plus the summary fields dashboards use. */
+export interface SyncRunView {
+  id: string
+  trigger: SyncTrigger
+  status: SyncRunStatus
+  started_at: string
+  finished_at: string | null
+  duration_ms: number | null
+  /** When the run ended (or started, while it runs). */
+  last_sync_at: string
+  /** Products in line with the source after the run (created + updated + unchanged). */
+  products_synced: number
+  products_created: number
+  products_updated: number
+  duration_seconds: number | null
+  counts: {
+    fetched: number
+    created: number
+    updated: number
+    unchanged: number
+    archived: number
+    deleted: number
+    rejected: number
+    failed: number
+  }
+  fetched: number
+  created: number
+  updated: number
+  unchanged: number
+  archived: number
+  deleted: number
+  rejected: number
+  failed: number
+  requests: number
+  retries: number
+  phase_timings: PhaseTimings
+  progress: RunProgress | null
+  error_message: string | null
+  errors: RunError[]
+  /** Source product ids of a targeted run, `null` for a full sync. */
+  product_ids: number[] | null
+  owner: string | null
+  heartbeat_at: string | null
+}
+
+function iso(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString()
+}
+
+/**
+ * Shapes a `sync_run` record for the admin API.
+ * @param run - the record as the module service returns it
+ */
+export function toRunView(run: SyncRunRecord): SyncRunView {
+  const counts = {
+    fetched: run.fetched,
+    created: run.created,
+    updated: run.updated,
+    unchanged: run.unchanged,
+    archived: run.archived,
+    deleted: run.deleted,
+    rejected: run.rejected,
+    failed: run.failed,
+  }
+  const startedAt = iso(run.started_at) as string
+  const finishedAt = iso(run.finished_at)
+  return {
+    id: run.id,
+    trigger: run.trigger,
+    status: run.status,
+    started_at: startedAt,
+    finished_at: finishedAt,
+    duration_ms: run.duration_ms,
+    last_sync_at: finishedAt ?? startedAt,
+    products_synced: run.created + run.updated + run.unchanged,
+    products_created: run.created,
+    products_updated: run.updated,
+    duration_seconds: run.duration_ms === null ? null : run.duration_ms / 1000,
+    counts,
+    ...counts,
+    requests: run.requests,
+    retries: run.retries,
+    phase_timings: run.phase_timings ?? {},
+    progress: run.progress,
+    error_message: run.error_message,
+    errors: run.errors ?? [],
+    product_ids: run.product_ids?.ids ?? null,
+    owner: run.owner,
+    heartbeat_at: iso(run.heartbeat_at),
+  }
+}

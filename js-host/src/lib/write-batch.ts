@@ -1,0 +1,88 @@
+import {
+  createProductsWorkflow,
+  deleteProductsWorkflow,
+  updateProductsWorkflow,
+} from "@medusajs/medusa/core-flows"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { splitBatch, writeErrorFor } from "catalog-sync-core"
+import type { BatchResult, WriteBatch } from "catalog-sync-core"
+
+/** Number of products in a batch. */
+function batchSize(batch: WriteBatch): number {
+  return "products" in batch ? batch.products.length : batch.productIds.length
+}
+
+/** The messages of a failed workflow run, joined. */
+function describeErrors(errors: { error?: { message?: string } }[]): string {
+  return errors.map((entry) => entry.error?.message ?? "unknown error").join("; ")
+}
+
+/**
+ * Runs the Medusa workflow of one batch: create, update, archive (status `draft`) or delete.
+ * Each workflow compensates its own steps when it fails, so a refused batch leaves nothing
+ * half-written.
+ *
+ * @returns `null` when the batch landed, else the error message Medusa gave
+ */
+async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): Promise<string | null> {
+  let errors: { error?: { message?: string } }[]
+  switch (batch.kind) {
+    case "create":
+      ;({ errors } = await createProductsWorkflow(container).run({
+        input: { products: batch.products },
+        throwOnError: false,
+      }))
+      break
+    case "update":
+      ;({ errors } = await updateProductsWorkflow(container).run({
+        input: { products: batch.products },
+        throwOnError: false,
+      }))
+      break
+    case "archive":
+      ;({ errors } = await updateProductsWorkflow(container).run({
+        input: { products: batch.productIds.map((id) => ({ id, status: "draft" as const })) },
+        throwOnError: false,
+      }))
+      break
+    case "delete":
+      ;({ errors } = await deleteProductsWorkflow(container).run({
+        input: { ids: batch.productIds },
+        throwOnError: false,
+      }))
+      break
+  }
+  return errors.length ? describeErrors(errors) : null
+}
+
+/**
+ * Writes one planned batch. When Medusa refuses it, the core splits it in two (`splitBatch`) and
+ * each half is written the same way, down to single products; a single product Medusa refuses is
+ * recorded with the core's `writeErrorFor` and the others land.
+ *
+ * @param container - the Medusa container the workflows run in
+ * @param batch - a batch of the core's plan
+ * @returns the batch's result for the core's `summarizeRun`, carrying the errors of refused products
+ */
+export async function writeBatch(container: MedusaContainer, batch: WriteBatch): Promise<BatchResult> {
+  const failure = await runBatchWorkflow(container, batch)
+  if (failure === null) {
+    return { kind: batch.kind, index: batch.index, written: batchSize(batch), failedSourceIds: [], errors: [] }
+  }
+  const halves = splitBatch(batch)
+  if (!halves.length) {
+    const errors = writeErrorFor({ batch, message: failure })
+    const failedSourceIds = errors
+      .map((error) => error.source_id)
+      .filter((id): id is number => id !== null)
+    return { kind: batch.kind, index: batch.index, written: 0, failedSourceIds, errors }
+  }
+  const result: BatchResult = { kind: batch.kind, index: batch.index, written: 0, failedSourceIds: [], errors: [] }
+  for (const half of halves) {
+    const part = await writeBatch(container, half)
+    result.written += part.written
+    result.failedSourceIds.push(...part.failedSourceIds)
+    result.errors?.push(...(part.errors ?? []))
+  }
+  return result
+}

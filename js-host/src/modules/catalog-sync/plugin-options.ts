@@ -1,0 +1,23 @@
+import { validateOptions } from "catalog-sync-core"
+import type { PluginOptionsInput, SyncOptions } from "catalog-sync-core"
+
+/**
+ * Keys Medusa itself adds to the options of every internal module (the module's database settings);
+ * a plugin's modules receive the plugin options merged with them, so they are not plugin options.
+ */
+const MEDUSA_MODULE_OPTION_KEYS = ["database"]
+
+/**
+ * Validates the plugin options a module of this plugin received (through the core's
+ * `validateOptions`, which rejects unknown keys), after removing the keys Medusa adds itself.
+ *
+ * @param moduleOptions - the options Medusa passed to the module (plugin options + Medusa's keys)
+ * @throws the core's `INVALID_OPTION` error, whose message names the option and the value
+ */
+export function validateModuleOptions(moduleOptions: Record<string, unknown> | undefined): SyncOptions {
+  const pluginOptions: Record<string, unknown> = { ...moduleOptions }
+  for (const key of MEDUSA_MODULE_OPTION_KEYS) {
+    delete pluginOptions[key]
+  }
+  return validateOptions(pluginOptions as PluginOptionsInput)
+}

@@ -1,0 +1,154 @@
+import { MedusaService } from "@medusajs/framework/utils"
+import type { SyncOptions } from "catalog-sync-core"
+import { startingProgress } from "./constants"
+import SyncRun from "./models/sync-run"
+import { validateModuleOptions } from "./plugin-options"
+import type {
+  NewRunInput,
+  RunCompletion,
+  RunProgress,
+  SyncRunRecord,
+} from "./types"
+
+/**
+ * The `catalogSync` module's service: holds the validated plugin options and keeps the `sync_run`
+ * records (create, progress, heartbeat, completion, failure, listing).
+ *
+ * The generated CRUD methods (`createSyncRuns`, `updateSyncRuns`, `listAndCountSyncRuns`, …) come
+ * from `MedusaService`; the methods below are the ones the sync, the routes and the job use.
+ */
+export default class CatalogSyncModuleService extends MedusaService({ SyncRun }) {
+  private readonly syncOptions_: SyncOptions
+
+  /**
+   * @param _container - the module's container (Medusa passes it; `MedusaService` reads it).
+   * @param options - the plugin options from `medusa-config` (a plugin's modules receive them,
+   *   with Medusa's own `database` key added).
+   * @throws the core's `INVALID_OPTION` error when an option is invalid.
+   */
+  constructor(_container: Record<string, unknown>, options?: Record<string, unknown>) {
+    // eslint-disable-next-line prefer-rest-params
+    super(...arguments)
+    this.syncOptions_ = validateModuleOptions(options)
+  }
+
+  /** The plugin options, validated and filled with defaults by the core. */
+  getSyncOptions(): SyncOptions {
+    return this.syncOptions_
+  }
+
+  /** Records a new run in status `running`, owned by the calling process. */
+  async beginRun(input: NewRunInput): Promise<SyncRunRecord> {
+    const now = new Date()
+    const created = await this.createSyncRuns({
+      id: input.id,
+      trigger: input.trigger,
+      status: "running",
+      started_at: now,
+      heartbeat_at: now,
+      owner: input.owner,
+      product_ids: input.productIds === null ? null : { ids: input.productIds },
+      progress: { ...startingProgress() },
+    })
+    return created as SyncRunRecord
+  }
+
+  /** Stores the live progress of a running run and refreshes its heartbeat. */
+  async saveProgress(id: string, progress: RunProgress): Promise<void> {
+    await this.updateSyncRuns({ id, progress: { ...progress }, heartbeat_at: new Date() })
+  }
+
+  /** Refreshes the heartbeat of a running run (proof that its process is alive). */
+  async heartbeat(id: string): Promise<void> {
+    await this.updateSyncRuns({ id, heartbeat_at: new Date() })
+  }
+
+  /** Stores the outcome of a run that reached the end of the workflow. */
+  async completeRun(id: string, completion: RunCompletion): Promise<void> {
+    const { report, fetch, phaseTimings, startedAt, progress } = completion
+    const finishedAt = new Date()
+    await this.updateSyncRuns({
+      id,
+      status: report.status,
+      finished_at: finishedAt,
+      duration_ms: finishedAt.getTime() - startedAt.getTime(),
+      fetched: report.counts.fetched,
+      created: report.counts.created,
+      updated: report.counts.updated,
+      unchanged: report.counts.unchanged,
+      archived: report.counts.archived,
+      deleted: report.counts.deleted,
+      rejected: report.counts.rejected,
+      failed: report.counts.failed,
+      requests: fetch.requests,
+      retries: fetch.retries,
+      phase_timings: { ...phaseTimings },
+      progress: { ...progress },
+      errors: jsonArray(report.errors),
+      error_message: report.status === "failed" ? summarizeFailure(report.errors) : null,
+      heartbeat_at: finishedAt,
+    })
+  }
+
+  /**
+   * Marks a run `failed` with a message (source down, workflow error, interrupted process).
+   * Counters already known (requests, retries, phase timings) can be stored along.
+   */
+  async failRun(
+    id: string,
+    message: string,
+    extra: Partial<Pick<SyncRunRecord, "requests" | "retries" | "phase_timings">> = {}
+  ): Promise<void> {
+    const run = (await this.retrieveSyncRun(id)) as SyncRunRecord
+    const finishedAt = new Date()
+    await this.updateSyncRuns({
+      id,
+      status: "failed",
+      finished_at: finishedAt,
+      duration_ms: finishedAt.getTime() - new Date(run.started_at).getTime(),
+      error_message: message,
+      heartbeat_at: finishedAt,
+      ...extra,
+    })
+  }
+
+  /** Every run currently recorded as `running` (normally zero or one). */
+  async listRunningRuns(): Promise<SyncRunRecord[]> {
+    const runs = await this.listSyncRuns({ status: "running" }, { order: { started_at: "DESC" } })
+    return runs as SyncRunRecord[]
+  }
+
+  /** The most recently started run, whatever its status, or `null` before the first sync. */
+  async latestRun(): Promise<SyncRunRecord | null> {
+    const [run] = await this.listSyncRuns({}, { order: { started_at: "DESC" }, take: 1 })
+    return (run as SyncRunRecord | undefined) ?? null
+  }
+
+  /** One page of runs, newest first, with the total number of runs. */
+  async listRunsPage(limit: number, offset: number): Promise<[SyncRunRecord[], number]> {
+    const [runs, count] = await this.listAndCountSyncRuns(
+      {},
+      { order: { started_at: "DESC" }, skip: offset, take: limit }
+    )
+    return [runs as SyncRunRecord[], count]
+  }
+
+  /** The run with this id, or `null` when there is none. */
+  async findRun(id: string): Promise<SyncRunRecord | null> {
+    const [run] = await this.listSyncRuns({ id }, { take: 1 })
+    return (run as SyncRunRecord | undefined) ?? null
+  }
+}
+
+/**
+ * DML types `json` columns as objects; PostgreSQL's jsonb stores arrays just as well, and the
+ * record type (`SyncRunRecord.errors`) reads them back as arrays.
+ */
+function jsonArray<T extends object>(items: T[]): Record<string, unknown> {
+  return items.map((item) => ({ ...item })) as unknown as Record<string, unknown>
+}
+
+/** The message of a failed run: the first recorded error, or a generic one. */
+function summarizeFailure(errors: { message: string }[]): string {
+  return errors[0]?.message ?? "the sync failed"
+}

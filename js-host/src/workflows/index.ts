@@ -1,0 +1,2 @@
+export { syncCatalogWorkflow, syncCatalogWorkflowId } from "./sync-catalog"
+export type { SyncCatalogInput } from "./types"

@@ -1,0 +1,36 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { summarizeRun } from "catalog-sync-core"
+import type { BatchResult, RunReport, SyncPlan } from "catalog-sync-core"
+import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
+import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
+import { trackerFor } from "../../lib/run-tracker"
+
+/** Input of the record step. */
+export interface RecordRunInput {
+  runId: string
+  plan: SyncPlan
+  results: BatchResult[]
+}
+
+/**
+ * Stores the run's outcome: the core's `summarizeRun` turns the plan, the batch results and the
+ * fetch figures into the status (`success` / `partial` / `failed`), the counts and the errors.
+ */
+export const recordRunStep = createStep(
+  "catalog-sync-record-run",
+  async (input: RecordRunInput, { container }): Promise<StepResponse<RunReport>> => {
+    const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+    const tracker = trackerFor(input.runId)
+    const report = summarizeRun({ plan: input.plan, results: input.results, fetch: tracker.fetch })
+    tracker.updateProgress({ phase: "done" })
+    await tracker.flush()
+    await service.completeRun(input.runId, {
+      report,
+      fetch: tracker.fetch,
+      phaseTimings: tracker.phaseTimings,
+      progress: tracker.progress,
+      startedAt: tracker.startedAt,
+    })
+    return new StepResponse(report)
+  }
+)
