@@ -115,6 +115,7 @@ struct RawProduct {
     id: u64,
     title: String,
     description: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     category: Option<String>,
     price: f64,
     discount_percentage: Option<f64>,
@@ -433,6 +434,15 @@ const SCHEMA: &[(&str, Expect, bool)] = &[
     ("thumbnail", Expect::String, false),
 ];
 
+/// Optional fields that may be absent but never `null`: an explicit `null` category would silently unlink the
+/// product from its store category, so such a product is rejected instead.
+const NON_NULLABLE: &[&str] = &["category"];
+
+/// Deserializes an optional field that may be absent (`#[serde(default)]`) but not `null`.
+fn non_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(deserializer).map(Some)
+}
+
 /// Nested fields checked when their parent object is present.
 const NESTED: &[(&str, &str, Expect)] = &[
     ("dimensions", "width", Expect::Number),
@@ -482,6 +492,16 @@ fn diagnose(json: &str, origin: EntryOrigin, parse_error: &serde_json::Error) ->
                     origin,
                     field,
                     MISSING_FIELD,
+                    expect.requirement(),
+                    Some(&Value::Null),
+                )
+            }
+            Some(Value::Null) if NON_NULLABLE.contains(&field) => {
+                return field_error(
+                    id,
+                    origin,
+                    field,
+                    INVALID_FIELD,
                     expect.requirement(),
                     Some(&Value::Null),
                 )
@@ -661,6 +681,20 @@ mod tests {
             error.message,
             "the product at catalog position 33: field \"id\" is required but missing"
         );
+    }
+
+    #[test]
+    fn null_category_is_rejected_but_a_missing_one_is_not() {
+        let error = rejected(r#"{"id":6,"title":"A","price":1,"stock":1,"category":null}"#);
+        assert_eq!(error.code, INVALID_FIELD);
+        assert_eq!(error.field.as_deref(), Some("category"));
+        assert_eq!(error.source_id, Some(6));
+        let product = parse_entry(
+            r#"{"id":6,"title":"A","price":1,"stock":1}"#,
+            EntryOrigin::Single,
+        )
+        .unwrap();
+        assert_eq!(product.category, None);
     }
 
     #[test]
