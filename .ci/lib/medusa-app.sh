@@ -1,0 +1,298 @@
+# shellcheck shell=bash
+# A real Medusa 2.21.2 store for the demo, the e2e tests and the benchmark.
+#
+# Two levels, so that one `npm install` + `medusa build` (~2 minutes) serves every use:
+#   the APP  (default .work/medusa-app): package.json, package-lock.json and tsconfig.json from
+#            tests/e2e/app-template/, node_modules, the plugin tarball installed, medusa-config.ts, and the
+#            production build in .medusa/server. Each step re-runs only when its inputs changed (hash stamps).
+#   an INSTANCE (e.g. .work/demo/medusa): a copy of the app's .medusa/server (refreshed when the build
+#            changes) with node_modules symlinked, its own medusa-config.js (plugin options), .env (database,
+#            port), static/ (uploaded files), PID file and log. Many instances share one app.
+#
+# Source this file and call the functions, or run it: `bash .ci/lib/medusa-app.sh FUNCTION ARGS...`
+# (FUNCTION without the `medusa_` prefix, e.g. `bash .ci/lib/medusa-app.sh start .work/e2e/medusa`).
+#
+#   medusa_app_prepare APP_DIR [PLUGIN_TARBALL]
+#   medusa_instance_configure INST_DIR APP_DIR PORT DATABASE_URL [PLUGIN_OPTIONS_JSON]
+#                             (no PLUGIN_OPTIONS_JSON: the plugin is not registered)
+#   medusa_migrate INST_DIR
+#   medusa_create_user INST_DIR EMAIL PASSWORD         (an existing user is fine)
+#   medusa_start INST_DIR [TIMEOUT_SECONDS]            (background; waits for /health; PID in INST_DIR/medusa.pid)
+#   medusa_stop INST_DIR                               (SIGTERM, then SIGKILL after 20 s)
+#   medusa_pid INST_DIR                                (prints the PID of a running instance)
+#   medusa_port INST_DIR                               (prints the instance's port)
+
+MEDUSA_LIB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MEDUSA_APP_TEMPLATE="$MEDUSA_LIB_ROOT/tests/e2e/app-template"
+MEDUSA_PLUGIN_NAME="medusa-plugin-catalog-sync"
+export MEDUSA_DISABLE_TELEMETRY=true
+export MEDUSA_FF_ANALYTICS=false
+
+# Prints a message on stderr prefixed with the library name.
+_medusa_log() { echo "[medusa] $*" >&2; }
+
+# Prints the SHA-256 of the files given (contents and names), one hash for all.
+_medusa_hash_files() {
+  local f
+  for f in "$@"; do
+    printf '%s\n' "$f"
+    [ -f "$f" ] && sha256sum <"$f"
+  done | sha256sum | cut -c1-64
+}
+
+# Runs the Medusa CLI of APP_DIR's node_modules in the current directory.
+_medusa_cli() {
+  node "${MEDUSA_CLI_NODE_MODULES:?}/@medusajs/cli/cli.js" "$@"
+}
+
+# Writes the medusa-config body shared by the app's medusa-config.ts and an instance's medusa-config.js.
+# $1: "ts" or "js"; $2: plugin options JSON or "" for no plugin.
+_medusa_config_text() {
+  local kind="$1" options="$2"
+  if [ "$kind" = ts ]; then
+    echo 'import { loadEnv, defineConfig } from "@medusajs/framework/utils"'
+  else
+    echo 'const { loadEnv, defineConfig } = require("@medusajs/framework/utils")'
+  fi
+  cat <<'EOF'
+
+// Written by catalog-sync .ci/lib/medusa-app.sh; rewritten on every configure.
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: process.env.STORE_CORS!,
+      adminCors: process.env.ADMIN_CORS!,
+      authCors: process.env.AUTH_CORS!,
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+    },
+    // The admin is served over plain http on 127.0.0.1: a Secure cookie would make login fail silently.
+    cookieOptions: { secure: false, sameSite: "lax" },
+  },
+EOF
+  if [ -n "$options" ]; then
+    printf '  plugins: [\n    {\n      resolve: "%s",\n      options: %s,\n    },\n  ],\n' \
+      "$MEDUSA_PLUGIN_NAME" "$(printf '%s' "$options" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s),null,2).replace(/\n/g,"\n      ")))')"
+  fi
+  echo '})'
+}
+
+medusa_app_prepare() {
+  local app="${1:?medusa_app_prepare APP_DIR [PLUGIN_TARBALL]}" tarball="${2:-}"
+  mkdir -p "$app"
+  app="$(cd "$app" && pwd)"
+  if [ -n "$tarball" ]; then
+    [ -f "$tarball" ] || { _medusa_log "no plugin tarball at $tarball"; return 1; }
+    tarball="$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")"
+  fi
+  (
+    # One preparer at a time per app (the demo and the tests may share it).
+    exec 9>"$app/.prepare.lock"
+    flock 9
+    cd "$app" || exit 1
+    set -e
+
+    # 1. Dependencies: the template's package.json + lock, installed when they changed.
+    local deps_hash
+    deps_hash="$(_medusa_hash_files "$MEDUSA_APP_TEMPLATE/package.json" "$MEDUSA_APP_TEMPLATE/package-lock.json")"
+    cp "$MEDUSA_APP_TEMPLATE/tsconfig.json" tsconfig.json
+    mkdir -p src
+    if [ "$(cat .stamp-deps 2>/dev/null)" != "$deps_hash" ] || [ ! -d node_modules/@medusajs/medusa ]; then
+      _medusa_log "npm install in $app (about a minute)"
+      cp "$MEDUSA_APP_TEMPLATE/package.json" package.json
+      cp "$MEDUSA_APP_TEMPLATE/package-lock.json" package-lock.json
+      rm -f .stamp-plugin .stamp-build
+      npm install --no-audit --no-fund --loglevel=error >npm-install.log 2>&1 ||
+        { tail -n 30 npm-install.log >&2; exit 1; }
+      echo "$deps_hash" >.stamp-deps
+    fi
+
+    # 2. The plugin: installed from a content-named copy of the tarball (a new name per content, so npm
+    #    never reuses a cached integrity for a changed file), reinstalled when the tarball changed.
+    local plugin_hash="none" options=""
+    if [ -n "$tarball" ]; then
+      plugin_hash="$(sha256sum <"$tarball" | cut -c1-16)"
+      options='{"sourceUrl":"https://dummyjson.com","schedule":false}'
+    fi
+    if [ "$(cat .stamp-plugin 2>/dev/null)" != "$plugin_hash" ]; then
+      mkdir -p plugins
+      if [ -n "$tarball" ]; then
+        _medusa_log "installing $(basename "$tarball") into $app"
+        cp "$tarball" "plugins/$MEDUSA_PLUGIN_NAME-$plugin_hash.tgz"
+        npm install --no-audit --no-fund --loglevel=error "./plugins/$MEDUSA_PLUGIN_NAME-$plugin_hash.tgz" \
+          >npm-plugin.log 2>&1 || { tail -n 30 npm-plugin.log >&2; exit 1; }
+        find plugins -name "$MEDUSA_PLUGIN_NAME-*.tgz" ! -name "*-$plugin_hash.tgz" -delete
+      elif [ -d "node_modules/$MEDUSA_PLUGIN_NAME" ]; then
+        npm uninstall --no-audit --no-fund --loglevel=error "$MEDUSA_PLUGIN_NAME" >npm-plugin.log 2>&1 ||
+          { tail -n 30 npm-plugin.log >&2; exit 1; }
+      fi
+      echo "$plugin_hash" >.stamp-plugin
+    fi
+
+    # 3. The build-time config (the plugin registered, so its admin extensions are bundled) and the build.
+    _medusa_config_text ts "$options" >medusa-config.ts
+    local build_hash
+    build_hash="$(_medusa_hash_files .stamp-deps .stamp-plugin medusa-config.ts tsconfig.json)"
+    if [ "$(cat .stamp-build 2>/dev/null)" != "$build_hash" ] || [ ! -f .medusa/server/medusa-config.js ]; then
+      _medusa_log "medusa build in $app (about 40 s)"
+      MEDUSA_CLI_NODE_MODULES="$app/node_modules" _medusa_cli build >build.log 2>&1 ||
+        { tail -n 40 build.log >&2; exit 1; }
+      [ -f .medusa/server/public/admin/index.html ] || { _medusa_log "build produced no admin"; exit 1; }
+      echo "$build_hash" >.stamp-build
+    fi
+  )
+}
+
+medusa_instance_configure() {
+  local inst="${1:?INST_DIR}" app="${2:?APP_DIR}" port="${3:?PORT}" db="${4:?DATABASE_URL}" options="${5:-}"
+  app="$(cd "$app" && pwd)"
+  [ -f "$app/.stamp-build" ] || { _medusa_log "$app is not built: run medusa_app_prepare first"; return 1; }
+  mkdir -p "$inst"
+  inst="$(cd "$inst" && pwd)"
+  if [ -n "$(medusa_pid "$inst")" ]; then
+    _medusa_log "instance $inst is running: stop it before configuring it"
+    return 1
+  fi
+  # Copy the build when it changed; static/ (uploaded files) and the log survive.
+  if [ "$(cat "$inst/.stamp-build" 2>/dev/null)" != "$(cat "$app/.stamp-build")" ]; then
+    _medusa_log "copying the build of $app into $inst"
+    find "$inst" -mindepth 1 -maxdepth 1 ! -name static ! -name 'medusa*.log' -exec rm -rf {} +
+    cp -a "$app/.medusa/server/." "$inst/"
+    cp "$app/.stamp-build" "$inst/.stamp-build"
+  fi
+  ln -sfn "$app/node_modules" "$inst/node_modules"
+  echo "$app" >"$inst/.app-dir"
+  if [ -n "$options" ]; then
+    printf '%s' "$options" | node -e 'JSON.parse(require("fs").readFileSync(0,"utf8"))' ||
+      { _medusa_log "plugin options are not JSON: $options"; return 1; }
+  fi
+  _medusa_config_text js "$options" | sed 's/process\.env\.\([A-Z_]*\)!/process.env.\1/' >"$inst/medusa-config.js"
+  local origin="http://127.0.0.1:$port,http://localhost:$port"
+  cat >"$inst/.env" <<EOF
+DATABASE_URL=$db
+HOST=127.0.0.1
+PORT=$port
+STORE_CORS=http://127.0.0.1:8000,http://localhost:8000
+ADMIN_CORS=$origin
+AUTH_CORS=$origin,http://127.0.0.1:8000
+JWT_SECRET=catalog-sync-local-jwt-secret
+COOKIE_SECRET=catalog-sync-local-cookie-secret
+MEDUSA_DISABLE_TELEMETRY=true
+EOF
+}
+
+# Runs the Medusa CLI inside an instance as a production server would.
+_medusa_in_instance() {
+  local inst
+  inst="$(cd "$1" && pwd)" || return 1
+  shift
+  (
+    cd "$inst" || exit 1
+    set -a
+    # shellcheck disable=SC1091
+    . ./.env
+    set +a
+    NODE_ENV=production MEDUSA_CLI_NODE_MODULES="$inst/node_modules" _medusa_cli "$@"
+  )
+}
+
+medusa_migrate() {
+  local inst="${1:?INST_DIR}"
+  _medusa_log "db:migrate in $inst"
+  _medusa_in_instance "$inst" db:migrate >"$inst/migrate.log" 2>&1 || { tail -n 40 "$inst/migrate.log" >&2; return 1; }
+}
+
+medusa_create_user() {
+  local inst="${1:?INST_DIR}" email="${2:?EMAIL}" password="${3:?PASSWORD}"
+  if _medusa_in_instance "$inst" user -e "$email" -p "$password" >"$inst/user.log" 2>&1; then
+    _medusa_log "admin user $email created"
+  elif grep -qi "already exists" "$inst/user.log"; then
+    _medusa_log "admin user $email exists"
+  else
+    tail -n 30 "$inst/user.log" >&2
+    return 1
+  fi
+}
+
+medusa_pid() {
+  local inst="${1:?INST_DIR}" pid
+  [ -d "$inst" ] || return 0
+  pid="$(cat "$inst/medusa.pid" 2>/dev/null)" || return 0
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q "cli.js" "/proc/$pid/cmdline" 2>/dev/null; then
+    echo "$pid"
+  fi
+}
+
+medusa_port() {
+  sed -n 's/^PORT=//p' "${1:?INST_DIR}/.env"
+}
+
+medusa_start() {
+  local inst="${1:?INST_DIR}" timeout="${2:-120}" port pid
+  inst="$(cd "$inst" && pwd)"
+  port="$(medusa_port "$inst")"
+  if [ -n "$(medusa_pid "$inst")" ] && curl -fsS -o /dev/null "http://127.0.0.1:$port/health"; then
+    _medusa_log "reusing Medusa running in $inst (pid $(medusa_pid "$inst")) on port $port"
+    return 0
+  fi
+  if curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then
+    _medusa_log "port $port already serves something else; stop it first"
+    return 1
+  fi
+  _medusa_log "starting Medusa from $inst on http://127.0.0.1:$port"
+  (
+    cd "$inst" || exit 1
+    set -a
+    # shellcheck disable=SC1091
+    . ./.env
+    set +a
+    export NODE_ENV=production
+    exec setsid node "$inst/node_modules/@medusajs/cli/cli.js" start --host 127.0.0.1 --port "$port" \
+      >>"$inst/medusa.log" 2>&1 </dev/null
+  ) &
+  pid=$!
+  echo "$pid" >"$inst/medusa.pid"
+  local waited=0
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      _medusa_log "Medusa exited during start; last lines of $inst/medusa.log:"
+      tail -n 30 "$inst/medusa.log" >&2
+      rm -f "$inst/medusa.pid"
+      return 1
+    fi
+    if [ "$waited" -ge "$((timeout * 2))" ]; then
+      _medusa_log "Medusa did not answer /health within ${timeout}s; see $inst/medusa.log"
+      medusa_stop "$inst"
+      return 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  _medusa_log "Medusa is up (pid $pid) after ~$((waited / 2)) s"
+}
+
+medusa_stop() {
+  local inst="${1:?INST_DIR}" pid
+  pid="$(medusa_pid "$inst")"
+  if [ -n "$pid" ]; then
+    _medusa_log "stopping Medusa (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$inst/medusa.pid"
+}
+
+# Executed rather than sourced: `bash medusa-app.sh FUNCTION ARGS...`.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  cmd="${1:?usage: medusa-app.sh app_prepare|instance_configure|migrate|create_user|start|stop|pid|port ARGS...}"
+  shift
+  "medusa_$cmd" "$@"
+fi

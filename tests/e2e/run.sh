@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# End-to-end tests: the packed plugin tarball installed into a built Medusa 2.21.2 app, started with
+# `medusa start` against a throwaway PostgreSQL cluster and the DummyJSON stand-in, driven through the
+# admin API. Everything is started once and reused by every test file; everything started here is
+# stopped on exit. Exit status: non-zero when any test fails.
+#
+#   bash tests/e2e/run.sh [TEST_FILE...]      (default: every tests/e2e/*.test.js, in name order)
+#
+# Reuses .work/medusa-app (npm install / medusa build only when their inputs changed), the tarball in
+# .work/plugin (re-packed when js-host or the core changed) and a migrated template database.
+# Ports (127.0.0.1): Medusa 9200 (+9201 for the bad-option boot), stand-in 9300, PostgreSQL 54392;
+# override with E2E_MEDUSA_PORT, E2E_STANDIN_PORT, E2E_PG_PORT.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+# shellcheck source=.ci/lib/postgres.sh
+source .ci/lib/postgres.sh
+# shellcheck source=.ci/lib/medusa-app.sh
+source .ci/lib/medusa-app.sh
+# shellcheck source=.ci/lib/plugin-tarball.sh
+source .ci/lib/plugin-tarball.sh
+# shellcheck source=.ci/lib/standin.sh
+source .ci/lib/standin.sh
+
+WORK="$ROOT/.work/e2e"
+APP="${E2E_APP_DIR:-$ROOT/.work/medusa-app}"
+INSTANCE="$WORK/medusa"
+MEDUSA_PORT="${E2E_MEDUSA_PORT:-9200}"
+STANDIN_PORT="${E2E_STANDIN_PORT:-9300}"
+PG_PORT_E2E="${E2E_PG_PORT:-54392}"
+DB=catalog_sync_e2e
+TEMPLATE_DB=catalog_sync_e2e_template
+ADMIN_EMAIL=admin@catalog-sync.local
+ADMIN_PASSWORD=e2e-password-1
+mkdir -p "$WORK"
+
+t0=$SECONDS
+phase() { echo "[e2e] $* (+$((SECONDS - t0)) s)" >&2; }
+
+cleanup() {
+  local rc=$?
+  if [ "$rc" != 0 ] && [ -f "$INSTANCE/medusa.log" ]; then
+    echo "[e2e] last errors and warnings of $INSTANCE/medusa.log:" >&2
+    grep -E '"level":"(error|warn)"' "$INSTANCE/medusa.log" | tail -n 20 | cut -c1-600 >&2 || true
+  fi
+  medusa_stop "$INSTANCE" || true
+  medusa_stop "$WORK/medusa-bad-option" || true
+  standin_stop "$WORK" || true
+  pg_stop "$WORK/pg" || true
+  phase "done (exit $rc)"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Test-only npm dependencies of the browser tests (tests/e2e/admin/package.json: playwright-core, which
+# drives Debian's /usr/bin/chromium; no browser download), installed when the manifest changed.
+if [ -f tests/e2e/admin/package.json ]; then
+  admin_deps="$(cat tests/e2e/admin/package.json tests/e2e/admin/package-lock.json 2>/dev/null | sha256sum | cut -c1-64)"
+  if [ ! -d tests/e2e/admin/node_modules ] || [ "$(cat "$WORK/admin-deps.sha256" 2>/dev/null)" != "$admin_deps" ]; then
+    phase "npm install in tests/e2e/admin"
+    (cd tests/e2e/admin && npm install --no-audit --no-fund --loglevel=error)
+    cat tests/e2e/admin/package.json tests/e2e/admin/package-lock.json 2>/dev/null | sha256sum | cut -c1-64 >"$WORK/admin-deps.sha256"
+  fi
+fi
+
+phase "plugin tarball"
+plugin_tarball_ensure
+phase "Medusa app (install / build when changed)"
+medusa_app_prepare "$APP" "$PLUGIN_TARBALL"
+phase "PostgreSQL"
+pg_start "$WORK/pg" "$PG_PORT_E2E"
+phase "stand-in server"
+standin_start "$WORK" "$STANDIN_PORT" 194
+OPTIONS="{\"sourceUrl\":\"$STANDIN_URL\",\"schedule\":false}"
+
+# A migrated database with the admin user, made once per build and cloned for every run (a run starts
+# from an empty store: the first-sync test expects to create every product).
+if [ "$(cat "$WORK/template.stamp" 2>/dev/null)" != "$(cat "$APP/.stamp-build")" ]; then
+  phase "template database (migrate, admin user)"
+  pg_drop_db "$TEMPLATE_DB"
+  pg_ensure_db "$TEMPLATE_DB"
+  medusa_instance_configure "$INSTANCE" "$APP" "$MEDUSA_PORT" "$(pg_url "$TEMPLATE_DB")" "$OPTIONS"
+  medusa_migrate "$INSTANCE"
+  medusa_create_user "$INSTANCE" "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+  cp "$APP/.stamp-build" "$WORK/template.stamp"
+fi
+phase "fresh database from the template"
+medusa_stop "$INSTANCE"
+pg_clone_db "$TEMPLATE_DB" "$DB"
+rm -rf "$INSTANCE/static"
+medusa_instance_configure "$INSTANCE" "$APP" "$MEDUSA_PORT" "$(pg_url "$DB")" "$OPTIONS"
+phase "starting Medusa"
+: >"$INSTANCE/medusa.log"
+medusa_start "$INSTANCE"
+
+export E2E_MEDUSA_URL="http://127.0.0.1:$MEDUSA_PORT"
+export E2E_MEDUSA_PORT="$MEDUSA_PORT"
+export E2E_DUMMYJSON_URL="$STANDIN_URL"
+export E2E_INSTANCE_DIR="$INSTANCE"
+export E2E_APP_DIR="$APP"
+export E2E_WORK_DIR="$WORK"
+export E2E_DATABASE_URL
+E2E_DATABASE_URL="$(pg_url "$DB")"
+export E2E_ADMIN_EMAIL="$ADMIN_EMAIL"
+export E2E_ADMIN_PASSWORD="$ADMIN_PASSWORD"
+export E2E_PLUGIN_OPTIONS="$OPTIONS"
+
+if [ $# -gt 0 ]; then files=("$@"); else files=(tests/e2e/*.test.js); fi
+phase "running ${#files[@]} test files"
+node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"

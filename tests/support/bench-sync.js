@@ -1,0 +1,178 @@
+'use strict';
+/**
+ * The sync benchmark's measuring part (started by .ci/bench-sync, which prepares the app, PostgreSQL and
+ * the stand-in and passes them in BENCH_* variables). For each catalog size:
+ *   1. a fresh database (clone of a migrated template) and a freshly started Medusa;
+ *   2. a cold sync into the empty store: duration, products/s, peak RSS of the Medusa process during the
+ *      sync (VmRSS sampled every 20 ms) and its growth over the idle process, requests, retries, error rate;
+ *   3. an unchanged resync: duration and product writes (must be 0);
+ *   4. the floor: Medusa stopped, a fresh database, `medusa exec bench-floor.js` times createProductsWorkflow
+ *      on the same mapped products.
+ * Prints a markdown table (and the raw figures as JSON).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFile } = require('node:child_process');
+const { promisify } = require('node:util');
+const { MedusaAdmin } = require('./medusa-admin');
+const { DummyJsonControl } = require('./dummyjson-control');
+const { configureInstance, startInstance, stopInstance, instancePid, rssBytes, sampleRss, psql } = require('./medusa-process');
+const { productsPerSecond } = require('./sync-cli');
+
+const execFileP = promisify(execFile);
+
+/** Reads a required BENCH_* variable. */
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run .ci/bench-sync`);
+  return v;
+}
+
+const cfg = {
+  sizes: env('BENCH_SIZES').split(',').map(Number),
+  medusaUrl: env('BENCH_MEDUSA_URL'),
+  port: Number(env('BENCH_MEDUSA_PORT')),
+  standInUrl: env('BENCH_DUMMYJSON_URL'),
+  instanceDir: env('BENCH_INSTANCE_DIR'),
+  appDir: env('BENCH_APP_DIR'),
+  adminDbUrl: env('BENCH_ADMIN_DB_URL'),
+  dbName: env('BENCH_DB'),
+  templateDb: env('BENCH_TEMPLATE_DB'),
+  databaseUrl: env('BENCH_DATABASE_URL'),
+  email: env('BENCH_ADMIN_EMAIL'),
+  password: env('BENCH_ADMIN_PASSWORD'),
+  options: JSON.parse(env('BENCH_PLUGIN_OPTIONS')),
+};
+
+/** Largest catalog also timed as one createProductsWorkflow call (bigger ones need too much memory). */
+const SINGLE_CALL_MAX = 2000;
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+const mb = (bytes) => (bytes / (1024 * 1024));
+
+/** Drops the benchmark database and clones it from the migrated template (Medusa must be stopped). */
+async function freshDatabase() {
+  await psql(cfg.adminDbUrl, `DROP DATABASE IF EXISTS "${cfg.dbName}" WITH (FORCE)`);
+  await psql(cfg.adminDbUrl, `CREATE DATABASE "${cfg.dbName}" TEMPLATE "${cfg.templateDb}"`);
+  fs.rmSync(path.join(cfg.instanceDir, 'static'), { recursive: true, force: true });
+}
+
+/** Restarts Medusa on a fresh database and returns a logged-in client. */
+async function freshStore() {
+  await stopInstance(cfg.instanceDir);
+  await freshDatabase();
+  await configureInstance({ instDir: cfg.instanceDir, appDir: cfg.appDir, port: cfg.port, databaseUrl: cfg.databaseUrl, options: cfg.options });
+  await startInstance(cfg.instanceDir);
+  return new MedusaAdmin(cfg.medusaUrl).login(cfg.email, cfg.password);
+}
+
+/** Waits until the RSS of an idle process stops moving (after boot and login), returns it. */
+async function settledRss(pid) {
+  let prev = rssBytes(pid);
+  for (let i = 0; i < 20; i += 1) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = rssBytes(pid);
+    if (Math.abs(now - prev) < 2 * 1024 * 1024) return now;
+    prev = now;
+  }
+  return prev;
+}
+
+/**
+ * Times createProductsWorkflow on the mapped products of the current stand-in catalog (clean database),
+ * in the plugin's batches (`batches`) or in one call (`single`).
+ */
+async function measureFloor(mode) {
+  await stopInstance(cfg.instanceDir);
+  await freshDatabase();
+  fs.copyFileSync(path.join(__dirname, 'bench-floor.js'), path.join(cfg.instanceDir, 'bench-floor.js'));
+  const envVars = { ...process.env, NODE_ENV: 'production' };
+  for (const line of fs.readFileSync(path.join(cfg.instanceDir, '.env'), 'utf8').split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m) envVars[m[1]] = m[2];
+  }
+  const args = [path.join(cfg.instanceDir, 'node_modules/@medusajs/cli/cli.js'), 'exec', './bench-floor.js', cfg.standInUrl, mode];
+  if (cfg.options.batchSize) args.push(String(cfg.options.batchSize));
+  const { stdout, stderr } = await execFileP(process.execPath, args, { cwd: cfg.instanceDir, env: envVars, maxBuffer: 256 << 20, timeout: 1_800_000 })
+    .catch((err) => { throw new Error(`medusa exec bench-floor.js failed:\n${(err.stdout || '').slice(-3000)}${(err.stderr || '').slice(-3000)}`); });
+  const m = /BENCH_FLOOR=(\{.*\})/.exec(stdout + stderr);
+  if (!m) throw new Error(`bench-floor.js printed no result:\n${stdout.slice(-3000)}${stderr.slice(-3000)}`);
+  return JSON.parse(m[1]);
+}
+
+/** Measures one catalog size. */
+async function measure(size) {
+  const standIn = new DummyJsonControl(cfg.standInUrl);
+  await standIn.reset({ size });
+  log(`${size} products: fresh store`);
+  const admin = await freshStore();
+  const pid = await instancePid(cfg.instanceDir);
+  const idleRss = await settledRss(pid);
+  await standIn.resetStats();
+
+  log(`${size} products: cold sync`);
+  const sampler = sampleRss(pid, 20);
+  const t0 = performance.now();
+  const cold = await admin.sync({ timeoutMs: 1_800_000, intervalMs: 50 });
+  const wallMs = performance.now() - t0;
+  const rss = sampler.stop();
+  const sourceStats = await standIn.stats();
+  if (cold.status === 'failed') throw new Error(`cold sync of ${size} failed: ${cold.error_message}`);
+
+  log(`${size} products: unchanged resync`);
+  const warm = await admin.sync({ timeoutMs: 600_000, intervalMs: 20 });
+  log(`${size} products: floor (createProductsWorkflow in the plugin's batches)`);
+  const floorResult = await measureFloor('batches');
+  let singleFloor = null;
+  if (size <= SINGLE_CALL_MAX) {
+    log(`${size} products: floor (createProductsWorkflow, one call)`);
+    singleFloor = await measureFloor('single');
+  }
+  return {
+    size,
+    cold: {
+      status: cold.status, durationMs: cold.duration_ms, wallMs: Math.round(wallMs), productsPerSecond: productsPerSecond(cold),
+      created: cold.created, rejected: cold.rejected, failed: cold.failed ?? 0, requests: cold.requests, retries: cold.retries,
+      sourceRequests: sourceStats.requests, imageRequests: sourceStats.imageRequests, phases: cold.phase_timings,
+    },
+    rss: { idleMb: mb(idleRss), peakMb: mb(rss.peak), growthMb: mb(rss.peak - idleRss), samples: rss.samples },
+    resync: { status: warm.status, durationMs: warm.duration_ms, writes: warm.created + warm.updated + warm.archived + (warm.deleted ?? 0), unchanged: warm.unchanged },
+    floor: floorResult,
+    singleFloor,
+  };
+}
+
+/** The results as a markdown table. */
+function table(results) {
+  const rows = [
+    '| products | cold sync | products/s | floor: createProductsWorkflow, batches (one call) | cold / floor | peak RSS (growth) | requests (source hits, images) | retries | error rate | unchanged resync | resync writes |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    const errors = r.cold.rejected + r.cold.failed;
+    rows.push(`| ${r.size.toLocaleString('en-US')} | ${(r.cold.durationMs / 1000).toFixed(2)} s | ${r.cold.productsPerSecond.toFixed(0)} `
+      + `| ${(r.floor.ms / 1000).toFixed(2)} s (${r.singleFloor ? `${(r.singleFloor.ms / 1000).toFixed(2)} s` : '-'}) | ${(r.cold.durationMs / r.floor.ms).toFixed(2)}x `
+      + `| ${r.rss.peakMb.toFixed(0)} MB (+${r.rss.growthMb.toFixed(0)} MB) | ${r.cold.requests} (${r.cold.sourceRequests}, ${r.cold.imageRequests}) `
+      + `| ${r.cold.retries} | ${(100 * errors / r.size).toFixed(1)} % | ${(r.resync.durationMs / 1000).toFixed(2)} s | ${r.resync.writes} |`);
+  }
+  return rows.join('\n');
+}
+
+async function main() {
+  const results = [];
+  for (const size of cfg.sizes) results.push(await measure(size));
+  await stopInstance(cfg.instanceDir);
+  const cpu = require('node:os').cpus();
+  console.log(`\n## catalog-sync benchmark (${new Date().toISOString().slice(0, 10)}, ${cpu.length} x ${cpu[0].model.trim()}, Node ${process.version}, Medusa 2.21.2, PostgreSQL 15)\n`);
+  console.log(`plugin options: ${JSON.stringify({ ...cfg.options, sourceUrl: '<stand-in>' })}\n`);
+  console.log(table(results));
+  console.log('\ncold sync = first sync into an empty store (run duration_ms); floor = createProductsWorkflow alone on the same mapped products, clean database,');
+  console.log(`in the plugin's create batches (cold / floor uses this one) and, up to ${SINGLE_CALL_MAX} products, in one call;`);
+  console.log('RSS = VmRSS of the Medusa process sampled every 20 ms during the cold sync (growth over the idle process after boot);');
+  console.log('requests = HTTP requests the run reports (stand-in counters: all requests incl. images, image requests); error rate = rejected + failed products / products.');
+  console.log(`\nraw: ${JSON.stringify(results)}`);
+}
+
+main().catch((err) => {
+  console.error(err.stack || err.message);
+  process.exit(1);
+});
