@@ -2,7 +2,7 @@
 /**
  * Crash safety: Medusa is killed with SIGKILL in the middle of writing a sync; after a restart the
  * interrupted run shows `failed` (not `running`, no lock left behind), and the next sync converges: every
- * source product exactly once, each with its variant, price, inventory item, stock level and sales channel.
+ * source product exactly once, each with its variant, price, inventory item and sales channel.
  */
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
