@@ -1,8 +1,8 @@
-import type { RunError } from "catalog-sync-core"
+import type { RunCounts, RunError } from "catalog-sync-core"
 import type { PhaseTimings, RunProgress, SyncRunRecord, SyncRunStatus, SyncTrigger } from "../modules/catalog-sync/types"
 
 /** A run as the admin API returns it: every record field plus the summary fields dashboards use. */
-export interface SyncRunView {
+export interface SyncRunView extends RunCounts {
   id: string
   trigger: SyncTrigger
   status: SyncRunStatus
@@ -16,24 +16,7 @@ export interface SyncRunView {
   products_created: number
   products_updated: number
   duration_seconds: number | null
-  counts: {
-    fetched: number
-    created: number
-    updated: number
-    unchanged: number
-    archived: number
-    deleted: number
-    rejected: number
-    failed: number
-  }
-  fetched: number
-  created: number
-  updated: number
-  unchanged: number
-  archived: number
-  deleted: number
-  rejected: number
-  failed: number
+  counts: RunCounts
   requests: number
   retries: number
   phase_timings: PhaseTimings

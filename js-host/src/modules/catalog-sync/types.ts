@@ -1,4 +1,4 @@
-import type { FetchStats, RunError, RunReport } from "catalog-sync-core"
+import type { FetchStats, RunCounts, RunError, RunReport } from "catalog-sync-core"
 
 /** What started a run. */
 export type SyncTrigger = "schedule" | "manual" | "webhook"
@@ -19,22 +19,14 @@ export interface RunProgress {
 /** Milliseconds spent in each phase, stored in `sync_run.phase_timings`. */
 export type PhaseTimings = Record<string, number>
 
-/** A `sync_run` row as the module service returns it. */
-export interface SyncRunRecord {
+/** A `sync_run` row as the module service returns it: the core's run counts plus the run's own fields. */
+export interface SyncRunRecord extends RunCounts {
   id: string
   trigger: SyncTrigger
   status: SyncRunStatus
   started_at: Date
   finished_at: Date | null
   duration_ms: number | null
-  fetched: number
-  created: number
-  updated: number
-  unchanged: number
-  archived: number
-  deleted: number
-  rejected: number
-  failed: number
   requests: number
   retries: number
   phase_timings: PhaseTimings | null
