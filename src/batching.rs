@@ -3,7 +3,8 @@
 //! Order is deterministic: every create batch, then update, then archive, then delete; within a kind, by
 //! source id. Batch `index` numbers the batches of a plan from 0 in that order. Categories and tags are not
 //! batched here: the host creates them (from `planCategories` / `planTags`) before it calls `planSync`, so
-//! every category and tag a product batch refers to already exists.
+//! every category and tag a product batch refers to already exists. Stock batches come from a second plan made
+//! after the product writes ([`crate::stock::plan_stock_levels`]), once every variant has its inventory item.
 //!
 //! When Medusa refuses a batch, the host calls [`split_batch`] and retries the halves, down to single products;
 //! a refused single product is reported with [`crate::report::write_error_for`].
@@ -13,6 +14,7 @@ use ts_rs::TS;
 
 use crate::mapping::{ProductCreateInput, ProductUpdateInput};
 use crate::report::SourceId;
+use crate::stock::StockLevelWrite;
 
 /// The kind of a write batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -27,16 +29,20 @@ pub enum WriteKind {
     Archive,
     /// `deleteProductsWorkflow`.
     Delete,
+    /// `batchInventoryItemLevelsWorkflow`: stock levels at the sync's location (planned after the product
+    /// writes, see [`crate::stock`]).
+    Stock,
 }
 
 impl WriteKind {
-    /// The verb for messages: `create`, `update`, `archive`, `delete`.
+    /// The verb for messages: `create`, `update`, `archive`, `delete`, `set the stock level of`.
     pub fn verb(self) -> &'static str {
         match self {
             WriteKind::Create => "create",
             WriteKind::Update => "update",
             WriteKind::Archive => "archive",
             WriteKind::Delete => "delete",
+            WriteKind::Stock => "set the stock level of",
         }
     }
 }
@@ -84,6 +90,13 @@ pub enum WriteBatch {
         #[ts(type = "Array<number>")]
         source_ids: Vec<SourceId>,
     },
+    /// Stock levels to create or update.
+    Stock {
+        /// Position of the batch in the stock plan.
+        index: usize,
+        /// One level per product.
+        levels: Vec<StockLevelWrite>,
+    },
 }
 
 impl WriteBatch {
@@ -94,6 +107,7 @@ impl WriteBatch {
             WriteBatch::Update { .. } => WriteKind::Update,
             WriteBatch::Archive { .. } => WriteKind::Archive,
             WriteBatch::Delete { .. } => WriteKind::Delete,
+            WriteBatch::Stock { .. } => WriteKind::Stock,
         }
     }
 
@@ -103,7 +117,8 @@ impl WriteBatch {
             WriteBatch::Create { index, .. }
             | WriteBatch::Update { index, .. }
             | WriteBatch::Archive { index, .. }
-            | WriteBatch::Delete { index, .. } => *index,
+            | WriteBatch::Delete { index, .. }
+            | WriteBatch::Stock { index, .. } => *index,
         }
     }
 
@@ -115,6 +130,7 @@ impl WriteBatch {
             WriteBatch::Archive { product_ids, .. } | WriteBatch::Delete { product_ids, .. } => {
                 product_ids.len()
             }
+            WriteBatch::Stock { levels, .. } => levels.len(),
         }
     }
 
@@ -147,6 +163,9 @@ impl WriteBatch {
             } => (0..product_ids.len())
                 .map(|i| source_ids.get(i).copied())
                 .collect(),
+            WriteBatch::Stock { levels, .. } => {
+                levels.iter().map(|level| Some(level.source_id)).collect()
+            }
         }
     }
 }
@@ -221,7 +240,7 @@ fn unzip_removals(removals: Vec<Removal>) -> (Vec<String>, Vec<SourceId>) {
 }
 
 /// Splits a vector into consecutive chunks of `size` items, moving the items.
-fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
+pub(crate) fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
     let mut out = Vec::with_capacity(items.len().div_ceil(size));
     let mut current = Vec::with_capacity(size.min(items.len()));
     for item in items {
@@ -312,6 +331,16 @@ pub fn split_batch(batch: &WriteBatch) -> Vec<WriteBatch> {
                 },
             ]
         }
+        WriteBatch::Stock { levels, .. } => vec![
+            WriteBatch::Stock {
+                index,
+                levels: levels[..mid].to_vec(),
+            },
+            WriteBatch::Stock {
+                index,
+                levels: levels[mid..].to_vec(),
+            },
+        ],
     }
 }
 

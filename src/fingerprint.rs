@@ -3,7 +3,7 @@
 //! A fingerprint is the lowercase hex (32 characters) of the 128-bit XXH3 hash (`xxh3_128`, crate
 //! `xxhash-rust`) of a canonical serialization. The canonical serialization is a compact binary encoding
 //! written field by field in a fixed order, starting with a version tag (changing the tag makes every owned
-//! product look changed once; `v1` was SHA-256, `v2` is XXH3-128):
+//! product look changed once; `v1` was SHA-256, `v2` XXH3-128 with the stock, `v3` leaves the stock out):
 //!
 //! * string: length as `u32` little-endian, then the UTF-8 bytes;
 //! * number: the IEEE-754 bits of the `f64` (or the `u64`) little-endian;
@@ -25,7 +25,8 @@
 //!   `images` only when it differs from the stored one (re-sending images makes Medusa re-create them).
 //! * the content fingerprint ([`fingerprints`]) covers everything the sync writes for a product (every field of
 //!   [`MappedProduct`]) except Medusa's product, variant and price ids, the handle (an owned product keeps its
-//!   handle), the status (compared separately) and the fingerprints themselves. Images enter as the 16 raw
+//!   handle), the status (compared separately), the stock (an inventory level, diffed by [`crate::stock`]) and
+//!   the fingerprints themselves. Images enter as the 16 raw
 //!   bytes of the images digest, so the image URLs are hashed once.
 
 use xxhash_rust::xxh3::xxh3_128;
@@ -33,7 +34,7 @@ use xxhash_rust::xxh3::xxh3_128;
 use crate::mapping::{ImageInput, MappedProduct, SourceMetadata};
 
 /// Version tag of the content fingerprint.
-pub const CONTENT_VERSION: &str = "catalog-sync/content/v2";
+pub const CONTENT_VERSION: &str = "catalog-sync/content/v3";
 /// Version tag of the images fingerprint.
 pub const IMAGES_VERSION: &str = "catalog-sync/images/v2";
 
@@ -60,7 +61,7 @@ pub fn fingerprints(product: &MappedProduct) -> Fingerprints {
 /// ```
 /// use catalog_sync::fingerprint::images_fingerprint;
 /// use catalog_sync::mapping::ImageInput;
-/// let images = [ImageInput { url: "https://x/1.webp".into() }];
+/// let images = [ImageInput { id: None, url: "https://x/1.webp".into() }];
 /// let a = images_fingerprint(Some("https://x/t.webp"), &images);
 /// assert_eq!(a.len(), 32);
 /// assert_ne!(a, images_fingerprint(None, &images));
@@ -113,6 +114,7 @@ fn content_digest(product: &MappedProduct, images_digest: &Digest128) -> Digest1
         barcode,
         currency_code,
         amount,
+        stock: _, // not product content: the stock level (see `crate::stock`)
     } = product;
     let mut hasher = CanonicalHasher::new(CONTENT_VERSION);
     hasher.bytes(images_digest);
@@ -208,7 +210,6 @@ impl CanonicalHasher {
             minimum_order_quantity,
             barcode,
             availability_status,
-            stock,
         } = metadata;
         self.opt_str(brand.as_deref());
         self.opt_str(sku.as_deref());
@@ -220,7 +221,6 @@ impl CanonicalHasher {
         self.opt_u64(*minimum_order_quantity);
         self.opt_str(barcode.as_deref());
         self.opt_str(availability_status.as_deref());
-        self.u64(*stock);
     }
 
     fn finish(self) -> Digest128 {
@@ -238,12 +238,14 @@ mod tests {
         let a = images_fingerprint(
             Some("ab"),
             &[ImageInput {
+                id: None,
                 url: "c".to_string(),
             }],
         );
         let b = images_fingerprint(
             Some("a"),
             &[ImageInput {
+                id: None,
                 url: "bc".to_string(),
             }],
         );
@@ -257,6 +259,7 @@ mod tests {
             description: Some("A lamp".to_string()),
             thumbnail: Some("https://x/t.webp".to_string()),
             images: vec![ImageInput {
+                id: None,
                 url: "https://x/1.webp".to_string(),
             }],
             tag_ids: vec!["ptag_1".to_string()],
@@ -276,12 +279,12 @@ mod tests {
                 minimum_order_quantity: Some(1),
                 barcode: None,
                 availability_status: None,
-                stock: 3,
             },
             sku: Some("SKU-1".to_string()),
             barcode: None,
             currency_code: "usd".to_string(),
             amount: 19.99,
+            stock: 3,
         }
     }
 
@@ -296,7 +299,6 @@ mod tests {
             |p| p.weight = None,
             |p| p.length = Some(2.0),
             |p| p.metadata.brand = Some("Brand".to_string()),
-            |p| p.metadata.stock = 4,
             |p| p.barcode = Some("1".to_string()),
             |p| p.currency_code = "eur".to_string(),
             |p| p.amount = 19.98,
@@ -311,6 +313,13 @@ mod tests {
         let mut same_images = product();
         same_images.amount = 1.0;
         assert_eq!(fingerprints(&same_images).images, base.images);
+        let mut other_stock = product();
+        other_stock.stock = 4;
+        assert_eq!(
+            fingerprints(&other_stock),
+            base,
+            "the stock is a level, not content"
+        );
     }
 
     #[test]
@@ -336,9 +345,11 @@ mod tests {
     #[test]
     fn image_order_matters() {
         let one = ImageInput {
+            id: None,
             url: "1".to_string(),
         };
         let two = ImageInput {
+            id: None,
             url: "2".to_string(),
         };
         assert_ne!(

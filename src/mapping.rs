@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::fingerprint::Fingerprints;
-use crate::plan::OwnedProduct;
+use crate::images::ImageResolver;
+use crate::plan::{OwnedImage, OwnedProduct};
 use crate::report::{RunError, SourceId};
 use crate::source::SourceProduct;
 use crate::taxonomy::{CategoryIndex, TagIndex};
@@ -66,11 +67,16 @@ pub fn source_id_of(external_id: &str) -> Option<SourceId> {
     digits.parse().ok().filter(|&id| id > 0)
 }
 
-/// A product image: `{ url }`.
+/// A product image: `{ id?, url }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ImageInput {
-    /// Image URL.
+    /// Id of the product's existing image with this URL (updates only): Medusa keeps that image instead of
+    /// deleting it and creating a new one (Medusa #13806).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub id: Option<String>,
+    /// Image URL: the stored copy's URL (`images: "upload"`), or the source URL.
     pub url: String,
 }
 
@@ -211,9 +217,6 @@ pub struct SourceMetadata {
     /// Availability, e.g. `In Stock`.
     #[serde(rename = "availabilityStatus")]
     pub availability_status: Option<String>,
-    /// Units in stock (the host sets the inventory level from it).
-    #[ts(type = "number")]
-    pub stock: u64,
 }
 
 /// The full metadata the sync writes: the source's plus the `catalog_sync_*` bookkeeping keys.
@@ -292,7 +295,8 @@ pub struct ProductUpdateInput {
     pub status: ProductStatus,
     /// Thumbnail URL.
     pub thumbnail: Option<String>,
-    /// Images, only when they changed (re-sending them makes Medusa re-create them, Medusa #13806).
+    /// Images, only when they changed; each one the product already has carries that image's id, so Medusa
+    /// keeps it and creates only the new ones (without ids it re-creates every image, Medusa #13806).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub images: Option<Vec<ImageInput>>,
@@ -316,7 +320,9 @@ pub struct ProductUpdateInput {
 
 /// What the sync writes for one product, before ids, handle and fingerprints are attached.
 ///
-/// Every field is covered by [`crate::fingerprint`].
+/// Every field but `stock` is covered by [`crate::fingerprint`]; the stock is not product content: it becomes
+/// the stocked quantity of the variant's inventory level (see [`crate::stock`]), so a stock change moves only
+/// that level and never rewrites the product.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedProduct {
     /// Source id.
@@ -351,6 +357,8 @@ pub struct MappedProduct {
     pub currency_code: String,
     /// Price in major units.
     pub amount: f64,
+    /// Units in stock (the stocked quantity at the sync's stock location).
+    pub stock: u64,
 }
 
 /// What [`map_product`] needs besides the product.
@@ -362,6 +370,8 @@ pub struct MappingContext<'a> {
     pub categories: &'a CategoryIndex,
     /// Store tags by value.
     pub tags: &'a TagIndex,
+    /// Which URL each source image URL is written as.
+    pub images: &'a ImageResolver<'a>,
 }
 
 /// Maps a validated source product, resolving its category and tags to store ids.
@@ -411,11 +421,16 @@ pub fn map_product(
         source_id: id,
         title: product.title,
         description: product.description,
-        thumbnail: product.thumbnail,
+        thumbnail: product
+            .thumbnail
+            .map(|url| context.images.resolve(&url).to_string()),
         images: product
             .images
-            .into_iter()
-            .map(|url| ImageInput { url })
+            .iter()
+            .map(|url| ImageInput {
+                id: None,
+                url: context.images.resolve(url).to_string(),
+            })
             .collect(),
         tag_ids,
         category_ids,
@@ -434,13 +449,13 @@ pub fn map_product(
             minimum_order_quantity: product.minimum_order_quantity,
             barcode: product.barcode.clone(),
             availability_status: product.availability_status,
-            stock: product.stock,
         },
         sku: product.sku,
         barcode: product.barcode,
         currency_code: context.currency_code.to_string(),
         // `+ 0.0` turns a source `-0` into `0`.
         amount: product.price + 0.0,
+        stock: product.stock,
     })
 }
 
@@ -519,7 +534,7 @@ pub fn update_input(
         description: product.description,
         status: ProductStatus::Published,
         thumbnail: product.thumbnail,
-        images: images_changed.then_some(product.images),
+        images: images_changed.then(|| keep_image_ids(product.images, &owned.images)),
         tag_ids: product.tag_ids,
         category_ids: product.category_ids,
         weight: product.weight,
@@ -543,4 +558,20 @@ pub fn update_input(
         }],
         title: product.title,
     }
+}
+
+/// The images of an update, each carrying the id of the owned product's image with the same URL (first come,
+/// first served when a URL repeats), so that Medusa keeps unchanged images and creates only the new ones.
+fn keep_image_ids(images: Vec<ImageInput>, owned: &[OwnedImage]) -> Vec<ImageInput> {
+    let mut available: Vec<&OwnedImage> = owned.iter().collect();
+    images
+        .into_iter()
+        .map(|image| {
+            let id = available
+                .iter()
+                .position(|candidate| candidate.url == image.url)
+                .map(|position| available.remove(position).id.clone());
+            ImageInput { id, ..image }
+        })
+        .collect()
 }

@@ -13,6 +13,8 @@ use ts_rs::TS;
 
 /// Default source: the public DummyJSON API.
 pub const DEFAULT_SOURCE_URL: &str = "https://dummyjson.com";
+/// Default largest image body the sync copies: 10 MiB.
+pub const DEFAULT_IMAGE_MAX_BYTES: u32 = 10 * 1024 * 1024;
 /// Default schedule: every hour, on the hour.
 pub const DEFAULT_SCHEDULE: &str = "0 * * * *";
 
@@ -81,6 +83,9 @@ pub struct PluginOptionsInput {
     /// Image handling.
     #[ts(optional, type = "ImageMode | null")]
     pub images: Option<Value>,
+    /// Largest image body the sync copies, in bytes (1024..=104857600, default 10 MiB).
+    #[ts(optional, type = "number | string | null")]
+    pub image_max_bytes: Option<Value>,
     /// Stock location that receives the stock levels (default: created/found by the host).
     #[ts(optional, type = "string | null")]
     pub stock_location_id: Option<Value>,
@@ -120,6 +125,8 @@ pub struct SyncOptions {
     pub max_retries: u32,
     /// Image handling.
     pub images: ImageMode,
+    /// Largest image body the sync copies, in bytes; a larger image keeps its source URL.
+    pub image_max_bytes: u32,
     /// Stock location of the stock levels; `null` lets the host choose.
     pub stock_location_id: Option<String>,
     /// Webhook secret; `null` disables the webhook.
@@ -140,6 +147,7 @@ impl Default for SyncOptions {
             request_timeout_ms: 10_000,
             max_retries: 4,
             images: ImageMode::Upload,
+            image_max_bytes: DEFAULT_IMAGE_MAX_BYTES,
             stock_location_id: None,
             webhook_secret: None,
         }
@@ -199,7 +207,7 @@ pub fn validate_options(raw: &PluginOptionsInput) -> Result<SyncOptions, Options
             key,
             value,
             "is not a known option (known: sourceUrl, schedule, pageSize, concurrency, batchSize, currencyCode, \
-             salesChannelId, onMissing, requestTimeoutMs, maxRetries, images, stockLocationId, webhookSecret)",
+             salesChannelId, onMissing, requestTimeoutMs, maxRetries, images, imageMaxBytes, stockLocationId, webhookSecret)",
         ));
     }
     let defaults = SyncOptions::default();
@@ -260,6 +268,13 @@ pub fn validate_options(raw: &PluginOptionsInput) -> Result<SyncOptions, Options
             Some(v) => enum_value("images", v, &["upload", "link"])?,
             None => defaults.images,
         },
+        image_max_bytes: integer(
+            "imageMaxBytes",
+            raw.image_max_bytes.as_ref(),
+            1024,
+            100 * 1024 * 1024,
+            defaults.image_max_bytes,
+        )?,
         stock_location_id: optional_id("stockLocationId", raw.stock_location_id.as_ref())?,
         webhook_secret: optional_id("webhookSecret", raw.webhook_secret.as_ref())?,
     })
@@ -532,8 +547,8 @@ mod tests {
             json!({
                 "sourceUrl": "https://dummyjson.com", "schedule": "0 * * * *", "pageSize": 30, "concurrency": 4,
                 "batchSize": 50, "currencyCode": "usd", "salesChannelId": null, "onMissing": "draft",
-                "requestTimeoutMs": 10000, "maxRetries": 4, "images": "upload", "stockLocationId": null,
-                "webhookSecret": null
+                "requestTimeoutMs": 10000, "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760,
+                "stockLocationId": null, "webhookSecret": null
             })
         );
     }
@@ -552,7 +567,7 @@ mod tests {
             "sourceUrl": "http://127.0.0.1:4010/api//", "schedule": "*/5  *  * * *", "pageSize": "100",
             "concurrency": 8, "batchSize": 200.0, "currencyCode": "EUR", "salesChannelId": "sc_1",
             "onMissing": "Delete", "requestTimeoutMs": 500, "maxRetries": 0, "images": "link",
-            "stockLocationId": "sloc_1", "webhookSecret": "s3cret"
+            "imageMaxBytes": "2048", "stockLocationId": "sloc_1", "webhookSecret": "s3cret"
         }))
         .unwrap();
         assert_eq!(options.source_url, "http://127.0.0.1:4010/api");
@@ -566,6 +581,7 @@ mod tests {
         assert_eq!(options.request_timeout_ms, 500);
         assert_eq!(options.max_retries, 0);
         assert_eq!(options.images, ImageMode::Link);
+        assert_eq!(options.image_max_bytes, 2048);
         assert_eq!(options.stock_location_id.as_deref(), Some("sloc_1"));
         assert_eq!(options.webhook_secret.as_deref(), Some("s3cret"));
     }
@@ -624,6 +640,8 @@ mod tests {
             json!({ "maxRetries": 11 }),
             json!({ "maxRetries": true }),
             json!({ "images": "embed" }),
+            json!({ "imageMaxBytes": 1023 }),
+            json!({ "imageMaxBytes": 104857601 }),
             json!({ "stockLocationId": [] }),
             json!({ "webhookSecret": "  " }),
             json!({ "pagesize": 30 }),

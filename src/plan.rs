@@ -33,10 +33,12 @@ use ts_rs::TS;
 use crate::batching::{build_batches, Removal, WriteBatch, Writes};
 use crate::fingerprint::fingerprints;
 use crate::handles::{assign_handles, HandleRequest};
+use crate::images::{image_errors, ImageFailure, ImageResolver, StoredImage};
 use crate::mapping::{create_input, map_product, source_id_of, update_input, MappingContext};
 use crate::options::{OnMissing, SyncOptions};
 use crate::report::{RunError, SourceId};
 use crate::source::{parse_page, parse_product, SourceProduct};
+use crate::stock::StockTarget;
 use crate::taxonomy::{CategoryIndex, ExistingCategory, ExistingTag, TagIndex};
 
 /// Code of a [`RunError`]: a page body is not a valid envelope.
@@ -80,6 +82,20 @@ pub struct OwnedProduct {
     pub variant_id: Option<String>,
     /// Id of the variant's price in the configured currency.
     pub price_id: Option<String>,
+    /// The product's images (so an update keeps the unchanged ones; absent means none).
+    #[serde(default)]
+    #[ts(as = "Option<Vec<OwnedImage>>", optional)]
+    pub images: Vec<OwnedImage>,
+}
+
+/// An image a product already has in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OwnedImage {
+    /// Medusa image id.
+    pub id: String,
+    /// Its URL.
+    pub url: String,
 }
 
 /// Which products a run is about.
@@ -127,6 +143,14 @@ pub struct PlanInput {
     pub taken_handles: Vec<String>,
     /// Sales channel of created products, resolved by the host.
     pub sales_channel_id: Option<String>,
+    /// Images copied into the store so far (`images: "upload"`), including this run's.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<StoredImage>>", optional)]
+    pub stored_images: Vec<StoredImage>,
+    /// Images this run could not copy (`images: "upload"`).
+    #[serde(default)]
+    #[ts(as = "Option<Vec<ImageFailure>>", optional)]
+    pub image_failures: Vec<ImageFailure>,
 }
 
 /// Counts of a plan.
@@ -183,6 +207,10 @@ pub struct SyncPlan {
     pub errors: Vec<RunError>,
     /// Completeness of the fetch.
     pub completeness: Completeness,
+    /// The source stock of every valid product (created, updated or unchanged), by source id: the input of the
+    /// stock plan made after the writes ([`crate::stock::plan_stock_levels`]).
+    #[serde(default)]
+    pub stock: Vec<StockTarget>,
 }
 
 /// What the received bodies contained, after de-duplication.
@@ -373,10 +401,16 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
     let owned = index_owned(&input.owned, &mut errors);
     let categories = CategoryIndex::new(&input.categories);
     let tags = TagIndex::new(&input.tags);
+    let images = ImageResolver::new(
+        input.options.images,
+        &input.stored_images,
+        &input.image_failures,
+    );
     let context = MappingContext {
         currency_code: &input.options.currency_code,
         categories: &categories,
         tags: &tags,
+        images: &images,
     };
 
     let mut counts = PlanCounts {
@@ -385,7 +419,9 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
     };
     let mut writes = Writes::default();
     let mut new_products = Vec::new();
+    let mut stock = Vec::with_capacity(received.products.len());
     for product in std::mem::take(&mut received.products) {
+        let image_problems = image_errors(&product, &images);
         let mapped = match map_product(product, &context) {
             Ok(mapped) => mapped,
             Err(error) => {
@@ -393,6 +429,11 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
                 continue;
             }
         };
+        errors.extend(image_problems);
+        stock.push(StockTarget {
+            source_id: mapped.source_id,
+            stock: mapped.stock,
+        });
         let prints = fingerprints(&mapped);
         match owned.canonical.get(&mapped.source_id) {
             Some(current) => {
@@ -461,6 +502,7 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
         counts,
         errors,
         completeness,
+        stock,
     }
 }
 

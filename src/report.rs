@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::batching::{WriteBatch, WriteKind};
+use crate::images::ImageStats;
 use crate::plan::SyncPlan;
+use crate::stock::StockPlan;
 
 /// Identifier of a product in the source (DummyJSON `id`).
 pub type SourceId = u64;
@@ -119,8 +121,14 @@ pub struct RunCounts {
     pub deleted: usize,
     /// Products rejected by validation.
     pub rejected: usize,
-    /// Products Medusa refused to write.
+    /// Products Medusa refused to write (their product, or their stock level).
     pub failed: usize,
+    /// Stock levels created or updated at the sync's stock location.
+    pub stock_levels: usize,
+    /// Images stored through Medusa's File module.
+    pub images_uploaded: usize,
+    /// Images recorded from a file already stored with the same bytes.
+    pub images_reused: usize,
 }
 
 /// The end-of-run report stored by the host.
@@ -141,10 +149,18 @@ pub struct RunReport {
 pub struct SummarizeInput {
     /// The plan that was executed.
     pub plan: SyncPlan,
-    /// One result per executed batch (or batch half).
+    /// One result per executed batch (or batch half), stock batches included.
     pub results: Vec<BatchResult>,
     /// Fetch figures.
     pub fetch: FetchStats,
+    /// The stock plan, when one was made (its errors join the report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stock: Option<StockPlan>,
+    /// Image copy figures (`images: "upload"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub images: Option<ImageStats>,
 }
 
 /// Builds one `WRITE_FAILED` error per product of `batch`, for when Medusa refused it with `message`.
@@ -157,7 +173,7 @@ pub fn write_error_for(batch: &WriteBatch, message: &str) -> Vec<RunError> {
         WriteBatch::Archive { product_ids, .. } | WriteBatch::Delete { product_ids, .. } => {
             product_ids
         }
-        WriteBatch::Create { .. } | WriteBatch::Update { .. } => &[],
+        WriteBatch::Create { .. } | WriteBatch::Update { .. } | WriteBatch::Stock { .. } => &[],
     };
     batch
         .source_ids()
@@ -182,8 +198,9 @@ pub fn write_error_for(batch: &WriteBatch, message: &str) -> Vec<RunError> {
 /// Folds the plan and the batch results into the run report.
 ///
 /// Status: `failed` when there was something to sync but nothing got through (no valid product at all, or
-/// writes were planned and every one was refused); `partial` when any product was rejected or refused, or the
-/// plan reported any other problem (incomplete fetch, duplicate ids), or fewer pages were fetched than the
+/// product writes were planned and every one was refused); `partial` when any product was rejected or refused
+/// (its product or its stock level), or the plan, the stock plan or the image copy reported any other problem
+/// (incomplete fetch, duplicate ids, an image kept at its source URL), or fewer pages were fetched than the
 /// catalog has; `success` otherwise.
 pub fn summarize_run(input: &SummarizeInput) -> RunReport {
     let plan = &input.plan;
@@ -194,24 +211,36 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
         ..RunCounts::default()
     };
     let mut errors = plan.errors.clone();
+    if let Some(stock) = &input.stock {
+        errors.extend(stock.errors.iter().cloned());
+    }
+    if let Some(images) = &input.images {
+        counts.images_uploaded = images.uploaded;
+        counts.images_reused = images.reused;
+    }
     let mut failed_ids = BTreeSet::new();
-    let mut explained: BTreeSet<SourceId> = BTreeSet::new();
+    let mut refused_product_writes = 0;
+    let mut explained: BTreeSet<(WriteKind, SourceId)> = BTreeSet::new();
     for result in &input.results {
         match result.kind {
             WriteKind::Create => counts.created += result.written,
             WriteKind::Update => counts.updated += result.written,
             WriteKind::Archive => counts.archived += result.written,
             WriteKind::Delete => counts.deleted += result.written,
+            WriteKind::Stock => counts.stock_levels += result.written,
         }
         for error in &result.errors {
             if let Some(id) = error.source_id {
-                explained.insert(id);
+                explained.insert((result.kind, id));
             }
             errors.push(error.clone());
         }
+        if result.kind != WriteKind::Stock {
+            refused_product_writes += result.failed_source_ids.len();
+        }
         for &id in &result.failed_source_ids {
             failed_ids.insert(id);
-            if explained.insert(id) {
+            if explained.insert((result.kind, id)) {
                 errors.push(RunError::new(
                     Some(id),
                     None,
@@ -228,7 +257,7 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
     counts.failed = failed_ids.len();
     let written = counts.created + counts.updated + counts.archived + counts.deleted;
     let nothing_valid = plan.counts.valid == 0 && !plan.errors.is_empty();
-    let all_refused = written == 0 && counts.failed > 0;
+    let all_refused = written == 0 && refused_product_writes > 0;
     let pages_missing = input.fetch.pages_fetched < input.fetch.pages_total;
     let status = if nothing_valid || all_refused {
         RunStatus::Failed

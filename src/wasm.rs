@@ -22,8 +22,9 @@ use crate::options::{self, SyncOptions};
 use crate::paging::{self, CollectedPages, PageRequest, RemainingPagesInput};
 use crate::plan::{Completeness, PlanCounts, SyncPlan};
 use crate::report::{RunError, SourceId};
+use crate::stock::StockTarget;
 use crate::webhook::{self, WebhookSignatureInput};
-use crate::{plan, report, retry, taxonomy};
+use crate::{images, plan, report, retry, stock, taxonomy};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPE_IMPORTS: &'static str = r#"
@@ -31,7 +32,9 @@ import type {
   PluginOptionsInput, SyncOptions, PageRequest, RemainingPagesInput, ProductRequestsInput, PageHeader,
   RetryInput, RetryDecision, WebhookSignatureInput, WebhookRequest, CollectedPages,
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, RunError,
-  SummarizeInput, RunReport, CatalogPlanSummary,
+  SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
+  ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
+  StockPlan,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */
@@ -483,6 +486,8 @@ pub struct CatalogPlanSummary {
     pub errors: Vec<RunError>,
     /// One entry per batch, in execution order.
     pub batches: Vec<BatchSummary>,
+    /// The source stock of every valid product, as `SyncPlan.stock`.
+    pub stock: Vec<StockTarget>,
 }
 
 /// A write batch without its contents.
@@ -517,6 +522,7 @@ fn summarize_plan(plan: &SyncPlan) -> CatalogPlanSummary {
                 source_ids: batch.source_ids(),
             })
             .collect(),
+        stock: plan.stock.clone(),
     }
 }
 
@@ -612,6 +618,140 @@ pub fn parse_webhook_body(
     install_panic_hook();
     let request = webhook::parse_webhook_body(body).map_err(|error| js_error(error.into()))?;
     to_js("parseWebhookBody", &request)
+}
+
+/// Plans the image downloads of a run (`images: "upload"`): every image or thumbnail URL of a valid incoming
+/// product without a stored copy, once, with the products using it. Nothing in `images: "link"` mode.
+///
+/// ```js
+/// const { copies, failures } = planImageCopies({ options, pages, storedUrls: stored.map((s) => s.sourceUrl) });
+/// // copies => [{ url: "https://cdn.dummyjson.com/.../1.webp", sourceIds: [1] }, ...]
+/// ```
+#[wasm_bindgen(js_name = planImageCopies, unchecked_return_type = "ImageCopyPlan")]
+pub fn plan_image_copies(
+    #[wasm_bindgen(unchecked_param_type = "ImageCopyPlanInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (pages, products, input) = take_bodies("planImageCopies", &input)?;
+    let mut input: images::ImageCopyPlanInput = from_js("planImageCopies", input)?;
+    (input.pages, input.products) = (pages, products);
+    to_js("planImageCopies", &images::plan_image_copies(&input))
+}
+
+/// The image copy of one run, held inside WebAssembly: the host reports each step (request failed, body
+/// received, file stored) and gets the decision back. See the Rust module `images` for the protocol.
+///
+/// ```js
+/// const copier = new ImageCopier(options, storedImages);
+/// try {
+///   const skip = copier.precheck(url);                       // ImageFailure when the host is unreachable
+///   const decision = copier.retry({ url, attempt, seed, nowMs: Date.now(), outcome }); // after a failed request
+///   const verdict = copier.accept({ url, contentType, declaredLength }, bytes); // upload | reuse | reject
+///   if (verdict.action === "upload") record(copier.stored(verdict.file, file.id, file.url));
+/// } finally {
+///   copier.free();
+/// }
+/// ```
+#[wasm_bindgen(js_name = ImageCopier)]
+pub struct ImageCopierHandle {
+    copier: images::ImageCopier,
+}
+
+#[wasm_bindgen(js_class = ImageCopier)]
+impl ImageCopierHandle {
+    /// Starts the image copy of a run with the validated options and every stored image.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StoredImage[]")] stored: JsValue,
+    ) -> Result<ImageCopierHandle, JsValue> {
+        let options: SyncOptions = from_js("ImageCopier", options)?;
+        let stored: Vec<images::StoredImage> = from_js("ImageCopier", stored)?;
+        Ok(ImageCopierHandle {
+            copier: images::ImageCopier::new(options, stored),
+        })
+    }
+
+    /// Before requesting an image: the failure to record instead when its host is known to be unreachable in
+    /// this run, else `null`.
+    #[wasm_bindgen(unchecked_return_type = "ImageFailure | null")]
+    pub fn precheck(&mut self, url: &str) -> Result<JsValue, JsValue> {
+        to_js("ImageCopier.precheck", &self.copier.precheck(url))
+    }
+
+    /// After a failed image request: retry after `delayMs`, or give up with the failure to record.
+    #[wasm_bindgen(unchecked_return_type = "ImageRetryDecision")]
+    pub fn retry(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageRetryInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let input: images::ImageRetryInput = from_js("ImageCopier.retry", input)?;
+        let decision = self
+            .copier
+            .retry(&input)
+            .map_err(|error| js_error(error.into()))?;
+        to_js("ImageCopier.retry", &decision)
+    }
+
+    /// After a 2xx answer: upload the bytes as the file described, reuse a stored file with the same bytes, or
+    /// reject them (not an image, truncated, too large, SVG).
+    #[wasm_bindgen(unchecked_return_type = "ImageVerdict")]
+    pub fn accept(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageDownload")] download: JsValue,
+        bytes: &[u8],
+    ) -> Result<JsValue, JsValue> {
+        let download: images::ImageDownload = from_js("ImageCopier.accept", download)?;
+        to_js("ImageCopier.accept", &self.copier.accept(&download, bytes))
+    }
+
+    /// After the File module stored an upload: the record to save (later identical bytes reuse it).
+    #[wasm_bindgen(unchecked_return_type = "StoredImage")]
+    pub fn stored(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageUpload")] file: JsValue,
+        file_id: &str,
+        url: &str,
+    ) -> Result<JsValue, JsValue> {
+        let file: images::ImageUpload = from_js("ImageCopier.stored", file)?;
+        to_js(
+            "ImageCopier.stored",
+            &self.copier.stored(&file, file_id, url),
+        )
+    }
+
+    /// After the File module refused an upload: the failure to record.
+    #[wasm_bindgen(js_name = uploadFailed, unchecked_return_type = "ImageFailure")]
+    pub fn upload_failed(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageUpload")] file: JsValue,
+        message: &str,
+    ) -> Result<JsValue, JsValue> {
+        let file: images::ImageUpload = from_js("ImageCopier.uploadFailed", file)?;
+        to_js(
+            "ImageCopier.uploadFailed",
+            &self.copier.upload_failed(&file, message),
+        )
+    }
+
+    /// The copy's figures so far (for `summarizeRun`).
+    #[wasm_bindgen(unchecked_return_type = "ImageStats")]
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        to_js("ImageCopier.stats", &self.copier.stats())
+    }
+}
+
+/// Plans the stock levels of a run after its product writes: a create for each item without a level at the
+/// location, an update for each level with another quantity, nothing for an equal one; in `stock` batches.
+///
+/// ```js
+/// const stock = planStockLevels({ locationId, batchSize: options.batchSize, targets: plan.stock, items, levels });
+/// for (const batch of stock.batches) await writeBatch(container, batch); // batchInventoryItemLevelsWorkflow
+/// ```
+#[wasm_bindgen(js_name = planStockLevels, unchecked_return_type = "StockPlan")]
+pub fn plan_stock_levels(
+    #[wasm_bindgen(unchecked_param_type = "StockPlanInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    call("planStockLevels", input, stock::plan_stock_levels)
 }
 
 /// Fetches the whole product list through an injected host function and returns the raw page bodies.

@@ -24,11 +24,15 @@ use catalog_sync::fingerprint::fingerprints;
 use catalog_sync::handles::{
     assign_handles, handle_for_title, is_valid_handle, to_handle, HandleRequest,
 };
+use catalog_sync::images::{
+    plan_image_copies, ImageCopyPlanInput, ImageFailure, ImageResolver, StoredImage,
+};
 use catalog_sync::mapping::{create_input, external_id, map_product, update_input, MappingContext};
-use catalog_sync::options::SyncOptions;
+use catalog_sync::options::{ImageMode, SyncOptions};
 use catalog_sync::plan::{plan_sync, OwnedProduct, PlanInput, SyncPlan};
 use catalog_sync::report::{summarize_run, write_error_for, SummarizeInput};
 use catalog_sync::source::{parse_categories, parse_entry, parse_page, parse_product, EntryOrigin};
+use catalog_sync::stock::{plan_stock_levels, StockPlanInput};
 use catalog_sync::taxonomy::{
     plan_categories, plan_tags, CategoryIndex, CategoryPlanInput, ExistingCategory, ExistingTag,
     TagIndex, TagPlanInput,
@@ -45,6 +49,8 @@ const AREAS: &[&str] = &[
     "plan",
     "batching",
     "report",
+    "images",
+    "stock",
 ];
 
 fn fixtures_root() -> PathBuf {
@@ -137,6 +143,8 @@ fn plan_input(input: &Value, existing: &Value) -> Result<PlanInput, String> {
             Some(id) => Some(from_value(id.clone(), "salesChannelId")?),
             None => None,
         },
+        stored_images: existing_list(existing, "storedImages")?,
+        image_failures: existing_list(input, "imageFailures")?,
     };
     // Fingerprints of the incoming content: plan once as if the store owned nothing.
     let fresh = plan_sync(&PlanInput {
@@ -333,10 +341,18 @@ fn run_mapping(input: &Value, existing: &Value) -> Result<Value, String> {
         Some(id) => Some(from_value(id.clone(), "salesChannelId")?),
         None => None,
     };
+    let stored_images: Vec<StoredImage> = existing_list(existing, "storedImages")?;
+    let image_failures: Vec<ImageFailure> = existing_list(input, "imageFailures")?;
+    let mode: ImageMode = match field(input, "images") {
+        Some(mode) => from_value(mode.clone(), "images")?,
+        None => ImageMode::Upload,
+    };
+    let resolver = ImageResolver::new(mode, &stored_images, &image_failures);
     let context = MappingContext {
         currency_code: &currency,
         categories: &category_index,
         tags: &tag_index,
+        images: &resolver,
     };
     let products = bodies(input.get("products"));
     let mut current = BTreeMap::new();
@@ -418,6 +434,21 @@ fn run_report(input: &Value, _existing: &Value) -> Result<Value, String> {
     Ok(Value::Object(out))
 }
 
+fn run_images(input: &Value, _existing: &Value) -> Result<Value, String> {
+    let plan = plan_image_copies(&ImageCopyPlanInput {
+        options: options(input.get("options"))?,
+        pages: bodies(input.get("pages")),
+        products: field(input, "products").map(|p| bodies(Some(p))),
+        stored_urls: existing_list(input, "storedUrls")?,
+    });
+    Ok(to_value(&plan))
+}
+
+fn run_stock(input: &Value, _existing: &Value) -> Result<Value, String> {
+    let input: StockPlanInput = from_value(input.clone(), "input")?;
+    Ok(to_value(&plan_stock_levels(&input)))
+}
+
 fn run_case(area: &str, input: &Value, existing: &Value) -> Result<Value, String> {
     match area {
         "source" => run_source(input, existing),
@@ -428,6 +459,8 @@ fn run_case(area: &str, input: &Value, existing: &Value) -> Result<Value, String
         "plan" => run_plan(input, existing),
         "batching" => run_batching(input, existing),
         "report" => run_report(input, existing),
+        "images" => run_images(input, existing),
+        "stock" => run_stock(input, existing),
         other => Err(format!("unknown fixture area {other}")),
     }
 }

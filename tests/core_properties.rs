@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use catalog_sync::batching::WriteBatch;
 use catalog_sync::handles::is_valid_handle;
-use catalog_sync::mapping::source_id_of;
+use catalog_sync::mapping::{source_id_of, ImageInput};
 use catalog_sync::options::{OnMissing, SyncOptions};
-use catalog_sync::plan::{plan_sync, OwnedProduct, PlanInput, SyncPlan, SyncScope};
+use catalog_sync::plan::{plan_sync, OwnedImage, OwnedProduct, PlanInput, SyncPlan, SyncScope};
 use catalog_sync::taxonomy::{
     plan_categories, plan_tags, CategoryPlanInput, ExistingCategory, ExistingTag, TagPlanInput,
 };
@@ -253,6 +253,7 @@ fn owned_products(specs: &[OwnedSpec], fresh: &SyncPlan) -> Vec<OwnedProduct> {
                 images_fingerprint,
                 variant_id: Some(format!("variant_{n}_{copy}")),
                 price_id: Some(format!("price_{n}_{copy}")),
+                images: Vec::new(),
             });
         }
     }
@@ -304,6 +305,7 @@ fn apply(plan: &SyncPlan, owned: &[OwnedProduct]) -> Vec<OwnedProduct> {
                         ),
                         variant_id: Some(format!("variant_new_{source_id}")),
                         price_id: Some(format!("price_new_{source_id}")),
+                        images: stored_images(&product.images, &[], source_id),
                     });
                 }
             }
@@ -318,6 +320,10 @@ fn apply(plan: &SyncPlan, owned: &[OwnedProduct]) -> Vec<OwnedProduct> {
                         Some(product.metadata.catalog_sync_images_fingerprint.clone());
                     target.status = "published".to_string();
                     target.handle = product.handle.clone();
+                    if let Some(images) = &product.images {
+                        let source_id = product.metadata.catalog_sync_source_id;
+                        target.images = stored_images(images, &target.images, source_id);
+                    }
                 }
             }
             WriteBatch::Archive { product_ids, .. } => {
@@ -332,9 +338,38 @@ fn apply(plan: &SyncPlan, owned: &[OwnedProduct]) -> Vec<OwnedProduct> {
             WriteBatch::Delete { product_ids, .. } => {
                 next.retain(|o| !product_ids.contains(&o.id));
             }
+            WriteBatch::Stock { .. } => unreachable!("the product plan has no stock batch"),
         }
     }
     next
+}
+
+/// The images Medusa stores for an image list, as the product module does: an input image with an id keeps that
+/// image (it must be one of the product's), one without gets a new id.
+fn stored_images(images: &[ImageInput], current: &[OwnedImage], source_id: u64) -> Vec<OwnedImage> {
+    images
+        .iter()
+        .enumerate()
+        .map(|(position, image)| match &image.id {
+            Some(id) => {
+                assert!(
+                    current
+                        .iter()
+                        .any(|owned| &owned.id == id && owned.url == image.url),
+                    "image id {id} is not the product's image of {}",
+                    image.url
+                );
+                OwnedImage {
+                    id: id.clone(),
+                    url: image.url.clone(),
+                }
+            }
+            None => OwnedImage {
+                id: format!("img_{source_id}_{position}_{}", current.len()),
+                url: image.url.clone(),
+            },
+        })
+        .collect()
 }
 
 fn on_missing() -> impl Strategy<Value = OnMissing> {
@@ -368,6 +403,8 @@ fn input_for(
         owned,
         taken_handles: taken,
         sales_channel_id: Some("sc_1".to_string()),
+        stored_images: Vec::new(),
+        image_failures: Vec::new(),
     }
 }
 

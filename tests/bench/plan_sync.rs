@@ -63,6 +63,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         owned: Vec::new(),
         taken_handles: Vec::new(),
         sales_channel_id: Some("sc_bench".to_string()),
+        stored_images: Vec::new(),
+        image_failures: Vec::new(),
     };
     let mut times = Vec::with_capacity(iterations);
     let mut products = 0;

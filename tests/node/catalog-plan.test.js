@@ -69,8 +69,9 @@ test('the summary has planSync counts, completeness and errors, and the outline 
   const plan = core.planCatalog(input);
   const summary = plan.summary();
   plan.free();
-  assert.deepEqual(Object.keys(summary).sort(), ['batches', 'completeness', 'counts', 'errors']);
+  assert.deepEqual(Object.keys(summary).sort(), ['batches', 'completeness', 'counts', 'errors', 'stock']);
   assert.deepEqual(summary.counts, expected.counts);
+  assert.deepEqual(summary.stock, expected.stock);
   assert.deepEqual(summary.completeness, expected.completeness);
   assert.deepEqual(summary.errors, expected.errors);
   assert.deepEqual(summary.batches, expected.batches.map((b) => ({

@@ -218,7 +218,7 @@ test('options come back complete, with null (not undefined) for unset values', (
   assert.deepEqual(options, {
     sourceUrl: 'https://dummyjson.com', schedule: '0 * * * *', pageSize: 30, concurrency: 4, batchSize: 50,
     currencyCode: 'usd', salesChannelId: null, onMissing: 'draft', requestTimeoutMs: 10000, maxRetries: 4,
-    images: 'upload', stockLocationId: null, webhookSecret: null,
+    images: 'upload', imageMaxBytes: 10485760, stockLocationId: null, webhookSecret: null,
   });
   assert.equal(core.validateOptions(undefined).pageSize, 30);
   assert.equal(core.validateOptions({ schedule: false }).schedule, null);

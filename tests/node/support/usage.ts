@@ -41,7 +41,7 @@ const batches: WriteBatch[] = plan.batches.flatMap((batch) => splitBatch(batch))
 const catalogPlan: CatalogPlan = planCatalog({ options, pages: [], scope: { kind: "full" }, categories: [], tags: [],
   owned: [], takenHandles: [], salesChannelId: null });
 const summary: CatalogPlanSummary = catalogPlan.summary();
-const outline: Array<["create" | "update" | "archive" | "delete", number, Array<number | null>]> =
+const outline: Array<["create" | "update" | "archive" | "delete" | "stock", number, Array<number | null>]> =
   summary.batches.map((b) => [b.kind, b.len, b.sourceIds]);
 const pulled: WriteBatch[] = summary.batches.map((_, i) => catalogPlan.batch(i));
 const batchCount: number = catalogPlan.batchCount;
