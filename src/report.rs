@@ -115,6 +115,9 @@ pub struct RunCounts {
     pub updated: usize,
     /// Products already up to date.
     pub unchanged: usize,
+    /// Products missing upstream that were left as they are (`onMissing: "keep"`, already drafts, or removals
+    /// skipped because the fetch cannot be trusted).
+    pub kept: usize,
     /// Products set to draft because they disappeared upstream.
     pub archived: usize,
     /// Products deleted (disappeared upstream with `onMissing: "delete"`, or duplicates).
@@ -207,6 +210,7 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
     let mut counts = RunCounts {
         fetched: plan.counts.fetched,
         unchanged: plan.counts.unchanged,
+        kept: plan.counts.kept,
         rejected: plan.counts.rejected,
         ..RunCounts::default()
     };

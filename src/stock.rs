@@ -12,12 +12,13 @@
 //! moves exactly that product's level. Products of the run without an inventory item are reported (it is what
 //! an interrupted write leaves behind; the next run repairs the product).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::batching::{chunks, WriteBatch};
+use crate::mapping::source_id_of;
 use crate::report::{RunError, SourceId};
 
 /// Code of a [`RunError`]: a synced product's variant has no inventory item, so its stock cannot be set.
@@ -36,14 +37,13 @@ pub struct StockTarget {
     pub stock: u64,
 }
 
-/// The inventory item of a synced product's variant.
+/// The inventory item of a synced product's variant, as the host reads it from the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct InventoryItemRef {
-    /// Source id of the product.
-    #[ts(type = "number")]
-    pub source_id: SourceId,
+    /// The product's `external_id` (`dummyjson:<source id>`; others are ignored).
+    pub external_id: String,
     /// Id of the variant's inventory item.
     pub inventory_item_id: String,
 }
@@ -101,6 +101,10 @@ pub struct StockPlanInput {
     pub batch_size: u32,
     /// The source stock of every valid product of the run (`SyncPlan.stock`).
     pub targets: Vec<StockTarget>,
+    /// Products whose write Medusa refused in this run (already reported): their stock is left alone.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<u32>>", optional)]
+    pub refused_source_ids: Vec<SourceId>,
     /// The inventory item of each synced product's variant (products without one are absent).
     pub items: Vec<InventoryItemRef>,
     /// The levels at the location of (at least) those items.
@@ -120,7 +124,7 @@ pub struct StockPlan {
     pub errors: Vec<RunError>,
 }
 
-/// Plans the stock levels of a run. Deterministic: by source id.
+/// Plans the stock levels of a run. Deterministic: by source id. Products refused in this run are skipped.
 ///
 /// ```
 /// use catalog_sync::stock::*;
@@ -128,9 +132,10 @@ pub struct StockPlan {
 ///     location_id: "sloc_1".into(),
 ///     batch_size: 50,
 ///     targets: vec![StockTarget { source_id: 1, stock: 5 }, StockTarget { source_id: 2, stock: 7 }],
+///     refused_source_ids: vec![],
 ///     items: vec![
-///         InventoryItemRef { source_id: 1, inventory_item_id: "iitem_1".into() },
-///         InventoryItemRef { source_id: 2, inventory_item_id: "iitem_2".into() },
+///         InventoryItemRef { external_id: "dummyjson:1".into(), inventory_item_id: "iitem_1".into() },
+///         InventoryItemRef { external_id: "dummyjson:2".into(), inventory_item_id: "iitem_2".into() },
 ///     ],
 ///     levels: vec![ExistingLevel { inventory_item_id: "iitem_1".into(), stocked_quantity: 5.0 }],
 /// });
@@ -142,14 +147,25 @@ pub fn plan_stock_levels(input: &StockPlanInput) -> StockPlan {
     let items: HashMap<SourceId, &str> = input
         .items
         .iter()
-        .map(|item| (item.source_id, item.inventory_item_id.as_str()))
+        .filter_map(|item| {
+            Some((
+                source_id_of(&item.external_id)?,
+                item.inventory_item_id.as_str(),
+            ))
+        })
         .collect();
+    let refused: HashSet<SourceId> = input.refused_source_ids.iter().copied().collect();
     let levels: HashMap<&str, f64> = input
         .levels
         .iter()
         .map(|level| (level.inventory_item_id.as_str(), level.stocked_quantity))
         .collect();
-    let mut targets = input.targets.clone();
+    let mut targets: Vec<StockTarget> = input
+        .targets
+        .iter()
+        .filter(|target| !refused.contains(&target.source_id))
+        .copied()
+        .collect();
     targets.sort_unstable_by_key(|target| target.source_id);
     targets.dedup_by_key(|target| target.source_id);
     let mut writes = Vec::new();
@@ -208,11 +224,12 @@ mod tests {
                 .iter()
                 .map(|&(source_id, stock)| StockTarget { source_id, stock })
                 .collect(),
+            refused_source_ids: Vec::new(),
             items: targets
                 .iter()
                 .filter(|(id, _)| *id != 99)
                 .map(|&(source_id, _)| InventoryItemRef {
-                    source_id,
+                    external_id: format!("dummyjson:{source_id}"),
                     inventory_item_id: format!("iitem_{source_id}"),
                 })
                 .collect(),
@@ -282,6 +299,19 @@ mod tests {
         let second = plan_stock_levels(&again);
         assert!(second.batches.is_empty(), "{second:?}");
         assert_eq!(second.unchanged, 3);
+    }
+
+    #[test]
+    fn refused_products_and_foreign_items_are_left_alone() {
+        let mut input = input(&[(1, 1), (2, 2)], &[]);
+        input.refused_source_ids = vec![2];
+        input.items.push(InventoryItemRef {
+            external_id: "shopify:1".to_string(),
+            inventory_item_id: "iitem_other".to_string(),
+        });
+        let plan = plan_stock_levels(&input);
+        assert_eq!(writes(&plan), vec![(1, StockAction::Create, 1, 0)]);
+        assert!(plan.errors.is_empty());
     }
 
     #[test]

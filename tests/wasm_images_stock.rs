@@ -127,7 +127,8 @@ fn stock_levels_are_planned_in_stock_batches() {
     let plan = wasm::plan_stock_levels(js(json!({
         "locationId": "sloc_1", "batchSize": 50,
         "targets": [{ "sourceId": 1, "stock": 3 }, { "sourceId": 2, "stock": 9 }],
-        "items": [{ "sourceId": 1, "inventoryItemId": "iitem_1" }, { "sourceId": 2, "inventoryItemId": "iitem_2" }],
+        "items": [{ "externalId": "dummyjson:1", "inventoryItemId": "iitem_1" },
+                  { "externalId": "dummyjson:2", "inventoryItemId": "iitem_2" }],
         "levels": [{ "inventoryItemId": "iitem_1", "stockedQuantity": 3 }]
     })))
     .unwrap();

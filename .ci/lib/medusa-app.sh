@@ -72,6 +72,22 @@ module.exports = defineConfig({
     // The admin is served over plain http on 127.0.0.1: a Secure cookie would make login fail silently.
     cookieOptions: { secure: false, sameSite: "lax" },
   },
+  // Uploaded files (the synced product images) live in the instance's static/ folder, served at /static by
+  // this very server: their URLs must name its own address, not the local provider's default localhost:9000.
+  modules: [
+    {
+      resolve: "@medusajs/medusa/file",
+      options: {
+        providers: [
+          {
+            resolve: "@medusajs/medusa/file-local",
+            id: "local",
+            options: { backend_url: process.env.MEDUSA_FILE_BACKEND_URL || "http://localhost:9000/static" },
+          },
+        ],
+      },
+    },
+  ],
 EOF
   if [ -n "$options" ]; then
     printf '  plugins: [\n    {\n      resolve: "%s",\n      options: %s,\n    },\n  ],\n' \
@@ -181,6 +197,7 @@ AUTH_CORS=$origin,http://127.0.0.1:8000
 JWT_SECRET=catalog-sync-local-jwt-secret
 COOKIE_SECRET=catalog-sync-local-cookie-secret
 MEDUSA_DISABLE_TELEMETRY=true
+MEDUSA_FILE_BACKEND_URL=http://127.0.0.1:$port/static
 EOF
 }
 

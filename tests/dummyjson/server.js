@@ -21,7 +21,7 @@ const RATE_LIMIT_MESSAGE = 'request limit exceeded, please wait a few seconds';
 const MAX_CONTROL_BODY = 256 * 1024 * 1024;
 const STREAM_THRESHOLD = 2000; // list answers with more products than this are streamed
 const STREAM_BATCH = 500;
-const IMAGE_PATH = /^\/images\/products\/([^/]+)\/(thumbnail|\d+)\.png$/;
+const IMAGE_PATH = /^\/images\/products\/([^/]+)\/(thumbnail|\d+)(?:-v(\d+))?\.png$/;
 const QR_CODE_PATH = '/images/qr-code.png';
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>Just a moment...</title></head>'
   + '<body><h1>Checking your browser before accessing the site.</h1></body></html>';
@@ -253,7 +253,9 @@ function startServer(opts = {}) {
     let bytes = state.cache.images.get(key);
     if (!bytes) {
       const m = IMAGE_PATH.exec(path);
-      bytes = m ? renderProductImage({ id: m[1], index: m[2], version }) : renderGenericImage(path, version);
+      // A `-vN` URL (from replaceImage) is another picture than the plain one, and changeImage bumps either.
+      bytes = m ? renderProductImage({ id: m[1], index: m[2], version: version * 1000 + Number(m[3] || 0) })
+        : renderGenericImage(path, version);
       if (state.cache.images.size > 20000) state.cache.images.clear();
       state.cache.images.set(key, bytes);
     }
@@ -316,7 +318,7 @@ function startServer(opts = {}) {
 
   function mutate(body = {}) {
     const b = body && typeof body === 'object' ? body : {};
-    const out = { updated: 0, removed: 0, added: [], imagesChanged: 0, missing: [] };
+    const out = { updated: 0, removed: 0, added: [], imagesChanged: 0, imagesReplaced: [], missing: [] };
     const index = new Map();
     state.catalog.forEach((p, i) => { if (p && p.id != null && !index.has(String(p.id))) index.set(String(p.id), i); });
 
@@ -356,6 +358,18 @@ function startServer(opts = {}) {
       if (!path) { out.missing.push(c.id); continue; }
       state.imageVersions.set(path, (state.imageVersions.get(path) || 0) + 1);
       out.imagesChanged += 1;
+    }
+    for (const c of Array.isArray(b.replaceImage) ? b.replaceImage : []) {
+      const p = c ? byId().get(String(c.id)) : undefined;
+      const thumbnail = c && c.index === 'thumbnail';
+      const position = Number(c && c.index) || 0;
+      const url = !p ? undefined : thumbnail ? p.thumbnail : Array.isArray(p.images) ? p.images[position] : undefined;
+      if (typeof url !== 'string' || !/\.png$/.test(url)) { out.missing.push(c ? c.id : null); continue; }
+      const next = url.replace(/(?:-v(\d+))?\.png$/, (_, v) => `-v${Number(v || 0) + 1}.png`);
+      const replaced = thumbnail ? { ...p, thumbnail: next } : { ...p, images: p.images.map((u, i) => (i === position ? next : u)) };
+      state.catalog[state.catalog.indexOf(p)] = replaced;
+      invalidate();
+      out.imagesReplaced.push(next);
     }
     return { total: state.catalog.length, ...out };
   }

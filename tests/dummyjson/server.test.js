@@ -277,6 +277,26 @@ describe('images', () => {
     assert.equal(inspectPng(afterBytes).valid, true);
   });
 
+  it('replaceImage gives an image a new URL with other bytes; the old URL is gone', async () => {
+    const { json: before } = await get('/products/4');
+    const oldBytes = Buffer.from(await (await fetch(before.images[0])).arrayBuffer());
+    const m = await control('mutate', { replaceImage: [{ id: 4, index: 0 }, { id: 4, index: 'thumbnail' }, { id: 99999, index: 0 }] });
+    assert.deepEqual(m.json.imagesReplaced, [before.images[0].replace(/\.png$/, '-v1.png'), before.thumbnail.replace(/\.png$/, '-v1.png')]);
+    assert.deepEqual(m.json.missing, [99999]);
+    const { json: after } = await get('/products/4');
+    assert.deepEqual(after.images.slice(1), before.images.slice(1), 'the other images keep their URLs');
+    assert.equal(after.images[0], m.json.imagesReplaced[0]);
+    assert.equal(after.thumbnail, m.json.imagesReplaced[1]);
+    const fresh = await fetch(after.images[0]);
+    assert.equal(fresh.status, 200);
+    const newBytes = Buffer.from(await fresh.arrayBuffer());
+    assert.equal(inspectPng(newBytes).valid, true);
+    assert.ok(!newBytes.equals(oldBytes), 'a replaced image has other bytes');
+    assert.equal((await fetch(before.images[0])).status, 404, 'the replaced URL is no longer served');
+    const again = await control('mutate', { replaceImage: [{ id: 4, index: 0 }] });
+    assert.deepEqual(again.json.imagesReplaced, [before.images[0].replace(/\.png$/, '-v2.png')]);
+  });
+
   it('image faults: 404, html, badpng, huge, slow', async () => {
     const base = `${srv.url}/images/products`;
     await control('faults', {

@@ -8,6 +8,23 @@ const assert = require('node:assert/strict');
 const { adminClient, standIn, bySourceId, defaultSalesChannelId, countsOf, describeRun, e2eEnv } = require('./context');
 const { expectedHandles, categoryName, diffProduct, summarizeDiffs } = require('../support/expected-mapping');
 
+/** GETs a URL and returns its bytes (fails unless 200 with an image content type). */
+async function bytesOf(url) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  assert.equal(res.status, 200, `GET ${url}`);
+  assert.match(res.headers.get('content-type') || '', /^image\//, `content type of ${url}`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+/** The "Catalog sync" stock location the plugin created, checked to be linked to the sales channel. */
+async function catalogStockLocationId(admin, salesChannelId) {
+  const { stock_locations: locations } = await admin.get('/admin/stock-locations?fields=id,name,*sales_channels&limit=50');
+  const ours = locations.filter((l) => l.name === 'Catalog sync');
+  assert.equal(ours.length, 1, 'the plugin created one "Catalog sync" stock location');
+  assert.deepEqual(ours[0].sales_channels.map((c) => c.id), [salesChannelId], 'linked to the sales channel');
+  return ours[0].id;
+}
+
 /** What must stay identical when nothing changed upstream: row ids and updated_at of every written row. */
 function writeFingerprint(products) {
   return products.map((p) => ({
@@ -52,21 +69,30 @@ test('first sync: 194 products in 24 categories, every mapped field as the sourc
   const stored = bySourceId(products);
   const handles = expectedHandles(catalog);
   const salesChannelId = await defaultSalesChannelId(admin);
-  const imageOrigin = products[0] && (products[0].images || [])[0]?.url.startsWith(env.dummyjsonUrl) ? env.dummyjsonUrl : undefined;
+  const stockLocationId = await catalogStockLocationId(admin, salesChannelId);
+  const images = { storedBase: `${env.medusaUrl}/static/` };
   const diffs = [];
   for (const p of catalog) {
     const actual = stored.get(p.id);
     if (!actual) { diffs.push(`product ${p.id} is missing`); continue; }
-    diffs.push(...diffProduct(actual, p, { handle: handles.get(p.id), salesChannelId, imageOrigin, stockLevels: false }));
+    diffs.push(...diffProduct(actual, p, { handle: handles.get(p.id), salesChannelId, images, stockLocationId }));
   }
   assert.equal(diffs.length, 0, `${diffs.length} field differences:\n${summarizeDiffs(diffs)}`);
   assert.equal(new Set(products.map((p) => p.handle)).size, 194, 'handles are unique');
 
-  // Images are reachable where the store says they are (uploaded to Medusa's file provider or linked).
-  const firstImage = stored.get(1).images[0].url;
-  const img = await fetch(new URL(firstImage, env.medusaUrl), { signal: AbortSignal.timeout(10_000) });
-  assert.equal(img.status, 200, `GET ${firstImage}`);
-  assert.match(img.headers.get('content-type') || '', /^image\//);
+  // Images were uploaded into Medusa's file storage (images: "upload", the default): every copy is served by
+  // Medusa with the source's bytes.
+  const mismatched = [];
+  for (const p of catalog) {
+    const actual = stored.get(p.id);
+    const pairs = [...(actual.images || []).map((i) => [i.url, p.images[i.rank]]), [actual.thumbnail, p.thumbnail]];
+    for (const [copy, original] of pairs) {
+      const [a, b] = await Promise.all([bytesOf(copy), bytesOf(original)]);
+      if (!a.equals(b)) mismatched.push(`product ${p.id}: ${copy} differs from ${original}`);
+    }
+  }
+  assert.deepEqual(mismatched, [], 'uploaded images are byte-identical to the source images');
+  assert.equal(run.images_uploaded, catalog.reduce((n, p) => n + p.images.length + 1, 0), 'one upload per distinct image URL');
 
   // Categories: the 24 used by the catalog, handle = slug, display name from the source, active and public.
   const categories = await admin.categories();

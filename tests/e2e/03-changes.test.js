@@ -1,13 +1,20 @@
 'use strict';
 /**
  * Upstream changes (price, title, stock, category, removals, additions) are applied exactly: only the
- * changed products are written, removed ones are archived as drafts (onMissing "draft"), added ones are
- * created; restoring the source brings every product back.
+ * changed products are written — a stock change moves only that product's stock level, without writing
+ * the product — removed ones are archived as drafts (onMissing "draft"), added ones are created;
+ * restoring the source brings every product back.
  */
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { adminClient, standIn, bySourceId, countsOf, describeRun } = require('./context');
 const { diffProduct, categoryName, summarizeDiffs } = require('../support/expected-mapping');
+
+/** A product's stocked quantity (its variant's inventory levels, summed). */
+function stockOf(product) {
+  const items = product.variants[0].inventory_items || [];
+  return items.flatMap((i) => i.inventory.location_levels).reduce((n, l) => n + Number(l.stocked_quantity), 0);
+}
 
 test('changes, removals and additions are applied exactly, and reverting them converges', { timeout: 300_000 }, async () => {
   const admin = await adminClient();
@@ -24,7 +31,8 @@ test('changes, removals and additions are applied exactly, and reverting them co
     update: [
       { id: 5, price: Math.round((original.get(5).price + 10.5) * 100) / 100 },
       { id: 6, title: `${original.get(6).title} Deluxe Edition` },
-      { id: 7, stock: 3 },
+      // Only the stock: the availability text stays (else the product content changes too).
+      { id: 7, stock: 3, availabilityStatus: original.get(7).availabilityStatus },
       { id: 8, category: newCategoryFor8 },
       { id: 9, category: 'garden-tools' },
     ],
@@ -39,11 +47,12 @@ test('changes, removals and additions are applied exactly, and reverting them co
   const run = await admin.sync();
   const info = describeRun(run);
   assert.equal(run.status, 'success', info);
-  assert.deepEqual(countsOf(run), { fetched: 193, created: 2, updated: 5, unchanged: 186, archived: 3, rejected: 0 }, info);
+  assert.deepEqual(countsOf(run), { fetched: 193, created: 2, updated: 4, unchanged: 187, archived: 3, rejected: 0 }, info);
+  assert.equal(run.stock_levels, 3, `product 7's level moved, the 2 added products got one (${info})`);
 
   const after = bySourceId(await admin.products());
   assert.equal(after.size, 196, '194 - 0 deleted + 2 added (removed ones are kept as drafts)');
-  const changedIds = new Set([5, 6, 7, 8, 9, 10, 11, 12]);
+  const changedIds = new Set([5, 6, 8, 9, 10, 11, 12]);
   const untouchedButWritten = [];
   for (const [id, p] of before) {
     if (!changedIds.has(id) && after.get(id).updated_at !== p.updated_at) untouchedButWritten.push(id);
@@ -56,7 +65,10 @@ test('changes, removals and additions are applied exactly, and reverting them co
   }
   assert.equal(diffs.length, 0, summarizeDiffs(diffs));
   assert.equal(after.get(6).handle, before.get(6).handle, 'a retitled product keeps its handle');
-  for (const id of [5, 6, 7, 8, 9]) assert.notEqual(after.get(id).updated_at, before.get(id).updated_at, `product ${id} was updated`);
+  for (const id of [5, 6, 8, 9]) assert.notEqual(after.get(id).updated_at, before.get(id).updated_at, `product ${id} was updated`);
+  const levelsMoved = [...before.keys()].filter((id) => stockOf(after.get(id)) !== stockOf(before.get(id)));
+  assert.deepEqual(levelsMoved, [7], 'only the stock level of product 7 moved');
+  assert.equal(stockOf(after.get(7)), 3);
   for (const id of [10, 11, 12]) {
     assert.equal(after.get(id).status, 'draft', `removed product ${id} is a draft`);
     assert.equal(after.get(id).variants.length, 1, `removed product ${id} keeps its variant`);
@@ -73,7 +85,8 @@ test('changes, removals and additions are applied exactly, and reverting them co
   await source.reset({});
   const back = await admin.sync();
   assert.equal(back.status, 'success', describeRun(back));
-  assert.deepEqual(countsOf(back), { fetched: 194, created: 0, updated: 8, unchanged: 186, archived: 2, rejected: 0 }, describeRun(back));
+  assert.deepEqual(countsOf(back), { fetched: 194, created: 0, updated: 7, unchanged: 187, archived: 2, rejected: 0 }, describeRun(back));
+  assert.equal(back.stock_levels, 1, `only product 7's level moves back (${describeRun(back)})`);
   const restored = bySourceId(await admin.products());
   const restoreDiffs = [];
   for (const p of original.values()) restoreDiffs.push(...diffProduct(restored.get(p.id), p, { handle: before.get(p.id).handle }));

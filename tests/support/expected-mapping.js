@@ -54,7 +54,6 @@ function expectedMetadata(p) {
     minimumOrderQuantity: p.minimumOrderQuantity,
     barcode: p.meta && p.meta.barcode,
     availabilityStatus: p.availabilityStatus,
-    stock: p.stock,
     catalog_sync_source_id: p.id,
   };
   if (p.brand !== undefined) m.brand = p.brand;
@@ -67,12 +66,12 @@ const near = (a, b) => typeof a === 'number' && typeof b === 'number' && Math.ab
  * Compares one Medusa product (admin API, fields of PRODUCT_FIELDS) with its source product.
  * @param {object} actual the Medusa product
  * @param {object} source the DummyJSON product
- * @param {{ handle?: string, currency?: string, salesChannelId?: string, stockLevels?: boolean,
- *           imageOrigin?: string }} expect
+ * @param {{ handle?: string, currency?: string, salesChannelId?: string, stockLocationId?: string,
+ *           images?: 'link' | { storedBase: string } }} expect
  *   handle: the expected handle; currency: price currency (default usd); salesChannelId: the channel the
- *   product must be in; stockLevels: also check the inventory level (one location, stocked quantity = source
- *   stock; default false: stock levels at a location arrive with the stock feature, until then the
- *   source stock is checked in metadata.stock); imageOrigin: when images are linked, the origin their URLs must start with.
+ *   product must be in; stockLocationId: the location whose level must hold the source stock (default: the
+ *   variant's only level); images: 'link' when image URLs must be the source's, or the base URL uploaded
+ *   copies must be under (every image and the thumbnail a stored copy, none a source URL).
  * @returns {string[]} the differences, empty when the product is right
  */
 function diffProduct(actual, source, expect = {}) {
@@ -106,7 +105,14 @@ function diffProduct(actual, source, expect = {}) {
   // Images: linked (URL kept) or uploaded (a new URL per image); either way one per source image, in order.
   const images = (actual.images || []).slice().sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
   eq('images.length', images.length, source.images.length);
-  if (expect.imageOrigin) eq('images', images.map((i) => i.url), source.images);
+  if (expect.images === 'link') {
+    eq('images', images.map((i) => i.url), source.images);
+    eq('thumbnail', actual.thumbnail, source.thumbnail);
+  } else if (expect.images && expect.images.storedBase) {
+    const base = expect.images.storedBase;
+    const notStored = [...images.map((i) => i.url), actual.thumbnail].filter((url) => typeof url !== 'string' || !url.startsWith(base));
+    if (notStored.length) diffs.push(`${label}: images not stored under ${base}: ${notStored.join(', ')}`);
+  }
   if (!actual.thumbnail) diffs.push(`${label}: thumbnail is empty`);
   const variants = actual.variants || [];
   eq('variants.length', variants.length, 1);
@@ -124,10 +130,9 @@ function diffProduct(actual, source, expect = {}) {
     const items = v.inventory_items || [];
     eq('variant.inventory_items.length', items.length, 1);
     const levels = (items[0] && items[0].inventory && items[0].inventory.location_levels) || [];
-    if (expect.stockLevels === true) {
-      eq('inventory_levels.length', levels.length, 1);
-      eq('stocked_quantity', levels.reduce((s, l) => s + Number(l.stocked_quantity), 0), source.stock);
-    }
+    const synced = expect.stockLocationId ? levels.filter((l) => l.location_id === expect.stockLocationId) : levels;
+    eq('inventory_levels (at the sync location).length', synced.length, 1);
+    if (synced[0]) eq('stocked_quantity', Number(synced[0].stocked_quantity), source.stock);
   }
   const channels = (actual.sales_channels || []).map((c) => c.id);
   if (expect.salesChannelId) eq('sales_channels', channels, [expect.salesChannelId]);

@@ -1,5 +1,5 @@
 import type { RemoteQueryFunction } from "@medusajs/framework/types"
-import type { OwnedProduct } from "catalog-sync-core"
+import type { InventoryItemRef, OwnedProduct } from "catalog-sync-core"
 
 /** Prefix of `external_id` on the products the sync owns (`dummyjson:<source id>`). */
 const EXTERNAL_ID_PREFIX = "dummyjson:"
@@ -17,6 +17,8 @@ export interface OwnedProductState {
   missingVariantParts: boolean
   /** The product is in no sales channel. */
   inNoSalesChannel: boolean
+  /** The inventory item of its variant, when it has one (the stock step sets its level). */
+  inventoryItem: InventoryItemRef | null
 }
 
 interface OwnedProductRow {
@@ -25,6 +27,7 @@ interface OwnedProductRow {
   handle: string
   status: string
   metadata: Record<string, unknown> | null
+  images: { id: string; url: string }[] | null
   sales_channels: { id: string }[] | null
   variants:
     | {
@@ -39,6 +42,15 @@ interface OwnedProductRow {
 function metadataString(metadata: Record<string, unknown> | null, key: string): string | null {
   const value = metadata?.[key]
   return typeof value === "string" ? value : null
+}
+
+/** The inventory item of a product's (single) variant, as the core's stock plan takes it. */
+export function inventoryItemOf(
+  externalId: string,
+  variant: { inventory_items: { inventory_item_id: string }[] | null } | null
+): InventoryItemRef | null {
+  const item = variant?.inventory_items?.[0]
+  return item ? { externalId, inventoryItemId: item.inventory_item_id } : null
 }
 
 /** Translates a product row into the core's `OwnedProduct` (fingerprints are kept in metadata). */
@@ -56,12 +68,14 @@ function toOwnedProductState(row: OwnedProductRow, currencyCode: string): OwnedP
       imagesFingerprint: metadataString(row.metadata, "catalog_sync_images_fingerprint"),
       variantId: variant?.id ?? null,
       priceId: price?.id ?? null,
+      images: (row.images ?? []).map(({ id, url }) => ({ id, url })),
     },
     missingVariantParts:
       variant === null ||
       price === null ||
       variants.some((candidate) => candidate.manage_inventory && !(candidate.inventory_items ?? []).length),
     inNoSalesChannel: !(row.sales_channels ?? []).length,
+    inventoryItem: inventoryItemOf(row.external_id, variant),
   }
 }
 
@@ -84,6 +98,8 @@ export async function readOwnedProducts(
       "handle",
       "status",
       "metadata",
+      "images.id",
+      "images.url",
       "sales_channels.id",
       "variants.id",
       "variants.manage_inventory",

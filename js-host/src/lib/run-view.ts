@@ -43,10 +43,14 @@ export function toRunView(run: SyncRunRecord): SyncRunView {
     created: run.created,
     updated: run.updated,
     unchanged: run.unchanged,
+    kept: run.kept,
     archived: run.archived,
     deleted: run.deleted,
     rejected: run.rejected,
     failed: run.failed,
+    stock_levels: run.stock_levels,
+    images_uploaded: run.images_uploaded,
+    images_reused: run.images_reused,
   }
   const startedAt = iso(run.started_at) as string
   const finishedAt = iso(run.finished_at)

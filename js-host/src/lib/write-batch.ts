@@ -1,15 +1,38 @@
 import {
+  batchInventoryItemLevelsWorkflow,
   createProductsWorkflow,
   deleteProductsWorkflow,
   updateProductsWorkflow,
 } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { splitBatch, writeErrorFor } from "catalog-sync-core"
-import type { BatchResult, WriteBatch } from "catalog-sync-core"
+import type { BatchResult, StockLevelWrite, WriteBatch } from "catalog-sync-core"
 
-/** Number of products in a batch. */
-function batchSize(batch: WriteBatch): number {
-  return "products" in batch ? batch.products.length : batch.productIds.length
+/** Number of products in a batch (one stock level is one product's). */
+export function batchSize(batch: WriteBatch): number {
+  switch (batch.kind) {
+    case "create":
+    case "update":
+      return batch.products.length
+    case "archive":
+    case "delete":
+      return batch.productIds.length
+    case "stock":
+      return batch.levels.length
+  }
+}
+
+/** A stock batch's levels as `batchInventoryItemLevelsWorkflow` takes them (the core says create or update). */
+function levelWrites(levels: StockLevelWrite[]) {
+  const level = ({ inventory_item_id, location_id, stocked_quantity }: StockLevelWrite) => ({
+    inventory_item_id,
+    location_id,
+    stocked_quantity,
+  })
+  return {
+    create: levels.filter((write) => write.action === "create").map(level),
+    update: levels.filter((write) => write.action === "update").map(level),
+  }
 }
 
 /** The messages of a failed workflow run, joined. */
@@ -18,7 +41,8 @@ function describeErrors(errors: { error?: { message?: string } }[]): string {
 }
 
 /**
- * Runs the Medusa workflow of one batch: create, update, archive (status `draft`) or delete.
+ * Runs the Medusa workflow of one batch: create, update, archive (status `draft`), delete, or the
+ * stock levels of a stock batch.
  * Each workflow compensates its own steps when it fails, so a refused batch leaves nothing
  * half-written.
  *
@@ -48,6 +72,12 @@ async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): 
     case "delete":
       ;({ errors } = await deleteProductsWorkflow(container).run({
         input: { ids: batch.productIds },
+        throwOnError: false,
+      }))
+      break
+    case "stock":
+      ;({ errors } = await batchInventoryItemLevelsWorkflow(container).run({
+        input: levelWrites(batch.levels),
         throwOnError: false,
       }))
       break

@@ -1,5 +1,6 @@
 import { createWorkflow, parallelize, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type { WorkflowData } from "@medusajs/framework/workflows-sdk"
+import { copyImagesStep } from "./steps/copy-images"
 import { fetchSourceStep } from "./steps/fetch-source"
 import { planSyncStep } from "./steps/plan-sync"
 import { prepareStoreStep } from "./steps/prepare-store"
@@ -7,6 +8,7 @@ import { readSnapshotStep } from "./steps/read-snapshot"
 import { reconcileTaxonomyStep } from "./steps/reconcile-taxonomy"
 import { repairInterruptedWritesStep } from "./steps/repair-interrupted-writes"
 import { recordRunStep } from "./steps/record-run"
+import { syncStockStep } from "./steps/sync-stock"
 import { writeBatchesStep } from "./steps/write-batches"
 import type { SyncCatalogInput } from "./types"
 
@@ -16,8 +18,9 @@ export const syncCatalogWorkflowId = "catalog-sync"
 /**
  * One catalog sync, for a run `startSync` created (and whose lock it holds):
  * fetch everything from the source (meanwhile: snapshot of the products the sync owns) →
- * store currency and sales channel, categories and tags → repair what a killed sync left half-written
- * → plan (core) → write batches → record. Nothing is written before the fetch is complete.
+ * store currency, sales channel and stock location, categories and tags, new images copied into file
+ * storage → repair what a killed sync left half-written → plan (core) → write batches → stock levels
+ * (core plan) → record. Nothing is written before the fetch is complete.
  *
  * The host does the I/O; every decision (validation, mapping, diff, handles, batching, retries,
  * the report) is the core's. Each product write runs as its own Medusa workflow, which compensates
@@ -29,14 +32,16 @@ export const syncCatalogWorkflow = createWorkflow(
     // Reading the store's products needs nothing from the source: it overlaps the fetch.
     const [fetched, snapshot] = parallelize(fetchSourceStep(input), readSnapshotStep(input))
     // Writes start once the whole source is in.
-    const [store, taxonomy] = parallelize(
+    const [store, taxonomy, images] = parallelize(
       prepareStoreStep(input),
-      reconcileTaxonomyStep({ runId: input.runId, fetched })
+      reconcileTaxonomyStep({ runId: input.runId, fetched }),
+      copyImagesStep({ runId: input.runId, fetched })
     )
     const repaired = repairInterruptedWritesStep({ runId: input.runId, snapshot, store })
-    const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired })
+    const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired, images })
     const results = writeBatchesStep({ runId: input.runId, plan })
-    const report = recordRunStep({ runId: input.runId, plan, results })
+    const stock = syncStockStep({ runId: input.runId, plan, results, snapshot: repaired, store })
+    const report = recordRunStep({ runId: input.runId, plan, results, stock, images })
     return new WorkflowResponse(report)
   }
 )

@@ -2,7 +2,7 @@ import { Text } from "@medusajs/ui"
 import { formatDuration, formatPhase } from "../lib/format"
 
 /** Phases in the order a sync goes through them (unknown ones follow). */
-const PHASE_ORDER = ["store", "fetch", "taxonomy", "snapshot", "plan", "write"]
+const PHASE_ORDER = ["fetch", "snapshot", "store", "taxonomy", "images", "repair", "plan", "write", "stock"]
 
 /** `{ fetch_ms: 420, … }` → rows in phase order. */
 function phaseRows(timings: Record<string, number>): { phase: string; ms: number }[] {

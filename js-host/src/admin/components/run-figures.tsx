@@ -10,7 +10,7 @@ interface Figure {
   tone?: "danger" | "warning"
 }
 
-/** The figures of a run worth showing: the usual six, plus deleted / failed writes when not zero. */
+/** The figures of a run worth showing: the usual six, plus deleted, stock, images and failed writes when not zero. */
 function figuresOf(run: SyncRun): Figure[] {
   const figures: Figure[] = [
     { key: "synced", label: "In sync", value: run.products_synced, hint: "Products matching the source after this run (created + updated + unchanged)" },
@@ -26,8 +26,22 @@ function figuresOf(run: SyncRun): Figure[] {
       tone: run.rejected > 0 ? "danger" : undefined,
     },
   ]
+  if (run.kept > 0) {
+    figures.push({ key: "kept", label: "Kept", value: run.kept, hint: "Products gone from the source, left as they are" })
+  }
   if (run.deleted > 0) {
     figures.push({ key: "deleted", label: "Deleted", value: run.deleted, hint: "Products gone from the source, deleted" })
+  }
+  if (run.stock_levels > 0) {
+    figures.push({ key: "stock", label: "Stock set", value: run.stock_levels, hint: "Stock levels created or changed at the sync's stock location" })
+  }
+  if (run.images_uploaded + run.images_reused > 0) {
+    figures.push({
+      key: "images",
+      label: "Images stored",
+      value: run.images_uploaded + run.images_reused,
+      hint: `New images copied into the store's file storage (${run.images_uploaded} uploaded, ${run.images_reused} reused from identical files)`,
+    })
   }
   if (run.failed > 0) {
     figures.push({ key: "failed", label: "Write failed", value: run.failed, hint: "Products Medusa refused to save (see the errors)", tone: "danger" })

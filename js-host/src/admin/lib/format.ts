@@ -86,9 +86,12 @@ export function formatPhase(phase: string): string {
     store: "Preparing the store",
     fetch: "Fetching products from the source",
     taxonomy: "Reconciling categories and tags",
+    images: "Copying images into file storage",
     snapshot: "Reading the store's synced products",
+    repair: "Repairing interrupted writes",
     plan: "Planning changes",
     write: "Writing products",
+    stock: "Setting stock levels",
     done: "Finishing",
   }
   return phases[phase] ?? phase

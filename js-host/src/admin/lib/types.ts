@@ -42,10 +42,18 @@ export interface SyncRun {
   created: number
   updated: number
   unchanged: number
+  /** Products missing upstream left as they are (onMissing "keep", already drafts, or removals skipped). */
+  kept: number
   archived: number
   deleted: number
   rejected: number
   failed: number
+  /** Stock levels created or updated at the sync's stock location. */
+  stock_levels: number
+  /** Images stored in Medusa's file storage by this run. */
+  images_uploaded: number
+  /** Images recorded from a file already stored with the same bytes. */
+  images_reused: number
   requests: number
   retries: number
   phase_timings: Record<string, number>

@@ -1,7 +1,8 @@
 import { MedusaService } from "@medusajs/framework/utils"
-import type { SyncOptions } from "catalog-sync-core"
+import type { StoredImage, SyncOptions } from "catalog-sync-core"
 import { startingProgress } from "./constants"
 import SyncRun from "./models/sync-run"
+import SyncedImage from "./models/synced-image"
 import { validateModuleOptions } from "./plugin-options"
 import type {
   NewRunInput,
@@ -11,13 +12,14 @@ import type {
 } from "./types"
 
 /**
- * The `catalogSync` module's service: holds the validated plugin options and keeps the `sync_run`
- * records (create, progress, heartbeat, completion, failure, listing).
+ * The `catalogSync` module's service: holds the validated plugin options, keeps the `sync_run`
+ * records (create, progress, heartbeat, completion, failure, listing) and remembers the images copied
+ * into Medusa's file storage (`synced_image`, one row per source URL).
  *
  * The generated CRUD methods (`createSyncRuns`, `updateSyncRuns`, `listAndCountSyncRuns`, …) come
  * from `MedusaService`; the methods below are the ones the sync, the routes and the job use.
  */
-export default class CatalogSyncModuleService extends MedusaService({ SyncRun }) {
+export default class CatalogSyncModuleService extends MedusaService({ SyncRun, SyncedImage }) {
   private readonly syncOptions_: SyncOptions
 
   /**
@@ -76,10 +78,14 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun })
       created: report.counts.created,
       updated: report.counts.updated,
       unchanged: report.counts.unchanged,
+      kept: report.counts.kept,
       archived: report.counts.archived,
       deleted: report.counts.deleted,
       rejected: report.counts.rejected,
       failed: report.counts.failed,
+      stock_levels: report.counts.stock_levels,
+      images_uploaded: report.counts.images_uploaded,
+      images_reused: report.counts.images_reused,
       requests: fetch.requests,
       retries: fetch.retries,
       phase_timings: { ...phaseTimings },
@@ -131,6 +137,49 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun })
       { order: { started_at: "DESC" }, skip: offset, take: limit }
     )
     return [runs as SyncRunRecord[], count]
+  }
+
+  /** Every image copied into the store so far, in the core's shape. */
+  async listStoredImages(): Promise<StoredImage[]> {
+    const rows = await this.listSyncedImages({}, { take: null })
+    return rows.map((row) => ({
+      sourceUrl: row.source_url,
+      url: row.url,
+      fileId: row.file_id,
+      contentHash: row.content_hash,
+      size: row.size,
+      contentType: row.content_type,
+    }))
+  }
+
+  /** Remembers images copied into the store (one row per source URL; a URL copied again replaces its row). */
+  async saveStoredImages(images: StoredImage[]): Promise<void> {
+    if (!images.length) {
+      return
+    }
+    const existing = await this.listSyncedImages(
+      { source_url: images.map((image) => image.sourceUrl) },
+      { select: ["id", "source_url"], take: null }
+    )
+    const idByUrl = new Map(existing.map((row) => [row.source_url, row.id]))
+    const rows = images.map((image) => ({
+      source_url: image.sourceUrl,
+      url: image.url,
+      file_id: image.fileId,
+      content_hash: image.contentHash,
+      size: image.size,
+      content_type: image.contentType,
+    }))
+    const fresh = rows.filter((row) => !idByUrl.has(row.source_url))
+    const replaced = rows
+      .filter((row) => idByUrl.has(row.source_url))
+      .map((row) => ({ ...row, id: idByUrl.get(row.source_url) as string }))
+    if (fresh.length) {
+      await this.createSyncedImages(fresh)
+    }
+    if (replaced.length) {
+      await this.updateSyncedImages(replaced)
+    }
   }
 
   /** The run with this id, or `null` when there is none. */

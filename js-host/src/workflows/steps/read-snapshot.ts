@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { OwnedProduct } from "catalog-sync-core"
+import type { InventoryItemRef, OwnedProduct } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { trackerFor } from "../../lib/run-tracker"
@@ -16,10 +16,12 @@ export interface StoreSnapshot {
   takenHandles: string[]
 }
 
-/** The snapshot as the core's `planSync` takes it. */
+/** The snapshot as the core's `planSync` takes it, plus the inventory items the stock step needs. */
 export interface PlannableSnapshot {
   owned: OwnedProduct[]
   takenHandles: string[]
+  /** The inventory item of each owned product's variant. */
+  inventoryItems: InventoryItemRef[]
 }
 
 /**

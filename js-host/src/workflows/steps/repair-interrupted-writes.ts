@@ -40,7 +40,11 @@ export const repairInterruptedWritesStep = createStep(
         })
         logger.warn(`catalog-sync: added ${unlisted.length} product(s) missing from the sales channel`)
       }
-      return { owned: intact.map((state) => state.product), takenHandles }
+      return {
+        owned: intact.map((state) => state.product),
+        takenHandles,
+        inventoryItems: intact.flatMap((state) => (state.inventoryItem ? [state.inventoryItem] : [])),
+      }
     })
     return new StepResponse(repaired)
   }

@@ -1,0 +1,212 @@
+import { uploadFilesWorkflow } from "@medusajs/medusa/core-flows"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ImageCopier, planImageCopies } from "catalog-sync-core"
+import type {
+  ImageCopy,
+  ImageFailure,
+  ImageStats,
+  ImageUpload,
+  ImageVerdict,
+  StoredImage,
+  SyncOptions,
+} from "catalog-sync-core"
+import { CATALOG_SYNC_MODULE } from "../modules/catalog-sync/constants"
+import type CatalogSyncModuleService from "../modules/catalog-sync/service"
+import { mapWithConcurrency } from "./concurrency"
+import { downloadImageOnce } from "./image-download"
+import { retrySeed } from "./retry-seed"
+
+/** Files stored through one `uploadFilesWorkflow` call, at most. */
+const FILES_PER_UPLOAD = 16
+/** Bytes stored through one `uploadFilesWorkflow` call, at most (a single larger file goes alone). */
+const BYTES_PER_UPLOAD = 8 * 1024 * 1024
+/** Offset of image requests in the run's retry-seed space (page requests use the indexes below it). */
+const IMAGE_SEED_OFFSET = 1_000_000
+
+/** What the product plan needs from the image copy. */
+export interface CopiedImages {
+  /** Every stored image (earlier runs' and this run's): products are written with these URLs. */
+  stored: StoredImage[]
+  /** Images this run could not copy: their products keep the source URL, and the run reports them. */
+  failures: ImageFailure[]
+  /** The copy's figures. */
+  stats: ImageStats
+}
+
+/** The bodies the copy reads image URLs from. */
+export interface ImageSources {
+  pages: string[]
+  products: string[]
+}
+
+/**
+ * Copies the images of the incoming products into Medusa's file storage (`images: "upload"`), as the
+ * core decides: only URLs without a stored copy are downloaded (`planImageCopies`); each download
+ * follows the page retry policy and is judged by the core's `ImageCopier` (size, type, complete
+ * bytes, SHA-256; identical bytes reuse a stored file); accepted files are stored with
+ * `uploadFilesWorkflow` in small groups and remembered in the `synced_image` table as they land, so
+ * a later run never downloads them again, even if this run fails afterwards.
+ * An image that cannot be copied never fails the run: it becomes an `ImageFailure`.
+ *
+ * @param container - the Medusa container
+ * @param options - validated plugin options
+ * @param sources - the fetched page and product bodies
+ * @param runId - the run (seeds the retry jitter)
+ */
+export async function copyImages(
+  container: MedusaContainer,
+  options: SyncOptions,
+  sources: ImageSources,
+  runId: string
+): Promise<CopiedImages> {
+  const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+  const known = await service.listStoredImages()
+  const plan = planImageCopies({
+    options,
+    pages: sources.pages,
+    products: sources.products,
+    storedUrls: known.map((image) => image.sourceUrl),
+  })
+  const failures: ImageFailure[] = [...plan.failures]
+  const copied: StoredImage[] = []
+  if (!plan.copies.length) {
+    return { stored: known, failures, stats: { downloaded: 0, uploaded: 0, reused: 0, failed: 0 } }
+  }
+  const copier = new ImageCopier(options, known)
+  try {
+    const uploads = new UploadQueue(container, copier, service, copied, failures)
+    await mapWithConcurrency(plan.copies, options.concurrency, async (copy, index) => {
+      const verdict = await download(copier, options, copy, retrySeed(runId, IMAGE_SEED_OFFSET + index))
+      switch (verdict.action) {
+        case "reject":
+          failures.push(verdict.failure)
+          break
+        case "reuse":
+          await service.saveStoredImages([verdict.image])
+          copied.push(verdict.image)
+          break
+        case "upload":
+          await uploads.add(verdict.file, verdict.bytes)
+          break
+      }
+    })
+    await uploads.flush()
+    const bySource = new Map(known.map((image) => [image.sourceUrl, image]))
+    for (const image of copied) {
+      bySource.set(image.sourceUrl, image)
+    }
+    return { stored: [...bySource.values()], failures, stats: copier.stats() }
+  } finally {
+    copier.free()
+  }
+}
+
+/** The copier's verdict on one image, with the bytes to store for an upload. */
+type DownloadVerdict =
+  | Exclude<ImageVerdict, { action: "upload" }>
+  | { action: "upload"; file: ImageUpload; bytes: Uint8Array }
+
+/** Downloads one image with the core's retry decisions and hands the body to the copier. */
+async function download(
+  copier: ImageCopier,
+  options: SyncOptions,
+  copy: ImageCopy,
+  seed: number
+): Promise<DownloadVerdict> {
+  const skipped = copier.precheck(copy.url)
+  if (skipped) {
+    return { action: "reject", failure: skipped }
+  }
+  for (let attempt = 1; ; attempt++) {
+    const answer = await downloadImageOnce(copy.url, options.imageMaxBytes, options.requestTimeoutMs)
+    if (answer.kind === "body") {
+      const verdict = copier.accept(answer.head, answer.bytes)
+      return verdict.action === "upload" ? { ...verdict, bytes: answer.bytes } : verdict
+    }
+    const decision = copier.retry({ url: copy.url, attempt, seed, nowMs: Date.now(), outcome: answer })
+    if (decision.action === "fail") {
+      return { action: "reject", failure: decision.failure }
+    }
+    await new Promise((resolve) => setTimeout(resolve, decision.delayMs))
+  }
+}
+
+/**
+ * Accepted images waiting to be stored: flushed through `uploadFilesWorkflow` when
+ * {@link FILES_PER_UPLOAD} files or {@link BYTES_PER_UPLOAD} bytes are pending (the download that
+ * fills the group waits for its upload, which bounds the memory held). Uploads run one at a time.
+ */
+class UploadQueue {
+  private pending: { file: ImageUpload; bytes: Uint8Array }[] = []
+  private pendingBytes = 0
+  private uploading: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly container: MedusaContainer,
+    private readonly copier: ImageCopier,
+    private readonly service: CatalogSyncModuleService,
+    private readonly copied: StoredImage[],
+    private readonly failures: ImageFailure[]
+  ) {}
+
+  /** Queues a file; stores the group when it is full. */
+  async add(file: ImageUpload, bytes: Uint8Array): Promise<void> {
+    this.pending.push({ file, bytes })
+    this.pendingBytes += bytes.byteLength
+    if (this.pending.length >= FILES_PER_UPLOAD || this.pendingBytes >= BYTES_PER_UPLOAD) {
+      await this.flush()
+    }
+  }
+
+  /** Stores every queued file (after the upload in progress). */
+  async flush(): Promise<void> {
+    const group = this.pending
+    this.pending = []
+    this.pendingBytes = 0
+    const previous = this.uploading
+    this.uploading = previous.then(() => this.store(group))
+    await this.uploading
+  }
+
+  /** Uploads a group; when the File module refuses it, each file alone, so one bad file fails alone. */
+  private async store(group: { file: ImageUpload; bytes: Uint8Array }[]): Promise<void> {
+    if (!group.length) {
+      return
+    }
+    const stored = await this.upload(group)
+    if (stored instanceof Error) {
+      if (group.length > 1) {
+        for (const single of group) {
+          await this.store([single])
+        }
+        return
+      }
+      this.failures.push(this.copier.uploadFailed(group[0].file, stored.message))
+      return
+    }
+    const records = group.map(({ file }, i) => this.copier.stored(file, stored[i].id, stored[i].url))
+    await this.service.saveStoredImages(records)
+    this.copied.push(...records)
+  }
+
+  private async upload(group: { file: ImageUpload; bytes: Uint8Array }[]): Promise<{ id: string; url: string }[] | Error> {
+    const { result, errors } = await uploadFilesWorkflow(this.container).run({
+      input: {
+        files: group.map(({ file, bytes }) => ({
+          filename: file.fileName,
+          mimeType: file.mimeType,
+          content: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+          access: "public" as const,
+        })),
+      },
+      throwOnError: false,
+    })
+    if (errors.length) {
+      return new Error(errors.map((entry) => entry.error?.message ?? "unknown error").join("; "))
+    }
+    if (!Array.isArray(result) || result.length !== group.length) {
+      return new Error(`the File module stored ${Array.isArray(result) ? result.length : 0} of ${group.length} files`)
+    }
+    return result
+  }
+}

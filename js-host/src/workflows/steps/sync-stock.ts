@@ -1,0 +1,120 @@
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { IInventoryService, MedusaContainer } from "@medusajs/framework/types"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { planStockLevels } from "catalog-sync-core"
+import type { BatchResult, ExistingLevel, InventoryItemRef, StockPlan, SyncPlan } from "catalog-sync-core"
+import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
+import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
+import { mapWithConcurrency } from "../../lib/concurrency"
+import { inventoryItemOf } from "../../lib/owned-products"
+import { trackerFor } from "../../lib/run-tracker"
+import { writeBatch } from "../../lib/write-batch"
+import type { StoreContext } from "./prepare-store"
+import type { PlannableSnapshot } from "./read-snapshot"
+
+/** Ids per query when reading inventory items and levels (keeps each SQL `IN (...)` list moderate). */
+const IDS_PER_QUERY = 5000
+/** Stock batches written at the same time (they touch disjoint levels). */
+const STOCK_WRITES_IN_FLIGHT = 2
+
+/** Input of the stock step. */
+export interface SyncStockInput {
+  runId: string
+  plan: SyncPlan
+  /** Results of the product writes (refused products are left out of the stock plan). */
+  results: BatchResult[]
+  /** The snapshot the plan was made from (its inventory items: the owned products'). */
+  snapshot: PlannableSnapshot
+  /** The store context (the sync's stock location). */
+  store: StoreContext
+}
+
+/** What the stock step did: the core's stock plan and the results of its batches. */
+export interface SyncedStock {
+  plan: StockPlan
+  results: BatchResult[]
+}
+
+/** Splits a list into consecutive parts of at most `size` items. */
+function parts<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size))
+  }
+  return out
+}
+
+/** The inventory items of the products the plan created (they did not exist when the snapshot was read). */
+async function createdItems(container: MedusaContainer, plan: SyncPlan): Promise<InventoryItemRef[]> {
+  const externalIds = plan.batches.flatMap((batch) =>
+    batch.kind === "create" ? batch.products.map((product) => product.external_id) : []
+  )
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const items: InventoryItemRef[] = []
+  for (const ids of parts(externalIds, IDS_PER_QUERY)) {
+    const { data } = await query.graph({
+      entity: "product",
+      fields: ["external_id", "variants.inventory_items.inventory_item_id"],
+      filters: { external_id: ids },
+    })
+    for (const row of data as { external_id: string; variants: { inventory_items: { inventory_item_id: string }[] | null }[] | null }[]) {
+      const item = inventoryItemOf(row.external_id, row.variants?.[0] ?? null)
+      if (item) {
+        items.push(item)
+      }
+    }
+  }
+  return items
+}
+
+/** The levels those items have at the location. */
+async function levelsAt(
+  container: MedusaContainer,
+  locationId: string,
+  items: InventoryItemRef[]
+): Promise<ExistingLevel[]> {
+  const inventory = container.resolve<IInventoryService>(Modules.INVENTORY)
+  const levels: ExistingLevel[] = []
+  for (const ids of parts(items.map((item) => item.inventoryItemId), IDS_PER_QUERY)) {
+    const rows = await inventory.listInventoryLevels(
+      { location_id: locationId, inventory_item_id: ids },
+      { select: ["inventory_item_id", "stocked_quantity"], take: null }
+    )
+    for (const row of rows) {
+      levels.push({ inventoryItemId: row.inventory_item_id, stockedQuantity: Number(row.stocked_quantity) })
+    }
+  }
+  return levels
+}
+
+/**
+ * Sets the stock: after the product writes, reads the inventory item of every product of the run
+ * (the snapshot's, plus the created products') and their levels at the sync's stock location, asks
+ * the core which levels to create or update (`planStockLevels`: a level equal to the source stock is
+ * not written), and writes them with `batchInventoryItemLevelsWorkflow`, a refused batch bisected
+ * like the product batches.
+ */
+export const syncStockStep = createStep(
+  "catalog-sync-stock",
+  async (input: SyncStockInput, { container }): Promise<StepResponse<SyncedStock>> => {
+    const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
+    const tracker = trackerFor(input.runId)
+    const synced = await tracker.phase("stock", async (): Promise<SyncedStock> => {
+      const locationId = input.store.stockLocationId
+      const items = [...input.snapshot.inventoryItems, ...(await createdItems(container, input.plan))]
+      const plan = planStockLevels({
+        locationId,
+        batchSize: options.batchSize,
+        targets: input.plan.stock,
+        refusedSourceIds: input.results.flatMap((result) => result.failedSourceIds),
+        items,
+        levels: await levelsAt(container, locationId, items),
+      })
+      const results = await mapWithConcurrency(plan.batches, STOCK_WRITES_IN_FLIGHT, (batch) =>
+        writeBatch(container, batch)
+      )
+      return { plan, results }
+    })
+    return new StepResponse(synced)
+  }
+)
