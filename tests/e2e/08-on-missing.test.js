@@ -17,7 +17,7 @@ const { psql } = require('../support/medusa-process');
 const { sleep } = require('../support/medusa-admin');
 
 /** Every count a run reports, in the order of the core's RunCounts. */
-const COUNT_KEYS = ['fetched', 'created', 'updated', 'unchanged', 'archived', 'deleted', 'rejected', 'failed'];
+const COUNT_KEYS = ['fetched', 'created', 'updated', 'unchanged', 'kept', 'archived', 'deleted', 'rejected', 'failed'];
 
 /** The run's counts as `GET /admin/sync/runs/:id` gives them; fails when the top-level fields disagree with `counts`. */
 function countsOf(run) {
@@ -115,9 +115,10 @@ async function liveRows(databaseUrl, productIds) {
   return rows.map((r) => r.join(' '));
 }
 
-/** Tables every synced product has live rows in (stock levels only once the stock feature writes them). */
+/** Tables every synced product has live rows in. */
 const PRODUCT_TABLES = ['product', 'product_variant', 'image', 'product_sales_channel', 'product_product_option', 'product_option',
-  'product_option_value', 'product_variant_price_set', 'price_set', 'price', 'product_variant_inventory_item', 'inventory_item'];
+  'product_option_value', 'product_variant_price_set', 'price_set', 'price', 'product_variant_inventory_item', 'inventory_item',
+  'inventory_level'];
 
 /** The tables of liveRows lines, deduplicated and sorted. */
 const tablesOf = (lines) => [...new Set(lines.map((l) => l.split(' ')[0]))].sort();
@@ -209,8 +210,8 @@ test('onMissing "keep": products removed upstream stay exactly as they were, the
   const run = await syncRun(admin);
   const info = describeRun(run);
   assert.equal(run.status, 'success', info);
-  // Kept products are neither unchanged (they are not upstream) nor archived or deleted.
-  assert.deepEqual(countsOf(run), counts({ fetched: 191, updated: 2, unchanged: 189 }), info);
+  // Kept products are counted as kept: neither unchanged (they are not upstream) nor archived or deleted.
+  assert.deepEqual(countsOf(run), counts({ fetched: 191, updated: 2, unchanged: 189, kept: 3 }), info);
   assert.deepEqual(run.errors, [], info);
   assert.equal(run.products_synced, 191, info);
 
@@ -235,7 +236,7 @@ test('onMissing "keep": products removed upstream stay exactly as they were, the
   // The next run keeps them again, without writing anything.
   const again = await syncRun(admin);
   assert.equal(again.status, 'success', describeRun(again));
-  assert.deepEqual(countsOf(again), counts({ fetched: 191, unchanged: 191 }), describeRun(again));
+  assert.deepEqual(countsOf(again), counts({ fetched: 191, unchanged: 191, kept: 3 }), describeRun(again));
   assert.deepEqual(await liveRows(env.databaseUrl, removedIds), rowsBefore, 'still untouched');
 
   // Back upstream unchanged: nothing to write for them; 5 and 6 go back to their original content.
@@ -355,7 +356,7 @@ test('onMissing "delete" deletes nothing when the fetch cannot be trusted', { ti
     // later page starts three products further and 31-33, still upstream, are never received.
     const shifted = await syncChangingSourceAfterFirstPage(admin, source, () => source.mutate({ remove: [10, 11, 12] }));
     assert.equal(shifted.status, 'partial', describeRun(shifted));
-    assert.deepEqual(countsOf(shifted), counts({ fetched: 191, unchanged: 191 }), describeRun(shifted));
+    assert.deepEqual(countsOf(shifted), counts({ fetched: 191, unchanged: 191, kept: 3 }), describeRun(shifted));
     assert.deepEqual(shifted.errors, [{ source_id: null, field: null, code: 'INCOMPLETE_FETCH',
       message: 'received 191 of 194 products; 3 product(s) missing upstream were neither archived nor deleted' }], describeRun(shifted));
     assert.deepEqual(await liveOwnedProducts(env.databaseUrl), live, 'no product was deleted or written');
@@ -387,7 +388,7 @@ test('onMissing "delete" deletes nothing when the fetch cannot be trusted', { ti
     const unidentified = await syncRun(admin);
     await source.faults({});
     assert.equal(unidentified.status, 'partial', describeRun(unidentified));
-    assert.deepEqual(countsOf(unidentified), counts({ fetched: 189, unchanged: 188, rejected: 1 }), describeRun(unidentified));
+    assert.deepEqual(countsOf(unidentified), counts({ fetched: 189, unchanged: 188, rejected: 1, kept: 2 }), describeRun(unidentified));
     assert.deepEqual(unidentified.errors.map((e) => [e.source_id, e.field, e.code]), [[null, 'id', 'MISSING_FIELD'], [null, null, 'REMOVALS_SKIPPED']],
       describeRun(unidentified));
     assert.equal(unidentified.errors[1].message,
@@ -404,7 +405,7 @@ test('onMissing "delete" deletes nothing when the fetch cannot be trusted', { ti
     await source.reset({ size: 0 });
     const empty = await syncRun(admin);
     assert.equal(empty.status, 'failed', describeRun(empty));
-    assert.deepEqual(countsOf(empty), counts({}), describeRun(empty));
+    assert.deepEqual(countsOf(empty), counts({ kept: live.size }), describeRun(empty));
     assert.deepEqual(empty.errors, [{ source_id: null, field: null, code: 'REMOVALS_SKIPPED',
       message: `${live.size} product(s) missing upstream were neither archived nor deleted: the source returned no product at all` }], describeRun(empty));
     assert.deepEqual(await liveOwnedProducts(env.databaseUrl), live, 'nothing was deleted or written');
