@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::mapping::{ProductCreateInput, ProductUpdateInput};
+use crate::mapping::{InventoryItemCreateInput, ProductCreateInput, ProductUpdateInput};
 use crate::report::SourceId;
 use crate::stock::StockLevelWrite;
 
@@ -58,6 +58,12 @@ pub enum WriteBatch {
         index: usize,
         /// `createProductsWorkflow` inputs.
         products: Vec<ProductCreateInput>,
+        /// When the stock location is known: the inventory item of each product's variant (same positions),
+        /// created first with its level at the location (`createInventoryItemsWorkflow`) and given to the
+        /// variant, so a product lands with its stock. Empty: Medusa creates the items, the stock step the
+        /// levels.
+        #[serde(rename = "inventoryItems", default)]
+        inventory_items: Vec<InventoryItemCreateInput>,
     },
     /// Products to update.
     Update {
@@ -182,8 +188,8 @@ pub struct Removal {
 /// Every write of a plan, each list sorted by source id.
 #[derive(Debug, Clone, Default)]
 pub struct Writes {
-    /// Products to create.
-    pub create: Vec<ProductCreateInput>,
+    /// Products to create, each with the inventory item of its variant when the stock location is known.
+    pub create: Vec<(ProductCreateInput, Option<InventoryItemCreateInput>)>,
     /// Products to update.
     pub update: Vec<ProductUpdateInput>,
     /// Products to archive.
@@ -201,10 +207,12 @@ pub fn build_batches(writes: Writes, batch_size: usize) -> Vec<WriteBatch> {
         next_index += 1;
         next_index - 1
     };
-    for products in chunks(writes.create, size) {
+    for creates in chunks(writes.create, size) {
+        let (products, inventory_items): (Vec<_>, Vec<_>) = creates.into_iter().unzip();
         batches.push(WriteBatch::Create {
             index: index(),
             products,
+            inventory_items: inventory_items.into_iter().flatten().collect(),
         });
     }
     for products in chunks(writes.update, size) {
@@ -273,16 +281,25 @@ pub fn split_batch(batch: &WriteBatch) -> Vec<WriteBatch> {
     let mid = len.div_ceil(2);
     let index = batch.index();
     match batch {
-        WriteBatch::Create { products, .. } => vec![
-            WriteBatch::Create {
-                index,
-                products: products[..mid].to_vec(),
-            },
-            WriteBatch::Create {
-                index,
-                products: products[mid..].to_vec(),
-            },
-        ],
+        WriteBatch::Create {
+            products,
+            inventory_items,
+            ..
+        } => {
+            let items_mid = mid.min(inventory_items.len());
+            vec![
+                WriteBatch::Create {
+                    index,
+                    products: products[..mid].to_vec(),
+                    inventory_items: inventory_items[..items_mid].to_vec(),
+                },
+                WriteBatch::Create {
+                    index,
+                    products: products[mid..].to_vec(),
+                    inventory_items: inventory_items[items_mid..].to_vec(),
+                },
+            ]
+        }
         WriteBatch::Update { products, .. } => vec![
             WriteBatch::Update {
                 index,

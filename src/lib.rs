@@ -20,6 +20,7 @@ pub mod paging;
 pub mod plan;
 pub mod report;
 pub mod retry;
+pub mod snapshot;
 pub mod source;
 pub mod stock;
 pub mod taxonomy;

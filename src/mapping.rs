@@ -279,6 +279,66 @@ pub struct ProductCreateInput {
     pub sales_channels: Option<Vec<SalesChannelRef>>,
 }
 
+/// An inventory level to create with an inventory item: `{ location_id, stocked_quantity }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LocationLevelInput {
+    /// The sync's stock location.
+    pub location_id: String,
+    /// The source stock.
+    #[ts(type = "number")]
+    pub stocked_quantity: u64,
+}
+
+/// The inventory item of a created product's variant, as `createInventoryItemsWorkflow` takes it: what Medusa's
+/// own default item for the variant would be (`createDefaultInventoryItem`: the variant's SKU, its title as
+/// title and description, shipping required), plus its level at the sync's stock location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InventoryItemCreateInput {
+    /// The variant's SKU.
+    pub sku: Option<String>,
+    /// The variant's title (`Default`).
+    pub title: String,
+    /// The variant's title (`Default`), as Medusa's default item has it.
+    pub description: String,
+    /// Always `true`.
+    pub requires_shipping: bool,
+    /// The level at the sync's stock location.
+    pub location_levels: Vec<LocationLevelInput>,
+    /// Marks the item as the sync's, for the product with this `external_id` (see
+    /// [`crate::stock::orphaned_inventory_items`]).
+    pub metadata: InventoryItemMetadata,
+}
+
+/// Metadata of an inventory item the sync creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InventoryItemMetadata {
+    /// `external_id` of the product the item was created for.
+    pub catalog_sync_external_id: String,
+}
+
+/// The inventory item, with its level at `location_id`, of a product about to be created.
+pub fn inventory_item_input(
+    product: &MappedProduct,
+    location_id: &str,
+) -> InventoryItemCreateInput {
+    InventoryItemCreateInput {
+        sku: product.sku.clone(),
+        title: DEFAULT_OPTION.to_string(),
+        description: DEFAULT_OPTION.to_string(),
+        requires_shipping: true,
+        location_levels: vec![LocationLevelInput {
+            location_id: location_id.to_string(),
+            stocked_quantity: product.stock,
+        }],
+        metadata: InventoryItemMetadata {
+            catalog_sync_external_id: external_id(product.source_id),
+        },
+    }
+}
+
 /// One entry of `updateProductsWorkflow`'s `products` (Medusa's snake_case keys).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -34,7 +34,9 @@ use crate::batching::{build_batches, Removal, WriteBatch, Writes};
 use crate::fingerprint::fingerprints;
 use crate::handles::{assign_handles, HandleRequest};
 use crate::images::{image_errors, ImageFailure, ImageResolver, StoredImage};
-use crate::mapping::{create_input, map_product, source_id_of, update_input, MappingContext};
+use crate::mapping::{
+    create_input, inventory_item_input, map_product, source_id_of, update_input, MappingContext,
+};
 use crate::options::{OnMissing, SyncOptions};
 use crate::report::{RunError, SourceId};
 use crate::source::{parse_page, parse_product, SourceProduct};
@@ -143,6 +145,11 @@ pub struct PlanInput {
     pub taken_handles: Vec<String>,
     /// Sales channel of created products, resolved by the host.
     pub sales_channel_id: Option<String>,
+    /// The sync's stock location, resolved by the host: created products get their inventory item with its
+    /// level there (see [`WriteBatch::Create`]); `null` leaves items to Medusa and levels to the stock step.
+    #[serde(default)]
+    #[ts(optional)]
+    pub stock_location_id: Option<String>,
     /// Images copied into the store so far (`images: "upload"`), including this run's.
     #[serde(default)]
     #[ts(as = "Option<Vec<StoredImage>>", optional)]
@@ -207,8 +214,9 @@ pub struct SyncPlan {
     pub errors: Vec<RunError>,
     /// Completeness of the fetch.
     pub completeness: Completeness,
-    /// The source stock of every valid product (created, updated or unchanged), by source id: the input of the
-    /// stock plan made after the writes ([`crate::stock::plan_stock_levels`]).
+    /// The source stock of the valid products whose level the stock plan made after the writes checks
+    /// ([`crate::stock::plan_stock_levels`]), by source id: every updated or unchanged one, and the created ones
+    /// unless they are created with their level (the stock location is known).
     #[serde(default)]
     pub stock: Vec<StockTarget>,
 }
@@ -430,13 +438,14 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
             }
         };
         errors.extend(image_problems);
-        stock.push(StockTarget {
+        let target = StockTarget {
             source_id: mapped.source_id,
             stock: mapped.stock,
-        });
+        };
         let prints = fingerprints(&mapped);
         match owned.canonical.get(&mapped.source_id) {
             Some(current) => {
+                stock.push(target);
                 let same_content = current.fingerprint.as_deref() == Some(prints.content.as_str());
                 if same_content && current.status == PUBLISHED {
                     counts.unchanged += 1;
@@ -448,7 +457,12 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
                         .push(update_input(mapped, current, prints, images_changed));
                 }
             }
-            None => new_products.push((mapped, prints)),
+            None => {
+                if input.stock_location_id.is_none() {
+                    stock.push(target);
+                }
+                new_products.push((mapped, prints));
+            }
         }
     }
     errors.append(&mut received.errors);
@@ -472,9 +486,13 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
         let handle = handles
             .remove(&mapped.source_id)
             .unwrap_or_else(|| format!("product-{}", mapped.source_id));
+        let item = input
+            .stock_location_id
+            .as_deref()
+            .map(|location| inventory_item_input(&mapped, location));
         writes
             .create
-            .push(create_input(mapped, handle, prints, sales_channel));
+            .push((create_input(mapped, handle, prints, sales_channel), item));
     }
 
     let completeness = completeness(input, &received);

@@ -126,7 +126,8 @@ pub struct RunCounts {
     pub rejected: usize,
     /// Products Medusa refused to write (their product, or their stock level).
     pub failed: usize,
-    /// Stock levels created or updated at the sync's stock location.
+    /// Stock levels of products the sync already owned, created or updated at its stock location (a product
+    /// created in the run gets its level together with its inventory item).
     pub stock_levels: usize,
     /// Images stored through Medusa's File module.
     pub images_uploaded: usize,

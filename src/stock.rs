@@ -212,6 +212,53 @@ pub fn plan_stock_levels(input: &StockPlanInput) -> StockPlan {
     }
 }
 
+/// An inventory item as the host reads it when it looks for items an interrupted write left behind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InventoryItemState {
+    /// Inventory item id.
+    pub id: String,
+    /// Its metadata.
+    #[ts(type = "Record<string, unknown> | null")]
+    pub metadata: Option<serde_json::Value>,
+    /// Ids of the variants linked to it.
+    pub variant_ids: Vec<String>,
+}
+
+/// The inventory items to delete after an interrupted run: items the sync created (marked with
+/// `metadata.catalog_sync_external_id = "dummyjson:<id>"`) that no variant uses. A sync killed between creating a
+/// batch's inventory items and its products leaves such items; their SKUs would block the products' creation in
+/// the next run (Medusa keeps inventory SKUs unique). Items of anyone else are never chosen.
+///
+/// ```
+/// use catalog_sync::stock::{orphaned_inventory_items, InventoryItemState};
+/// use serde_json::json;
+/// let items = [
+///     InventoryItemState { id: "iitem_1".into(), metadata: Some(json!({ "catalog_sync_external_id": "dummyjson:3" })), variant_ids: vec![] },
+///     InventoryItemState { id: "iitem_2".into(), metadata: Some(json!({ "catalog_sync_external_id": "dummyjson:4" })), variant_ids: vec!["variant_1".into()] },
+///     InventoryItemState { id: "iitem_3".into(), metadata: None, variant_ids: vec![] },
+/// ];
+/// assert_eq!(orphaned_inventory_items(&items), vec!["iitem_1".to_string()]);
+/// ```
+pub fn orphaned_inventory_items(items: &[InventoryItemState]) -> Vec<String> {
+    let mut orphans: Vec<String> = items
+        .iter()
+        .filter(|item| item.variant_ids.is_empty())
+        .filter(|item| {
+            item.metadata
+                .as_ref()
+                .and_then(|metadata| metadata.get("catalog_sync_external_id"))
+                .and_then(serde_json::Value::as_str)
+                .and_then(source_id_of)
+                .is_some()
+        })
+        .map(|item| item.id.clone())
+        .collect();
+    orphans.sort();
+    orphans
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ use crate::plan::{Completeness, PlanCounts, SyncPlan};
 use crate::report::{RunError, SourceId};
 use crate::stock::StockTarget;
 use crate::webhook::{self, WebhookSignatureInput};
-use crate::{images, plan, report, retry, stock, taxonomy};
+use crate::{images, plan, report, retry, snapshot, stock, taxonomy};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPE_IMPORTS: &'static str = r#"
@@ -34,7 +34,7 @@ import type {
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
-  StockPlan,
+  StockPlan, InventoryItemState, SnapshotInput, StoreSnapshot,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */
@@ -752,6 +752,40 @@ pub fn plan_stock_levels(
     #[wasm_bindgen(unchecked_param_type = "StockPlanInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     call("planStockLevels", input, stock::plan_stock_levels)
+}
+
+/// Reads the snapshot of the products the sync owns from the Query rows: the owned products for `planSync`,
+/// their inventory items for `planStockLevels`, and the repairs to make first (incomplete products to recreate,
+/// unlisted products to link to the sales channel, orphaned inventory items to delete).
+///
+/// ```js
+/// const snapshot = readSnapshot({ rows, currencyCode: options.currencyCode, salesChannelId });
+/// // snapshot.owned => [{ id, externalId, handle, status, fingerprint, imagesFingerprint, variantId, priceId, images }]
+/// // snapshot.incompleteProductIds => ["prod_01..."] (delete them: the plan recreates them)
+/// ```
+#[wasm_bindgen(js_name = readSnapshot, unchecked_return_type = "StoreSnapshot")]
+pub fn read_snapshot(
+    #[wasm_bindgen(unchecked_param_type = "SnapshotInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    call("readSnapshot", input, snapshot::read_snapshot)
+}
+
+/// The inventory items an interrupted run left behind: the sync's own items (by their metadata) that no variant
+/// uses. The host deletes them before the products they were made for are created again.
+///
+/// ```js
+/// const ids = orphanedInventoryItems([{ id: "iitem_1", metadata: { catalog_sync_external_id: "dummyjson:3" }, variantIds: [] }]);
+/// // ids => ["iitem_1"]
+/// ```
+#[wasm_bindgen(js_name = orphanedInventoryItems, unchecked_return_type = "string[]")]
+pub fn orphaned_inventory_items(
+    #[wasm_bindgen(unchecked_param_type = "InventoryItemState[]")] items: JsValue,
+) -> Result<JsValue, JsValue> {
+    call(
+        "orphanedInventoryItems",
+        items,
+        |items: &Vec<stock::InventoryItemState>| stock::orphaned_inventory_items(items),
+    )
 }
 
 /// Fetches the whole product list through an injected host function and returns the raw page bodies.

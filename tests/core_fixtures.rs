@@ -143,6 +143,10 @@ fn plan_input(input: &Value, existing: &Value) -> Result<PlanInput, String> {
             Some(id) => Some(from_value(id.clone(), "salesChannelId")?),
             None => None,
         },
+        stock_location_id: match field(input, "stockLocationId") {
+            Some(id) => Some(from_value(id.clone(), "stockLocationId")?),
+            None => None,
+        },
         stored_images: existing_list(existing, "storedImages")?,
         image_failures: existing_list(input, "imageFailures")?,
     };
@@ -200,7 +204,26 @@ fn check_plan(input: &PlanInput, plan: &SyncPlan) -> Result<(), String> {
             return Err(format!("batch {position} is out of kind order"));
         }
         per_kind[batch.kind() as usize] += batch.len();
-        if let WriteBatch::Create { products, .. } = batch {
+        if let WriteBatch::Create {
+            products,
+            inventory_items,
+            ..
+        } = batch
+        {
+            let expected_items = if input.stock_location_id.is_some() {
+                products.len()
+            } else {
+                0
+            };
+            let aligned = inventory_items
+                .iter()
+                .zip(products)
+                .all(|(item, product)| item.sku == product.variants[0].sku);
+            if inventory_items.len() != expected_items || !aligned {
+                return Err(format!(
+                    "batch {position}: inventory items do not match its products"
+                ));
+            }
             for product in products {
                 if !is_valid_handle(&product.handle)
                     || taken.contains(product.handle.as_str())

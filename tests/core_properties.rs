@@ -403,6 +403,7 @@ fn input_for(
         owned,
         taken_handles: taken,
         sales_channel_id: Some("sc_1".to_string()),
+        stock_location_id: Some("sloc_1".to_string()),
         stored_images: Vec::new(),
         image_failures: Vec::new(),
     }

@@ -63,6 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         owned: Vec::new(),
         taken_handles: Vec::new(),
         sales_channel_id: Some("sc_bench".to_string()),
+        stock_location_id: Some("sloc_bench".to_string()),
         stored_images: Vec::new(),
         image_failures: Vec::new(),
     };

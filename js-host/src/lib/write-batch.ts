@@ -6,6 +6,7 @@ import {
 } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { splitBatch, writeErrorFor } from "catalog-sync-core"
+import { createSyncedProductsWorkflow } from "../workflows/create-synced-products"
 import type { BatchResult, StockLevelWrite, WriteBatch } from "catalog-sync-core"
 
 /** Number of products in a batch (one stock level is one product's). */
@@ -41,8 +42,8 @@ function describeErrors(errors: { error?: { message?: string } }[]): string {
 }
 
 /**
- * Runs the Medusa workflow of one batch: create, update, archive (status `draft`), delete, or the
- * stock levels of a stock batch.
+ * Runs the Medusa workflow of one batch: create (with each variant's inventory item and level when the
+ * core gives them), update, archive (status `draft`), delete, or the stock levels of a stock batch.
  * Each workflow compensates its own steps when it fails, so a refused batch leaves nothing
  * half-written.
  *
@@ -52,10 +53,15 @@ async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): 
   let errors: { error?: { message?: string } }[]
   switch (batch.kind) {
     case "create":
-      ;({ errors } = await createProductsWorkflow(container).run({
-        input: { products: batch.products },
-        throwOnError: false,
-      }))
+      ;({ errors } = batch.inventoryItems.length
+        ? await createSyncedProductsWorkflow(container).run({
+            input: { products: batch.products, inventoryItems: batch.inventoryItems },
+            throwOnError: false,
+          })
+        : await createProductsWorkflow(container).run({
+            input: { products: batch.products },
+            throwOnError: false,
+          }))
       break
     case "update":
       ;({ errors } = await updateProductsWorkflow(container).run({

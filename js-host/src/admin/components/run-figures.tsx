@@ -33,7 +33,7 @@ function figuresOf(run: SyncRun): Figure[] {
     figures.push({ key: "deleted", label: "Deleted", value: run.deleted, hint: "Products gone from the source, deleted" })
   }
   if (run.stock_levels > 0) {
-    figures.push({ key: "stock", label: "Stock set", value: run.stock_levels, hint: "Stock levels created or changed at the sync's stock location" })
+    figures.push({ key: "stock", label: "Stock set", value: run.stock_levels, hint: "Stock levels of existing products set to the source stock (new products get theirs when created)" })
   }
   if (run.images_uploaded + run.images_reused > 0) {
     figures.push({

@@ -1,6 +1,6 @@
 import { MedusaService } from "@medusajs/framework/utils"
 import type { StoredImage, SyncOptions } from "catalog-sync-core"
-import { startingProgress } from "./constants"
+import { INTERRUPTED_MESSAGE, startingProgress } from "./constants"
 import SyncRun from "./models/sync-run"
 import SyncedImage from "./models/synced-image"
 import { validateModuleOptions } from "./plugin-options"
@@ -122,6 +122,24 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
   async listRunningRuns(): Promise<SyncRunRecord[]> {
     const runs = await this.listSyncRuns({ status: "running" }, { order: { started_at: "DESC" } })
     return runs as SyncRunRecord[]
+  }
+
+  /**
+   * Whether a run was interrupted (its process died; marked failed with {@link INTERRUPTED_MESSAGE})
+   * since the last run that completed (success or partial), other than `currentRunId`: only then can
+   * the store hold parts of a half-done write, such as inventory items without their product.
+   */
+  async interruptedSinceLastCompletedRun(currentRunId: string): Promise<boolean> {
+    const [completed] = await this.listSyncRuns(
+      { status: ["success", "partial"] },
+      { order: { started_at: "DESC" }, take: 1, select: ["id", "started_at"] }
+    )
+    const since = completed ? { started_at: { $gt: completed.started_at } } : {}
+    const interrupted = await this.listSyncRuns(
+      { ...since, status: "failed", error_message: INTERRUPTED_MESSAGE, id: { $ne: currentRunId } },
+      { take: 1, select: ["id"] }
+    )
+    return interrupted.length > 0
   }
 
   /** The most recently started run, whatever its status, or `null` before the first sync. */

@@ -45,6 +45,7 @@ export const planSyncStep = createStep(
         owned: snapshot.owned,
         takenHandles: snapshot.takenHandles,
         salesChannelId: store.salesChannelId,
+        stockLocationId: store.stockLocationId,
         storedImages: images.stored,
         imageFailures: images.failures,
       })

@@ -1,7 +1,15 @@
-import { deleteProductsWorkflow, linkProductsToSalesChannelWorkflow } from "@medusajs/medusa/core-flows"
-import type { Logger } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import {
+  deleteInventoryItemWorkflow,
+  deleteProductsWorkflow,
+  linkProductsToSalesChannelWorkflow,
+} from "@medusajs/medusa/core-flows"
+import type { IInventoryService, Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { readSnapshot } from "catalog-sync-core"
+import type { InventoryItemState } from "catalog-sync-core"
+import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
+import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { trackerFor } from "../../lib/run-tracker"
 import type { StoreContext } from "./prepare-store"
 import type { PlannableSnapshot, StoreSnapshot } from "./read-snapshot"
@@ -14,37 +22,67 @@ export interface RepairInterruptedWritesInput {
 }
 
 /**
- * Finishes what an earlier sync killed mid-write left behind, so the store converges:
- * - a product the sync owns whose variant, price or inventory item is missing is deleted
+ * The inventory items the sync created (marked in their metadata), with their variants: read only
+ * after an interrupted run, the only time such an item can be left without its product.
+ */
+async function markedInventoryItems(container: MedusaContainer): Promise<InventoryItemState[]> {
+  const inventory = container.resolve<IInventoryService>(Modules.INVENTORY)
+  const items = await inventory.listInventoryItems({}, { select: ["id", "metadata"], take: null })
+  const marked = items.filter((item) => item.metadata && "catalog_sync_external_id" in item.metadata)
+  if (!marked.length) {
+    return []
+  }
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "inventory_item",
+    fields: ["id", "metadata", "variant_link.variant_id"],
+    filters: { id: marked.map((item) => item.id) },
+  })
+  return (data as { id: string; metadata: Record<string, unknown> | null; variant_link?: { variant_id: string }[] | null }[]).map(
+    (row) => ({ id: row.id, metadata: row.metadata, variantIds: (row.variant_link ?? []).map((link) => link.variant_id) })
+  )
+}
+
+/**
+ * Finishes what an earlier sync killed mid-write left behind, as the core's `readSnapshot` decides
+ * from the snapshot rows, so the store converges:
+ * - an owned product missing its variant, price or inventory item is deleted
  *   (`deleteProductsWorkflow`, which also removes its inventory items and price sets) and left out of
  *   the snapshot, so the core plans it as a new product and it is created whole again;
- * - a product in no sales channel is linked to the sync's sales channel.
+ * - a product in no sales channel is linked to the sync's sales channel;
+ * - after an interrupted run, inventory items the sync created that no variant uses (a kill between a
+ *   batch's items and its products) are deleted, or their SKUs would block the products' creation.
  * Runs after the fetch (it writes), before the plan.
  */
 export const repairInterruptedWritesStep = createStep(
   "catalog-sync-repair-interrupted-writes",
   async (input: RepairInterruptedWritesInput, { container }): Promise<StepResponse<PlannableSnapshot>> => {
     const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-    const { owned, takenHandles } = input.snapshot
+    const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+    const { currencyCode } = service.getSyncOptions()
     const repaired = await trackerFor(input.runId).phase("repair", async () => {
-      const broken = owned.filter((state) => state.missingVariantParts).map((state) => state.product.id)
-      if (broken.length) {
-        await deleteProductsWorkflow(container).run({ input: { ids: broken } })
-        logger.warn(`catalog-sync: recreating ${broken.length} product(s) an interrupted sync left incomplete`)
+      const interrupted = await service.interruptedSinceLastCompletedRun(input.runId)
+      const snapshot = readSnapshot({
+        rows: input.snapshot.rows,
+        currencyCode,
+        salesChannelId: input.store.salesChannelId,
+        inventoryItems: interrupted ? await markedInventoryItems(container) : [],
+      })
+      if (snapshot.incompleteProductIds.length) {
+        await deleteProductsWorkflow(container).run({ input: { ids: snapshot.incompleteProductIds } })
+        logger.warn(`catalog-sync: recreating ${snapshot.incompleteProductIds.length} product(s) an interrupted sync left incomplete`)
       }
-      const intact = owned.filter((state) => !state.missingVariantParts)
-      const unlisted = intact.filter((state) => state.inNoSalesChannel).map((state) => state.product.id)
-      if (unlisted.length && input.store.salesChannelId !== null) {
+      if (snapshot.orphanedInventoryItemIds.length) {
+        await deleteInventoryItemWorkflow(container).run({ input: snapshot.orphanedInventoryItemIds })
+        logger.warn(`catalog-sync: deleted ${snapshot.orphanedInventoryItemIds.length} inventory item(s) an interrupted sync left without product`)
+      }
+      if (snapshot.unlistedProductIds.length && input.store.salesChannelId !== null) {
         await linkProductsToSalesChannelWorkflow(container).run({
-          input: { id: input.store.salesChannelId, add: unlisted },
+          input: { id: input.store.salesChannelId, add: snapshot.unlistedProductIds },
         })
-        logger.warn(`catalog-sync: added ${unlisted.length} product(s) missing from the sales channel`)
+        logger.warn(`catalog-sync: added ${snapshot.unlistedProductIds.length} product(s) missing from the sales channel`)
       }
-      return {
-        owned: intact.map((state) => state.product),
-        takenHandles,
-        inventoryItems: intact.flatMap((state) => (state.inventoryItem ? [state.inventoryItem] : [])),
-      }
+      return { owned: snapshot.owned, takenHandles: input.snapshot.takenHandles, inventoryItems: snapshot.inventoryItems }
     })
     return new StepResponse(repaired)
   }

@@ -1,4 +1,4 @@
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { Modules } from "@medusajs/framework/utils"
 import type { IInventoryService, MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planStockLevels } from "catalog-sync-core"
@@ -6,13 +6,12 @@ import type { BatchResult, ExistingLevel, InventoryItemRef, StockPlan, SyncPlan 
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { mapWithConcurrency } from "../../lib/concurrency"
-import { inventoryItemOf } from "../../lib/owned-products"
 import { trackerFor } from "../../lib/run-tracker"
 import { writeBatch } from "../../lib/write-batch"
 import type { StoreContext } from "./prepare-store"
 import type { PlannableSnapshot } from "./read-snapshot"
 
-/** Ids per query when reading inventory items and levels (keeps each SQL `IN (...)` list moderate). */
+/** Ids per query when reading levels (keeps each SQL `IN (...)` list moderate). */
 const IDS_PER_QUERY = 5000
 /** Stock batches written at the same time (they touch disjoint levels). */
 const STOCK_WRITES_IN_FLIGHT = 2
@@ -23,7 +22,8 @@ export interface SyncStockInput {
   plan: SyncPlan
   /** Results of the product writes (refused products are left out of the stock plan). */
   results: BatchResult[]
-  /** The snapshot the plan was made from (its inventory items: the owned products'). */
+  /** The snapshot the plan was made from (its inventory items: the owned products'; products created in
+   *  this run got their level with their inventory item). */
   snapshot: PlannableSnapshot
   /** The store context (the sync's stock location). */
   store: StoreContext
@@ -42,29 +42,6 @@ function parts<T>(items: T[], size: number): T[][] {
     out.push(items.slice(i, i + size))
   }
   return out
-}
-
-/** The inventory items of the products the plan created (they did not exist when the snapshot was read). */
-async function createdItems(container: MedusaContainer, plan: SyncPlan): Promise<InventoryItemRef[]> {
-  const externalIds = plan.batches.flatMap((batch) =>
-    batch.kind === "create" ? batch.products.map((product) => product.external_id) : []
-  )
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const items: InventoryItemRef[] = []
-  for (const ids of parts(externalIds, IDS_PER_QUERY)) {
-    const { data } = await query.graph({
-      entity: "product",
-      fields: ["external_id", "variants.inventory_items.inventory_item_id"],
-      filters: { external_id: ids },
-    })
-    for (const row of data as { external_id: string; variants: { inventory_items: { inventory_item_id: string }[] | null }[] | null }[]) {
-      const item = inventoryItemOf(row.external_id, row.variants?.[0] ?? null)
-      if (item) {
-        items.push(item)
-      }
-    }
-  }
-  return items
 }
 
 /** The levels those items have at the location. */
@@ -88,8 +65,8 @@ async function levelsAt(
 }
 
 /**
- * Sets the stock: after the product writes, reads the inventory item of every product of the run
- * (the snapshot's, plus the created products') and their levels at the sync's stock location, asks
+ * Sets the stock of the products the sync already owned (a created product got its level with its
+ * inventory item): after the product writes, reads their levels at the sync's stock location, asks
  * the core which levels to create or update (`planStockLevels`: a level equal to the source stock is
  * not written), and writes them with `batchInventoryItemLevelsWorkflow`, a refused batch bisected
  * like the product batches.
@@ -101,7 +78,7 @@ export const syncStockStep = createStep(
     const tracker = trackerFor(input.runId)
     const synced = await tracker.phase("stock", async (): Promise<SyncedStock> => {
       const locationId = input.store.stockLocationId
-      const items = [...input.snapshot.inventoryItems, ...(await createdItems(container, input.plan))]
+      const items = input.snapshot.inventoryItems
       const plan = planStockLevels({
         locationId,
         batchSize: options.batchSize,
