@@ -17,6 +17,7 @@ pub mod mapping;
 pub mod options;
 pub mod paging;
 pub mod plan;
+pub mod queue;
 pub mod report;
 pub mod retry;
 pub mod source;

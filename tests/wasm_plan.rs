@@ -46,7 +46,10 @@ fn page() -> String {
 }
 
 fn options() -> Value {
-    json_of(&wasm::validate_options(js(json!({ "batchSize": 2, "currencyCode": "EUR" }))).unwrap())
+    json_of(
+        &wasm::validate_options(js(json!({ "batchSize": 2, "currencyCode": "EUR" })), None)
+            .unwrap(),
+    )
 }
 
 /// Runs both taxonomy plans against an empty store and returns the store after "creating" what they ask.
