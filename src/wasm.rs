@@ -23,14 +23,14 @@ use crate::paging::{self, CollectedPages, PageRequest, RemainingPagesInput};
 use crate::plan::{Completeness, PlanCounts, SyncPlan};
 use crate::report::{RunError, SourceId};
 use crate::webhook::{self, WebhookSignatureInput};
-use crate::{plan, queue, report, retry, taxonomy};
+use crate::{plan, queue, repair, report, retry, taxonomy};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPE_IMPORTS: &'static str = r#"
 import type {
   PluginOptionsInput, OptionFallbacks, SyncOptions, PageRequest, RemainingPagesInput, ProductRequestsInput, PageHeader,
   RetryInput, RetryDecision, WebhookSignatureInput, WebhookRequest, WebhookCall, WebhookVerdict, QueueMergeInput,
-  CollectedPages,
+  RepairInput, RepairPlan, CollectedPages,
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary,
 } from "./types";
@@ -549,6 +549,21 @@ fn batch_at(plan: &SyncPlan, position: f64) -> Result<&WriteBatch, CoreError> {
             plan.batches.len() as f64 - 1.0
         ),
     })
+}
+
+/// Which owned products an interrupted sync left incomplete are deleted (to be created whole again) and which
+/// are linked to the sales channel; a targeted run repairs only the products it names.
+///
+/// ```js
+/// const { delete: ids, link } = planRepairs({ scope: { kind: "targeted", productIds: [12] }, products: [
+///   { id: "prod_1", externalId: "dummyjson:12", missingVariantParts: true, inNoSalesChannel: false }] });
+/// // ids => ["prod_1"], link => []
+/// ```
+#[wasm_bindgen(js_name = planRepairs, unchecked_return_type = "RepairPlan")]
+pub fn plan_repairs(
+    #[wasm_bindgen(unchecked_param_type = "RepairInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    call("planRepairs", input, repair::plan_repairs)
 }
 
 /// Splits a batch Medusa refused into two halves (same kind and index); a one-product batch gives `[]`.

@@ -260,3 +260,28 @@ fn planners_name_a_non_string_body() {
     let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
     assert_eq!(details["path"], json!("pages"));
 }
+
+#[wasm_bindgen_test]
+fn repairs_of_a_targeted_run_stay_within_its_products() {
+    let products = json!([
+        { "id": "prod_1", "externalId": "dummyjson:1", "missingVariantParts": true, "inNoSalesChannel": false },
+        { "id": "prod_2", "externalId": "dummyjson:2", "missingVariantParts": false, "inNoSalesChannel": true },
+        { "id": "prod_3", "externalId": "dummyjson:3", "missingVariantParts": true, "inNoSalesChannel": true }
+    ]);
+    let targeted = wasm::plan_repairs(js(json!({
+        "scope": { "kind": "targeted", "productIds": [2, 3] }, "products": products.clone()
+    })))
+    .unwrap();
+    assert_eq!(
+        json_of(&targeted),
+        json!({ "delete": ["prod_3"], "link": ["prod_2"] })
+    );
+    let full = wasm::plan_repairs(js(
+        json!({ "scope": { "kind": "full" }, "products": products }),
+    ))
+    .unwrap();
+    assert_eq!(
+        json_of(&full),
+        json!({ "delete": ["prod_1", "prod_3"], "link": ["prod_2"] })
+    );
+}

@@ -4,6 +4,7 @@ import {
   validateOptions, firstPageRequest, planRemainingPages, readPageHeader, decideRetry, planCategories, planTags,
   planSync, planSyncJson, splitBatch, writeErrorFor, summarizeRun, verifyWebhookSignature, parseWebhookBody,
   collectPages, productRequests, categoriesRequest, planCatalog, checkWebhook, webhookBodyLimit, mergeQueuedIds,
+  planRepairs,
 } from "catalog-sync-core";
 import type { CatalogSyncError, SyncOptions, SyncPlan, WriteBatch, RunReport, RetryDecision, CatalogPlan,
   CatalogPlanSummary } from "catalog-sync-core";
@@ -72,6 +73,8 @@ const limit: number = webhookBodyLimit();
 const queued: number[] = mergeQueuedIds({ queued: [1], incoming: [2] });
 // @ts-expect-error both lists are required
 mergeQueuedIds({ queued: [1] });
+const doomed: string[] = planRepairs({ scope: { kind: "full" }, products: [{ id: "prod_1", externalId: "dummyjson:1",
+  missingVariantParts: true, inNoSalesChannel: false }] }).delete;
 
 async function collect(): Promise<number> {
   const collected = await collectPages(options, async (request) => request.url);
@@ -85,4 +88,4 @@ function codeOf(error: unknown): string {
 }
 
 export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, text, titles, messages, status, ids, collect, codeOf,
-  outline, pulled, batchCount, notABatch, fromEnv, answer, limit, queued];
+  outline, pulled, batchCount, notABatch, fromEnv, answer, limit, queued, doomed];
