@@ -33,7 +33,7 @@ export const syncCatalogWorkflow = createWorkflow(
       prepareStoreStep(input),
       reconcileTaxonomyStep({ runId: input.runId, fetched })
     )
-    const repaired = repairInterruptedWritesStep({ runId: input.runId, snapshot, store })
+    const repaired = repairInterruptedWritesStep({ runId: input.runId, productIds: input.productIds, snapshot, store })
     const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired })
     const results = writeBatchesStep({ runId: input.runId, plan })
     const report = recordRunStep({ runId: input.runId, plan, results })

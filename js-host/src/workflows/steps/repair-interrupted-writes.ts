@@ -2,6 +2,7 @@ import { deleteProductsWorkflow, linkProductsToSalesChannelWorkflow } from "@med
 import type { Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { planRepairs } from "catalog-sync-core"
 import { trackerFor } from "../../lib/run-tracker"
 import type { StoreContext } from "./prepare-store"
 import type { PlannableSnapshot, StoreSnapshot } from "./read-snapshot"
@@ -9,12 +10,15 @@ import type { PlannableSnapshot, StoreSnapshot } from "./read-snapshot"
 /** Input of the repair step. */
 export interface RepairInterruptedWritesInput {
   runId: string
+  /** Source ids of a targeted run (only those are repaired), `null` for a full sync. */
+  productIds: number[] | null
   snapshot: StoreSnapshot
   store: StoreContext
 }
 
 /**
- * Finishes what an earlier sync killed mid-write left behind, so the store converges:
+ * Finishes what an earlier sync killed mid-write left behind, so the store converges; the core's
+ * `planRepairs` decides what (a targeted run repairs only the products it names):
  * - a product the sync owns whose variant, price or inventory item is missing is deleted
  *   (`deleteProductsWorkflow`, which also removes its inventory items and price sets) and left out of
  *   the snapshot, so the core plans it as a new product and it is created whole again;
@@ -27,20 +31,27 @@ export const repairInterruptedWritesStep = createStep(
     const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
     const { owned, takenHandles } = input.snapshot
     const repaired = await trackerFor(input.runId).phase("repair", async () => {
-      const broken = owned.filter((state) => state.missingVariantParts).map((state) => state.product.id)
-      if (broken.length) {
-        await deleteProductsWorkflow(container).run({ input: { ids: broken } })
-        logger.warn(`catalog-sync: recreating ${broken.length} product(s) an interrupted sync left incomplete`)
+      const plan = planRepairs({
+        scope: input.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: input.productIds },
+        products: owned.map((state) => ({
+          id: state.product.id,
+          externalId: state.product.externalId,
+          missingVariantParts: state.missingVariantParts,
+          inNoSalesChannel: state.inNoSalesChannel,
+        })),
+      })
+      if (plan.delete.length) {
+        await deleteProductsWorkflow(container).run({ input: { ids: plan.delete } })
+        logger.warn(`catalog-sync: recreating ${plan.delete.length} product(s) an interrupted sync left incomplete`)
       }
-      const intact = owned.filter((state) => !state.missingVariantParts)
-      const unlisted = intact.filter((state) => state.inNoSalesChannel).map((state) => state.product.id)
-      if (unlisted.length && input.store.salesChannelId !== null) {
+      if (plan.link.length && input.store.salesChannelId !== null) {
         await linkProductsToSalesChannelWorkflow(container).run({
-          input: { id: input.store.salesChannelId, add: unlisted },
+          input: { id: input.store.salesChannelId, add: plan.link },
         })
-        logger.warn(`catalog-sync: added ${unlisted.length} product(s) missing from the sales channel`)
+        logger.warn(`catalog-sync: added ${plan.link.length} product(s) missing from the sales channel`)
       }
-      return { owned: intact.map((state) => state.product), takenHandles }
+      const deleted = new Set(plan.delete)
+      return { owned: owned.filter((state) => !deleted.has(state.product.id)).map((state) => state.product), takenHandles }
     })
     return new StepResponse(repaired)
   }
