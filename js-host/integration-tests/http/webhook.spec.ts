@@ -218,6 +218,16 @@ medusaIntegrationTestRunner({
       expect(recreated.variants.map((variant) => variant.sku)).toEqual(original.variants.map((variant) => variant.sku))
     })
 
+    it("reads the secret from CATALOG_SYNC_WEBHOOK_SECRET and shows it masked, marked as from the environment", async () => {
+      const { data } = await api.get<{ options: Record<string, unknown>; configured: string[]; environment: string[] }>(
+        "/admin/sync/settings",
+        auth
+      )
+      expect(data.options.webhookSecret).toBe("••••89")
+      expect(data.configured).not.toContain("webhookSecret")
+      expect(data.environment).toEqual(["webhookSecret"])
+    })
+
     it("starts a queued run that a stopped process left behind, without any trigger", async () => {
       const service = getContainer().resolve<CatalogSyncModuleService>("catalogSync")
       await service.queueRun("csrun_left_queued", [7, 8])

@@ -81,6 +81,12 @@ export function useSyncStatus(onFinished?: (run: SyncRun) => void) {
     const latest = query.data.status
     if (finishedId && latest && latest.id === finishedId && !isPending(latest)) {
       onFinishedRef.current?.(latest)
+    } else if (finishedId && runningId !== null) {
+      // The queued webhook run started right after the watched run ended: the latest run is the new one.
+      void sdk.client
+        .fetch<SyncRunResponse>(`/admin/sync/runs/${encodeURIComponent(finishedId)}`)
+        .then(({ run }) => (isPending(run) ? undefined : onFinishedRef.current?.(run)))
+        .catch(() => undefined)
     }
     watched.current = runningId
   }, [runningId, query.isSuccess, query.data, queryClient])

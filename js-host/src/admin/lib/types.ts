@@ -92,6 +92,8 @@ export interface SyncSettingsResponse {
   options: Record<string, unknown>
   /** Keys set in medusa-config (the others are defaults); `null` when unknown. */
   configured: string[] | null
+  /** Keys whose value came from an environment variable (`webhookSecret` from `CATALOG_SYNC_WEBHOOK_SECRET`). */
+  environment: string[]
   /** Keys whose values are masked. */
   secrets: string[]
 }

@@ -35,7 +35,10 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     return
   }
   const runId = await enqueueProductIds(req.scope, verdict.productIds)
-  await startQueuedRun(req.scope)
+  // The ids are stored: if the start fails here, the end of the running sync or the queue job starts it.
+  await startQueuedRun(req.scope).catch((error: Error) =>
+    logger.warn(`catalog-sync: could not start the queued webhook run ${runId} yet: ${error.message}`)
+  )
   const run = await service.findRun(runId)
   const queued = run?.status === "queued"
   logger.info(
