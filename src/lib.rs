@@ -18,6 +18,7 @@ pub mod mapping;
 pub mod options;
 pub mod paging;
 pub mod plan;
+pub mod queue;
 pub mod report;
 pub mod retry;
 pub mod snapshot;

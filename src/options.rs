@@ -191,6 +191,17 @@ fn invalid(option: &str, value: &Value, requirement: impl Into<String>) -> Optio
     }
 }
 
+/// Values the host read from its environment, used where the matching option is not set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OptionFallbacks {
+    /// The environment variable `CATALOG_SYNC_WEBHOOK_SECRET`: the webhook secret when `webhookSecret` is not
+    /// set (an empty or blank value counts as unset, so the webhook stays off).
+    #[ts(optional, type = "string | null")]
+    pub webhook_secret: Option<String>,
+}
+
 /// Validates raw plugin options and fills in the defaults.
 ///
 /// ```
@@ -202,6 +213,24 @@ fn invalid(option: &str, value: &Value, requirement: impl Into<String>) -> Optio
 /// assert_eq!(options.schedule.as_deref(), Some("0 * * * *"));
 /// ```
 pub fn validate_options(raw: &PluginOptionsInput) -> Result<SyncOptions, OptionsError> {
+    validate_options_with(raw, &OptionFallbacks::default())
+}
+
+/// Validates raw plugin options like [`validate_options`]; an option that is not set (absent or `null`)
+/// takes its value from `fallbacks` (the host's environment) before its default.
+///
+/// ```
+/// use catalog_sync::options::{validate_options_with, OptionFallbacks, PluginOptionsInput};
+/// let env = OptionFallbacks { webhook_secret: Some("from-env".into()) };
+/// let options = validate_options_with(&PluginOptionsInput::default(), &env).unwrap();
+/// assert_eq!(options.webhook_secret.as_deref(), Some("from-env"));
+/// let set = PluginOptionsInput { webhook_secret: Some("from-config".into()), ..Default::default() };
+/// assert_eq!(validate_options_with(&set, &env).unwrap().webhook_secret.as_deref(), Some("from-config"));
+/// ```
+pub fn validate_options_with(
+    raw: &PluginOptionsInput,
+    fallbacks: &OptionFallbacks,
+) -> Result<SyncOptions, OptionsError> {
     if let Some((key, value)) = raw.unknown.iter().next() {
         return Err(invalid(
             key,
@@ -276,7 +305,15 @@ pub fn validate_options(raw: &PluginOptionsInput) -> Result<SyncOptions, Options
             defaults.image_max_bytes,
         )?,
         stock_location_id: optional_id("stockLocationId", raw.stock_location_id.as_ref())?,
-        webhook_secret: optional_id("webhookSecret", raw.webhook_secret.as_ref())?,
+        webhook_secret: match optional_id("webhookSecret", raw.webhook_secret.as_ref())? {
+            Some(secret) => Some(secret),
+            None => fallbacks
+                .webhook_secret
+                .as_deref()
+                .map(str::trim)
+                .filter(|secret| !secret.is_empty())
+                .map(str::to_string),
+        },
     })
 }
 
@@ -584,6 +621,50 @@ mod tests {
         assert_eq!(options.image_max_bytes, 2048);
         assert_eq!(options.stock_location_id.as_deref(), Some("sloc_1"));
         assert_eq!(options.webhook_secret.as_deref(), Some("s3cret"));
+    }
+
+    #[test]
+    fn the_webhook_secret_falls_back_to_the_environment() {
+        let env = |value: &str| OptionFallbacks {
+            webhook_secret: Some(value.to_string()),
+        };
+        let unset = PluginOptionsInput::default();
+        let secret = |raw: &PluginOptionsInput, fallbacks: &OptionFallbacks| {
+            validate_options_with(raw, fallbacks)
+                .unwrap()
+                .webhook_secret
+        };
+        assert_eq!(
+            secret(&unset, &env(" env-secret ")).as_deref(),
+            Some("env-secret")
+        );
+        assert_eq!(
+            secret(&unset, &env("")),
+            None,
+            "an empty variable leaves the webhook off"
+        );
+        assert_eq!(secret(&unset, &env("   ")), None);
+        assert_eq!(secret(&unset, &OptionFallbacks::default()), None);
+        let null: PluginOptionsInput =
+            serde_json::from_value(json!({ "webhookSecret": null })).unwrap();
+        assert_eq!(
+            secret(&null, &env("env-secret")).as_deref(),
+            Some("env-secret")
+        );
+        let set: PluginOptionsInput =
+            serde_json::from_value(json!({ "webhookSecret": "config" })).unwrap();
+        assert_eq!(
+            secret(&set, &env("env-secret")).as_deref(),
+            Some("config"),
+            "the option wins"
+        );
+        let blank: PluginOptionsInput =
+            serde_json::from_value(json!({ "webhookSecret": " " })).unwrap();
+        let error = validate_options_with(&blank, &env("env-secret")).unwrap_err();
+        assert_eq!(
+            error.option, "webhookSecret",
+            "a blank option is an error, not a fallback"
+        );
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //!   without a price in the currency, or whose inventory-managed variant has no inventory item is deleted
 //!   (`deleteProductsWorkflow`) and left out of the snapshot, so the plan creates it whole again;
 //! * a product in no sales channel is linked to the sync's channel;
+//! * a targeted (webhook) run repairs only the products it names: deleting another one would remove it from the
+//!   store until the next full sync, since the targeted plan does not create it again (it stays in the
+//!   snapshot as it is);
 //! * after an interrupted run, the host also passes the inventory items the sync marked as its own: those that no
 //!   variant uses ([`crate::stock::orphaned_inventory_items`]) are deleted, or their SKUs would block the products'
 //!   creation.
@@ -20,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::plan::{OwnedImage, OwnedProduct};
+use crate::mapping::source_id_of;
+use crate::plan::{OwnedImage, OwnedProduct, SyncScope};
 use crate::stock::{orphaned_inventory_items, InventoryItemRef, InventoryItemState};
 
 /// Metadata key of the content fingerprint.
@@ -114,6 +118,8 @@ pub struct SnapshotInput {
     pub currency_code: String,
     /// The sync's sales channel (`null`: none to link to).
     pub sales_channel_id: Option<String>,
+    /// Full or targeted: a targeted run repairs only its products.
+    pub scope: SyncScope,
     /// After an interrupted run: the inventory items the sync marked as its own, with their variants.
     #[serde(default)]
     #[ts(as = "Option<Vec<InventoryItemState>>", optional)]
@@ -146,7 +152,14 @@ pub fn read_snapshot(input: &SnapshotInput) -> StoreSnapshot {
         unlisted_product_ids: Vec::new(),
         orphaned_inventory_item_ids: orphaned_inventory_items(&input.inventory_items),
     };
+    let in_scope = |row: &StoreProductRow| match &input.scope {
+        SyncScope::Full => true,
+        SyncScope::Targeted { product_ids } => {
+            source_id_of(&row.external_id).is_some_and(|id| product_ids.contains(&id))
+        }
+    };
     for row in &input.rows {
+        let repairable = in_scope(row);
         let variants = row.variants.as_deref().unwrap_or_default();
         let variant = variants.first();
         let price = variant.and_then(|variant| {
@@ -164,11 +177,12 @@ pub fn read_snapshot(input: &SnapshotInput) -> StoreSnapshot {
                     .unwrap_or_default()
                     .is_empty()
         });
-        if variant.is_none() || price.is_none() || item_missing {
+        if repairable && (variant.is_none() || price.is_none() || item_missing) {
             snapshot.incomplete_product_ids.push(row.id.clone());
             continue;
         }
-        if input.sales_channel_id.is_some()
+        if repairable
+            && input.sales_channel_id.is_some()
             && row.sales_channels.as_deref().unwrap_or_default().is_empty()
         {
             snapshot.unlisted_product_ids.push(row.id.clone());
@@ -229,6 +243,7 @@ mod tests {
             rows,
             currency_code: "usd".to_string(),
             sales_channel_id: Some("sc_1".to_string()),
+            scope: SyncScope::Full,
             inventory_items: Vec::new(),
         }
     }
@@ -300,6 +315,44 @@ mod tests {
             ..input(rows)
         });
         assert!(without_channel.unlisted_product_ids.is_empty());
+    }
+
+    #[test]
+    fn a_targeted_run_repairs_only_its_products() {
+        let rows = vec![
+            row("prod_1", Value::Null, json!([{ "id": "sc_1" }])),
+            row("prod_2", Value::Null, json!([])),
+            row(
+                "prod_3",
+                variant(
+                    json!([{ "id": "p", "currency_code": "usd" }]),
+                    json!([{ "inventory_item_id": "i" }]),
+                ),
+                json!([]),
+            ),
+            row(
+                "prod_4",
+                variant(
+                    json!([{ "id": "p", "currency_code": "usd" }]),
+                    json!([{ "inventory_item_id": "i" }]),
+                ),
+                json!([]),
+            ),
+        ];
+        let snapshot = read_snapshot(&SnapshotInput {
+            scope: SyncScope::Targeted {
+                product_ids: vec![2, 3],
+            },
+            ..input(rows)
+        });
+        assert_eq!(snapshot.incomplete_product_ids, ["prod_2"]);
+        assert_eq!(snapshot.unlisted_product_ids, ["prod_3"]);
+        let owned: Vec<&str> = snapshot.owned.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            owned,
+            ["prod_1", "prod_3", "prod_4"],
+            "a product out of scope stays as it is"
+        );
     }
 
     #[test]

@@ -18,19 +18,20 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::batching::{self, WriteBatch, WriteKind};
 use crate::error::CoreError;
-use crate::options::{self, SyncOptions};
+use crate::options::{self, OptionFallbacks, PluginOptionsInput, SyncOptions};
 use crate::paging::{self, CollectedPages, PageRequest, RemainingPagesInput};
 use crate::plan::{Completeness, PlanCounts, SyncPlan};
 use crate::report::{RunError, SourceId};
 use crate::stock::StockTarget;
 use crate::webhook::{self, WebhookSignatureInput};
-use crate::{images, plan, report, retry, snapshot, stock, taxonomy};
+use crate::{images, plan, queue, report, retry, snapshot, stock, taxonomy};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPE_IMPORTS: &'static str = r#"
 import type {
-  PluginOptionsInput, SyncOptions, PageRequest, RemainingPagesInput, ProductRequestsInput, PageHeader,
-  RetryInput, RetryDecision, WebhookSignatureInput, WebhookRequest, CollectedPages,
+  PluginOptionsInput, OptionFallbacks, SyncOptions, PageRequest, RemainingPagesInput, ProductRequestsInput, PageHeader,
+  RetryInput, RetryDecision, WebhookSignatureInput, WebhookRequest, WebhookCall, WebhookVerdict, QueueMergeInput,
+  CollectedPages,
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
@@ -236,24 +237,38 @@ where
     to_js(function, &result)
 }
 
-/// Validates the plugin options from `medusa-config` and fills in every default.
+/// Validates the plugin options from `medusa-config` and fills in every default. `fallbacks` carries what the
+/// host read from its environment (`CATALOG_SYNC_WEBHOOK_SECRET`), used for an option that is not set.
 ///
 /// ```js
 /// const { validateOptions } = require("catalog-sync-core");
 /// const options = validateOptions({ pageSize: 50, schedule: false });
 /// // options.pageSize === 50, options.schedule === null, options.currencyCode === "usd"
 /// validateOptions({ pageSize: "abc" }); // throws, err.code === "INVALID_OPTION", err.details.option === "pageSize"
+/// validateOptions({}, { webhookSecret: process.env.CATALOG_SYNC_WEBHOOK_SECRET }).webhookSecret; // the variable
 /// ```
 #[wasm_bindgen(js_name = validateOptions, unchecked_return_type = "SyncOptions")]
 pub fn validate_options(
     #[wasm_bindgen(unchecked_param_type = "PluginOptionsInput")] raw: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "OptionFallbacks")] fallbacks: Option<
+        js_sys::Object,
+    >,
 ) -> Result<JsValue, JsValue> {
-    let raw = if raw.is_undefined() || raw.is_null() {
-        js_sys::Object::new().into()
-    } else {
-        raw
+    let object_or_empty = |value: JsValue| {
+        if value.is_undefined() || value.is_null() {
+            js_sys::Object::new().into()
+        } else {
+            value
+        }
     };
-    try_call("validateOptions", raw, options::validate_options)
+    let raw: PluginOptionsInput = from_js("validateOptions", object_or_empty(raw))?;
+    let fallbacks: OptionFallbacks = from_js(
+        "validateOptions",
+        object_or_empty(fallbacks.map_or(JsValue::UNDEFINED, JsValue::from)),
+    )?;
+    let options =
+        options::validate_options_with(&raw, &fallbacks).map_err(|error| js_error(error.into()))?;
+    to_js("validateOptions", &options)
 }
 
 /// The request for the first page of the product list.
@@ -590,11 +605,50 @@ pub fn summarize_run(
     call("summarizeRun", input, report::summarize_run)
 }
 
+/// The answer to a call of the webhook route: accepted with its product ids, or refused with the HTTP status
+/// (503 webhook off, 413 body too large, 401 signature or timestamp, 400 body) and `{ code, message }`.
+///
+/// ```js
+/// const verdict = checkWebhook({ secret: options.webhookSecret, headers: req.headers, body, bodyLength,
+///                                nowSeconds: Date.now() / 1000 });
+/// if (verdict.kind === "refused") res.status(verdict.status).json({ code: verdict.code, message: verdict.message });
+/// else startTargetedSync(verdict.productIds);
+/// ```
+#[wasm_bindgen(js_name = checkWebhook, unchecked_return_type = "WebhookVerdict")]
+pub fn check_webhook(
+    #[wasm_bindgen(unchecked_param_type = "WebhookCall")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    call("checkWebhook", input, webhook::check_webhook)
+}
+
+/// The largest webhook body accepted, in bytes (65536): the host keeps at most this many bytes of a body and
+/// reports the total it received to `checkWebhook`, which refuses a longer one with 413.
+///
+/// ```js
+/// const limit = webhookBodyLimit(); // 65536
+/// ```
+#[wasm_bindgen(js_name = webhookBodyLimit)]
+pub fn webhook_body_limit() -> f64 {
+    webhook::MAX_BODY_BYTES as f64
+}
+
+/// The product ids of the one queued webhook run after a call's ids are added: the sorted union.
+///
+/// ```js
+/// const ids = mergeQueuedIds({ queued: [13, 12], incoming: [40, 12] }); // [12, 13, 40]
+/// ```
+#[wasm_bindgen(js_name = mergeQueuedIds, unchecked_return_type = "number[]")]
+pub fn merge_queued_ids(
+    #[wasm_bindgen(unchecked_param_type = "QueueMergeInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    call("mergeQueuedIds", input, queue::merge_queued_ids)
+}
+
 /// Verifies a webhook call's HMAC-SHA256 signature and timestamp; throws when the call must be refused.
 ///
 /// ```js
-/// verifyWebhookSignature({ secret, timestamp: req.headers["x-catalog-sync-timestamp"],
-///   signature: req.headers["x-catalog-sync-signature"], body: req.rawBody, nowSeconds: Math.floor(Date.now() / 1000) });
+/// verifyWebhookSignature({ secret, timestamp: req.headers["x-webhook-timestamp"],
+///   signature: req.headers["x-webhook-signature"], body, nowSeconds: Math.floor(Date.now() / 1000) });
 /// // throws err.code === "WEBHOOK_SIGNATURE_MISMATCH" | "WEBHOOK_TIMESTAMP_STALE" | ...
 /// ```
 #[wasm_bindgen(js_name = verifyWebhookSignature)]

@@ -1,10 +1,19 @@
-//! The signed webhook: signature verification and body parsing.
+//! The signed webhook: what a call to `POST /webhooks/product-update` is answered.
 //!
 //! The sender signs `"<timestamp>.<raw body>"` with HMAC-SHA256 under the shared `webhookSecret` and sends
-//! the timestamp (Unix seconds) and the lowercase hex signature (optionally prefixed `sha256=`) in headers.
-//! The signature is checked over the *raw* body bytes, in constant time, and the timestamp must lie within
-//! a tolerance (default 300 s) of the host-supplied current time, which stops replays of old requests.
-//! The body size limit (64 KB) is enforced by the host before the body reaches the core.
+//! the timestamp (Unix seconds) in [`TIMESTAMP_HEADER`] and the lowercase hex signature (optionally prefixed
+//! `sha256=`) in [`SIGNATURE_HEADER`]. [`check_webhook`] decides the answer, in this order:
+//!
+//! 1. no secret configured: the webhook is off (503, `WEBHOOK_SECRET_MISSING`);
+//! 2. a body longer than [`MAX_BODY_BYTES`] (413, `WEBHOOK_BODY_TOO_LARGE`), before any HMAC is computed;
+//! 3. a missing, malformed or wrong signature, or a timestamp more than [`DEFAULT_TOLERANCE_SECONDS`] away
+//!    from the host-supplied current time, which stops replays (401, `WEBHOOK_SIGNATURE_*`,
+//!    `WEBHOOK_TIMESTAMP_STALE`); the signature is checked over the *raw* body bytes, in constant time;
+//! 4. a body that is not `{ "product_id": 12 }` / `{ "product_ids": [12, 13] }` (400, `WEBHOOK_BODY_INVALID`);
+//!
+//! and otherwise accepts the call with its distinct product ids (202).
+
+use std::collections::BTreeMap;
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -15,6 +24,14 @@ use crate::report::SourceId;
 
 /// Default replay window, in seconds either side of the current time.
 pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
+/// Largest accepted body, in bytes (64 KiB); a longer one is refused before its signature is computed.
+pub const MAX_BODY_BYTES: u64 = 65_536;
+/// The request header carrying the timestamp (Unix seconds) the signature covers.
+pub const TIMESTAMP_HEADER: &str = "x-webhook-timestamp";
+/// The request header carrying the hex HMAC-SHA256 signature.
+pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
+/// Optional prefix of the signature header's value (`sha256=<hex>`).
+const SIGNATURE_PREFIX: &str = "sha256=";
 /// Largest integer a JavaScript number holds exactly (2^53 - 1): larger ids could not reach the host intact.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// Most product ids one webhook call may name.
@@ -42,14 +59,15 @@ pub struct WebhookSignatureInput {
     pub tolerance_seconds: Option<u32>,
 }
 
-/// What a webhook call asks for.
+/// What a webhook call says happened upstream. Informational: the source is the truth, so both events
+/// re-fetch the products, and a product the source no longer has is handled by `onMissing`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub enum WebhookEvent {
-    /// The products changed upstream: re-sync them. The default.
+    /// The products changed upstream. The default.
     #[serde(rename = "product.updated")]
     ProductUpdated,
-    /// The products were removed upstream: the plan applies `onMissing` to those the source no longer has.
+    /// The products were removed upstream.
     #[serde(rename = "product.deleted")]
     ProductDeleted,
 }
@@ -66,22 +84,85 @@ pub struct WebhookRequest {
     pub event: WebhookEvent,
 }
 
+/// One request header as Node.js gives it (`req.headers`): a value, or several for a repeated header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum HeaderValue {
+    /// The header was sent once (or Node.js joined its values with `", "`).
+    One(String),
+    /// The header was sent several times.
+    Many(Vec<String>),
+}
+
+/// Input of [`check_webhook`]: one call to the webhook route, as the host received it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WebhookCall {
+    /// The configured secret (`options.webhookSecret`); `null` when the webhook is off.
+    pub secret: Option<String>,
+    /// The request headers (`req.headers`); names are matched case-insensitively.
+    #[ts(type = "Record<string, string | string[] | undefined>")]
+    pub headers: BTreeMap<String, Option<HeaderValue>>,
+    /// The raw body exactly as received, or its first [`MAX_BODY_BYTES`] bytes when it is longer.
+    #[serde(with = "serde_bytes")]
+    #[ts(type = "Uint8Array")]
+    pub body: Vec<u8>,
+    /// The number of body bytes received in all (more than `body.length` when the host stopped keeping them).
+    pub body_length: f64,
+    /// Current time in Unix seconds.
+    pub now_seconds: f64,
+}
+
+/// The answer to a webhook call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+#[ts(export)]
+pub enum WebhookVerdict {
+    /// The call is genuine and names products: sync them (HTTP 202).
+    Accepted {
+        /// Distinct source product ids, in first-occurrence order.
+        #[serde(rename = "productIds")]
+        #[ts(type = "Array<number>")]
+        product_ids: Vec<SourceId>,
+        /// The event the call reported.
+        event: WebhookEvent,
+    },
+    /// The call is refused and nothing runs: answer `status` with `{ code, message }`.
+    Refused {
+        /// The HTTP status: 503, 413, 401 or 400.
+        status: u16,
+        /// The error's stable code, e.g. `WEBHOOK_SIGNATURE_MISMATCH`.
+        code: String,
+        /// What is wrong, for the sender.
+        message: String,
+    },
+}
+
 /// A webhook call is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WebhookError {
     /// No secret is configured, so no call can be verified.
     #[error("the webhook is disabled: no webhookSecret is configured")]
     SecretMissing,
+    /// The body is longer than [`MAX_BODY_BYTES`].
+    #[error("webhook body is {length} bytes, more than the {limit} bytes accepted")]
+    BodyTooLarge {
+        /// Bytes received.
+        length: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// A signature header is absent or empty.
-    #[error("webhook {header} header is missing")]
+    #[error("webhook header {header} is missing")]
     SignatureMissing {
-        /// `timestamp` or `signature`.
+        /// The header's name.
         header: &'static str,
     },
     /// A signature header is not in the expected format.
-    #[error("webhook {header} header is malformed: {reason}")]
+    #[error("webhook header {header} is malformed: {reason}")]
     SignatureMalformed {
-        /// `timestamp` or `signature`.
+        /// The header's name.
         header: &'static str,
         /// What is wrong.
         reason: &'static str,
@@ -106,11 +187,13 @@ pub enum WebhookError {
 }
 
 impl WebhookError {
-    /// Stable error code: `WEBHOOK_SECRET_MISSING`, `WEBHOOK_SIGNATURE_MISSING`, `WEBHOOK_SIGNATURE_MALFORMED`,
-    /// `WEBHOOK_SIGNATURE_MISMATCH`, `WEBHOOK_TIMESTAMP_STALE` or `WEBHOOK_BODY_INVALID`.
+    /// Stable error code: `WEBHOOK_SECRET_MISSING`, `WEBHOOK_BODY_TOO_LARGE`, `WEBHOOK_SIGNATURE_MISSING`,
+    /// `WEBHOOK_SIGNATURE_MALFORMED`, `WEBHOOK_SIGNATURE_MISMATCH`, `WEBHOOK_TIMESTAMP_STALE` or
+    /// `WEBHOOK_BODY_INVALID`.
     pub fn code(&self) -> &'static str {
         match self {
             WebhookError::SecretMissing => "WEBHOOK_SECRET_MISSING",
+            WebhookError::BodyTooLarge { .. } => "WEBHOOK_BODY_TOO_LARGE",
             WebhookError::SignatureMissing { .. } => "WEBHOOK_SIGNATURE_MISSING",
             WebhookError::SignatureMalformed { .. } => "WEBHOOK_SIGNATURE_MALFORMED",
             WebhookError::SignatureMismatch => "WEBHOOK_SIGNATURE_MISMATCH",
@@ -119,11 +202,28 @@ impl WebhookError {
         }
     }
 
+    /// The HTTP status the webhook route answers with: 503 (webhook off), 413 (body too large), 401
+    /// (signature or timestamp) or 400 (body).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            WebhookError::SecretMissing => 503,
+            WebhookError::BodyTooLarge { .. } => 413,
+            WebhookError::SignatureMissing { .. }
+            | WebhookError::SignatureMalformed { .. }
+            | WebhookError::SignatureMismatch
+            | WebhookError::TimestampStale { .. } => 401,
+            WebhookError::BodyInvalid { .. } => 400,
+        }
+    }
+
     /// Structured details of the error (never the secret or the expected signature).
     pub fn details(&self) -> serde_json::Value {
         use serde_json::json;
         match self {
             WebhookError::SecretMissing | WebhookError::SignatureMismatch => json!({}),
+            WebhookError::BodyTooLarge { length, limit } => {
+                json!({ "length": length, "limit": limit })
+            }
             WebhookError::SignatureMissing { header } => json!({ "header": header }),
             WebhookError::SignatureMalformed { header, reason } => {
                 json!({ "header": header, "reason": reason })
@@ -136,6 +236,92 @@ impl WebhookError {
             }
             WebhookError::BodyInvalid { reason } => json!({ "reason": reason }),
         }
+    }
+}
+
+/// Decides the answer to a webhook call (see the [module](self) documentation for the order of the checks).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use catalog_sync::webhook::{check_webhook, HeaderValue, WebhookCall, WebhookVerdict};
+/// let body = br#"{"product_ids":[12,13]}"#.to_vec();
+/// let headers = BTreeMap::from([
+///     ("x-webhook-timestamp".to_string(), Some(HeaderValue::One("1700000000".into()))),
+///     ("x-webhook-signature".to_string(),
+///      Some(HeaderValue::One("009a4da3789711cff330e7a5db3bf53fa0d9476a4e580631b5475d401267c90e".into()))),
+/// ]);
+/// let call = WebhookCall { secret: Some("whsec_test_secret".into()), headers, body_length: body.len() as f64,
+///                          body, now_seconds: 1_700_000_010.0 };
+/// assert!(matches!(check_webhook(&call), WebhookVerdict::Accepted { ref product_ids, .. } if product_ids == &[12, 13]));
+/// let unsigned = WebhookCall { headers: BTreeMap::new(), ..call };
+/// assert!(matches!(check_webhook(&unsigned), WebhookVerdict::Refused { status: 401, .. }));
+/// ```
+pub fn check_webhook(call: &WebhookCall) -> WebhookVerdict {
+    match accept(call) {
+        Ok(request) => WebhookVerdict::Accepted {
+            product_ids: request.product_ids,
+            event: request.event,
+        },
+        Err(error) => WebhookVerdict::Refused {
+            status: error.http_status(),
+            code: error.code().to_string(),
+            message: error.to_string(),
+        },
+    }
+}
+
+/// The checks of [`check_webhook`], in order.
+fn accept(call: &WebhookCall) -> Result<WebhookRequest, WebhookError> {
+    let secret = call
+        .secret
+        .as_deref()
+        .filter(|secret| !secret.is_empty())
+        .ok_or(WebhookError::SecretMissing)?;
+    let length = body_length(call);
+    if length > MAX_BODY_BYTES {
+        return Err(WebhookError::BodyTooLarge {
+            length,
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    verify(
+        secret.as_bytes(),
+        header(&call.headers, TIMESTAMP_HEADER)?,
+        header(&call.headers, SIGNATURE_HEADER)?,
+        &call.body,
+        call.now_seconds,
+        DEFAULT_TOLERANCE_SECONDS,
+    )?;
+    parse_webhook_body(&call.body)
+}
+
+/// The body length the host reports, never less than the bytes it passed.
+fn body_length(call: &WebhookCall) -> u64 {
+    let reported = if call.body_length.is_finite() && call.body_length > 0.0 {
+        call.body_length as u64
+    } else {
+        0
+    };
+    reported.max(call.body.len() as u64)
+}
+
+/// The value of a header sent once (`""` when absent); a header sent several times is malformed.
+fn header<'a>(
+    headers: &'a BTreeMap<String, Option<HeaderValue>>,
+    name: &'static str,
+) -> Result<&'a str, WebhookError> {
+    let value = headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .and_then(|(_, value)| value.as_ref());
+    match value {
+        None => Ok(""),
+        Some(HeaderValue::One(text)) => Ok(text),
+        Some(HeaderValue::Many(values)) if values.len() == 1 => Ok(&values[0]),
+        Some(HeaderValue::Many(_)) => Err(WebhookError::SignatureMalformed {
+            header: name,
+            reason: "sent more than once",
+        }),
     }
 }
 
@@ -157,16 +343,36 @@ pub fn verify_webhook_signature(input: &WebhookSignatureInput) -> Result<(), Web
     if input.secret.is_empty() {
         return Err(WebhookError::SecretMissing);
     }
-    let timestamp = input.timestamp.trim();
-    let signature = input.signature.trim();
+    verify(
+        input.secret.as_bytes(),
+        &input.timestamp,
+        &input.signature,
+        &input.body,
+        input.now_seconds,
+        input.tolerance_seconds.unwrap_or(DEFAULT_TOLERANCE_SECONDS),
+    )
+}
+
+/// The signature and replay checks over raw bytes: header formats, then the replay window, then the HMAC
+/// (compared in constant time).
+fn verify(
+    key: &[u8],
+    timestamp: &str,
+    signature: &str,
+    body: &[u8],
+    now_seconds: f64,
+    tolerance: u32,
+) -> Result<(), WebhookError> {
+    let timestamp = timestamp.trim();
+    let signature = signature.trim();
     if timestamp.is_empty() {
         return Err(WebhookError::SignatureMissing {
-            header: "timestamp",
+            header: TIMESTAMP_HEADER,
         });
     }
     if signature.is_empty() {
         return Err(WebhookError::SignatureMissing {
-            header: "signature",
+            header: SIGNATURE_HEADER,
         });
     }
     let seconds: i64 = timestamp
@@ -174,20 +380,24 @@ pub fn verify_webhook_signature(input: &WebhookSignatureInput) -> Result<(), Web
         .ok()
         .filter(|_| timestamp.bytes().all(|b| b.is_ascii_digit()) && timestamp.len() <= 12)
         .ok_or(WebhookError::SignatureMalformed {
-            header: "timestamp",
+            header: TIMESTAMP_HEADER,
             reason: "expected Unix time in seconds",
         })?;
-    let hex_signature = signature.strip_prefix("sha256=").unwrap_or(signature);
+    let hex_signature = match signature.get(..SIGNATURE_PREFIX.len()) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(SIGNATURE_PREFIX) => {
+            &signature[SIGNATURE_PREFIX.len()..]
+        }
+        _ => signature,
+    };
     let expected_bytes = hex::decode(hex_signature)
         .ok()
         .filter(|bytes| bytes.len() == 32)
         .ok_or(WebhookError::SignatureMalformed {
-            header: "signature",
+            header: SIGNATURE_HEADER,
             reason: "expected 64 hex digits",
         })?;
-    let tolerance = input.tolerance_seconds.unwrap_or(DEFAULT_TOLERANCE_SECONDS);
-    let now = if input.now_seconds.is_finite() {
-        input.now_seconds.floor() as i64
+    let now = if now_seconds.is_finite() {
+        now_seconds.floor() as i64
     } else {
         0
     };
@@ -198,14 +408,18 @@ pub fn verify_webhook_signature(input: &WebhookSignatureInput) -> Result<(), Web
             tolerance_seconds: tolerance,
         });
     }
-    // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
-    let mut mac = Hmac::<Sha256>::new_from_slice(input.secret.as_bytes())
-        .map_err(|_| WebhookError::SecretMissing)?;
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(&input.body);
-    mac.verify_slice(&expected_bytes)
+    signer(key)?
+        .chain_update(timestamp.as_bytes())
+        .chain_update(b".")
+        .chain_update(body)
+        .verify_slice(&expected_bytes)
         .map_err(|_| WebhookError::SignatureMismatch)
+}
+
+/// HMAC-SHA256 keyed with `key`.
+fn signer(key: &[u8]) -> Result<Hmac<Sha256>, WebhookError> {
+    // HMAC takes keys of any length (longer ones are hashed first), so this never fails in practice.
+    <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| WebhookError::SecretMissing)
 }
 
 /// The accepted body shapes; unknown keys are ignored.
@@ -284,20 +498,36 @@ pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookRequest, WebhookError> {
 mod tests {
     use super::*;
 
-    // Vectors computed with `openssl dgst -sha256 -hmac` and Python's hmac module.
+    // Vectors of our `<timestamp>.<body>` format, computed independently of this crate with Python's hmac
+    // module and Node's crypto.createHmac (both gave the same hex), and pasted here.
     const SECRET: &str = "whsec_test_secret";
+    const TIMESTAMP: &str = "1700000000";
     const BODY: &[u8] = br#"{"product_ids":[12,13]}"#;
     const SIGNATURE: &str = "009a4da3789711cff330e7a5db3bf53fa0d9476a4e580631b5475d401267c90e";
     const DELETED_BODY: &[u8] = br#"{"product_id":7,"event":"product.deleted"}"#;
     const DELETED_SIGNATURE: &str =
         "cb1d7a1f297a8c5cb5b874ff73642bd3d1780edbbfa829268d731d04d7d53beb";
+    /// `{ "product_id" : 12 }` with its spaces, as sent.
+    const SPACED_BODY: &[u8] = br#"{ "product_id" : 12 }"#;
+    const SPACED_SIGNATURE: &str =
+        "45880538f6e173e8a93909b660cdf5fad30d664b4830bbc09ffcfb03465608ac";
+    /// The same JSON value re-serialised (`{"product_id":12}`): a different message, so a different signature.
+    const RESERIALISED_SIGNATURE: &str =
+        "28ed220650f08a90438109d3507e40fe1f7529910bb191c9aa49b433947fb802";
+    /// Secret `clé-secrète`, timestamp 1764576000, a body with a UTF-8 `é`.
+    const UNICODE_SIGNATURE: &str =
+        "07ed2dba1b9852ae88915d7509e01b858c334c140b9f3713e199b80c6d224f78";
+    /// The empty body.
+    const EMPTY_SIGNATURE: &str =
+        "316b9ab98c15bfa039d243f3196acee619cf29749a91a634e6a8154e2f7b6727";
+    /// Secret `key`, body bytes `ff 00 80` (not UTF-8).
     const BINARY_SIGNATURE: &str =
         "7afe7318915b1f3c117dd0d0353ea2e50adc53a28cb2cdfd128cd42b0d9cb522";
 
     fn signed(body: &[u8], signature: &str) -> WebhookSignatureInput {
         WebhookSignatureInput {
             secret: SECRET.into(),
-            timestamp: "1700000000".into(),
+            timestamp: TIMESTAMP.into(),
             signature: signature.into(),
             body: body.to_vec(),
             now_seconds: 1_700_000_000.0,
@@ -309,15 +539,99 @@ mod tests {
         verify_webhook_signature(input).unwrap_err().code()
     }
 
+    fn hex_mac(key: &[u8], data: &[u8]) -> String {
+        hex::encode(
+            signer(key)
+                .unwrap()
+                .chain_update(data)
+                .finalize()
+                .into_bytes(),
+        )
+    }
+
     #[test]
-    fn known_vectors_verify() {
+    fn rfc_4231_hmac_sha256_vectors() {
+        let tc7_data: &[u8] =
+            b"This is a test using a larger than block-size key and a larger than block-size \
+data. The key needs to be hashed before being used by the HMAC algorithm.";
+        let cases: [(&[u8], &[u8], &str); 6] = [
+            (
+                &[0x0b; 20],
+                b"Hi There",
+                "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+            ),
+            (
+                b"Jefe",
+                b"what do ya want for nothing?",
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+            ),
+            (
+                &[0xaa; 20],
+                &[0xdd; 50],
+                "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+            ),
+            (
+                &[
+                    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                    23, 24, 25,
+                ],
+                &[0xcd; 50],
+                "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+            ),
+            (
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First",
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+            ),
+            (
+                &[0xaa; 131],
+                tc7_data,
+                "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+            ),
+        ];
+        for (index, (key, data, expected)) in cases.iter().enumerate() {
+            assert_eq!(hex_mac(key, data), *expected, "RFC 4231 case {index}");
+        }
+        // Test case 5: output truncated to 128 bits.
+        assert_eq!(
+            &hex_mac(&[0x0c; 20], b"Test With Truncation")[..32],
+            "a3b6167473100ee06e0c796c2955552b"
+        );
+    }
+
+    #[test]
+    fn known_vectors_of_our_format_verify() {
         assert_eq!(verify_webhook_signature(&signed(BODY, SIGNATURE)), Ok(()));
         assert_eq!(
             verify_webhook_signature(&signed(DELETED_BODY, DELETED_SIGNATURE)),
             Ok(())
         );
-        let prefixed = signed(BODY, &format!("sha256={}", SIGNATURE.to_uppercase()));
-        assert_eq!(verify_webhook_signature(&prefixed), Ok(()));
+        assert_eq!(
+            verify_webhook_signature(&signed(b"", EMPTY_SIGNATURE)),
+            Ok(())
+        );
+        let unicode = WebhookSignatureInput {
+            secret: "cl\u{e9}-secr\u{e8}te".into(),
+            timestamp: "1764576000".into(),
+            now_seconds: 1_764_576_000.0,
+            ..signed(
+                "{\"product_ids\":[5],\"event\":\"product.deleted\",\"note\":\"caf\u{e9}\"}"
+                    .as_bytes(),
+                UNICODE_SIGNATURE,
+            )
+        };
+        assert_eq!(verify_webhook_signature(&unicode), Ok(()));
+        for prefixed in [
+            format!("sha256={SIGNATURE}"),
+            format!("SHA256={}", SIGNATURE.to_uppercase()),
+            format!("  {SIGNATURE} "),
+        ] {
+            assert_eq!(
+                verify_webhook_signature(&signed(BODY, &prefixed)),
+                Ok(()),
+                "{prefixed}"
+            );
+        }
         let binary = WebhookSignatureInput {
             secret: "key".into(),
             ..signed(&[0xff, 0x00, 0x80], BINARY_SIGNATURE)
@@ -326,6 +640,23 @@ mod tests {
             verify_webhook_signature(&binary),
             Ok(()),
             "raw bytes, not UTF-8 text, are signed"
+        );
+    }
+
+    #[test]
+    fn the_raw_bytes_are_signed_not_the_json_value() {
+        assert_eq!(
+            verify_webhook_signature(&signed(SPACED_BODY, SPACED_SIGNATURE)),
+            Ok(())
+        );
+        assert_eq!(
+            code(&signed(SPACED_BODY, RESERIALISED_SIGNATURE)),
+            "WEBHOOK_SIGNATURE_MISMATCH",
+            "a signature of the re-serialised JSON does not verify the body as sent"
+        );
+        assert_eq!(
+            verify_webhook_signature(&signed(br#"{"product_id":12}"#, RESERIALISED_SIGNATURE)),
+            Ok(())
         );
     }
 
@@ -349,6 +680,9 @@ mod tests {
             ..signed(BODY, SIGNATURE)
         };
         assert_eq!(code(&other_time), "WEBHOOK_SIGNATURE_MISMATCH");
+        let mut flipped = SIGNATURE.to_string();
+        flipped.replace_range(63.., "f");
+        assert_eq!(code(&signed(BODY, &flipped)), "WEBHOOK_SIGNATURE_MISMATCH");
     }
 
     #[test]
@@ -359,16 +693,25 @@ mod tests {
             verify_webhook_signature(&no_signature)
                 .unwrap_err()
                 .details(),
-            serde_json::json!({ "header": "signature" })
+            serde_json::json!({ "header": "x-webhook-signature" })
         );
         let no_timestamp = WebhookSignatureInput {
             timestamp: " ".into(),
             ..signed(BODY, SIGNATURE)
         };
-        assert_eq!(code(&no_timestamp), "WEBHOOK_SIGNATURE_MISSING");
+        assert_eq!(
+            verify_webhook_signature(&no_timestamp)
+                .unwrap_err()
+                .to_string(),
+            "webhook header x-webhook-timestamp is missing"
+        );
         assert_eq!(code(&signed(BODY, "xyz")), "WEBHOOK_SIGNATURE_MALFORMED");
         assert_eq!(
             code(&signed(BODY, &SIGNATURE[..62])),
+            "WEBHOOK_SIGNATURE_MALFORMED"
+        );
+        assert_eq!(
+            code(&signed(BODY, &format!("sha1={SIGNATURE}"))),
             "WEBHOOK_SIGNATURE_MALFORMED"
         );
         for timestamp in ["-1700000000", "17e8", "yesterday", "1700000000.5"] {
@@ -386,12 +729,14 @@ mod tests {
     }
 
     #[test]
-    fn replay_window_is_enforced_both_ways() {
+    fn replay_window_is_five_minutes_both_ways() {
         for (now, ok) in [
             (1_700_000_300.0, true),
             (1_699_999_700.0, true),
+            (1_700_000_300.9, true),
             (1_700_000_301.0, false),
             (1_699_999_699.0, false),
+            (f64::NAN, false),
         ] {
             let input = WebhookSignatureInput {
                 now_seconds: now,
@@ -416,6 +761,166 @@ mod tests {
         assert_eq!(verify_webhook_signature(&wide), Ok(()));
     }
 
+    fn headers(pairs: &[(&str, &str)]) -> BTreeMap<String, Option<HeaderValue>> {
+        pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), Some(HeaderValue::One(value.to_string()))))
+            .collect()
+    }
+
+    fn call(body: &[u8], signature: &str) -> WebhookCall {
+        WebhookCall {
+            secret: Some(SECRET.into()),
+            headers: headers(&[
+                ("x-webhook-timestamp", TIMESTAMP),
+                ("x-webhook-signature", signature),
+                ("content-type", "application/json"),
+            ]),
+            body: body.to_vec(),
+            body_length: body.len() as f64,
+            now_seconds: 1_700_000_042.0,
+        }
+    }
+
+    fn refusal(call: &WebhookCall) -> (u16, String) {
+        match check_webhook(call) {
+            WebhookVerdict::Refused { status, code, .. } => (status, code),
+            accepted => panic!("expected a refusal, got {accepted:?}"),
+        }
+    }
+
+    #[test]
+    fn a_genuine_call_is_accepted_with_its_ids() {
+        assert_eq!(
+            check_webhook(&call(BODY, SIGNATURE)),
+            WebhookVerdict::Accepted {
+                product_ids: vec![12, 13],
+                event: WebhookEvent::ProductUpdated
+            }
+        );
+        let mut upper = call(BODY, SIGNATURE);
+        upper.headers = headers(&[
+            ("X-Webhook-Timestamp", TIMESTAMP),
+            ("X-WEBHOOK-SIGNATURE", SIGNATURE),
+        ]);
+        assert!(matches!(
+            check_webhook(&upper),
+            WebhookVerdict::Accepted { .. }
+        ));
+        let mut listed = call(DELETED_BODY, DELETED_SIGNATURE);
+        listed.headers.insert(
+            "x-webhook-signature".into(),
+            Some(HeaderValue::Many(vec![DELETED_SIGNATURE.into()])),
+        );
+        assert_eq!(
+            check_webhook(&listed),
+            WebhookVerdict::Accepted {
+                product_ids: vec![7],
+                event: WebhookEvent::ProductDeleted
+            }
+        );
+        assert_eq!(
+            serde_json::to_value(check_webhook(&listed)).unwrap(),
+            serde_json::json!({ "kind": "accepted", "productIds": [7], "event": "product.deleted" })
+        );
+    }
+
+    #[test]
+    fn refusals_come_in_the_documented_order() {
+        // Everything wrong at once: no secret wins (503).
+        let mut hopeless = call(&[b'x'; 70_000], "nonsense");
+        hopeless.secret = None;
+        assert_eq!(refusal(&hopeless), (503, "WEBHOOK_SECRET_MISSING".into()));
+        hopeless.secret = Some(String::new());
+        assert_eq!(refusal(&hopeless).0, 503);
+        // Then the size (413), before any signature check.
+        hopeless.secret = Some(SECRET.into());
+        assert_eq!(refusal(&hopeless), (413, "WEBHOOK_BODY_TOO_LARGE".into()));
+        // Then the signature (401), before the body is read: an unsigned non-JSON body is a 401.
+        assert_eq!(
+            refusal(&call(b"not json", "nonsense")),
+            (401, "WEBHOOK_SIGNATURE_MALFORMED".into())
+        );
+        assert_eq!(
+            refusal(&call(b"not json", SIGNATURE)),
+            (401, "WEBHOOK_SIGNATURE_MISMATCH".into())
+        );
+        // A genuine call with a bad body: 400.
+        assert_eq!(
+            refusal(&call(b"", EMPTY_SIGNATURE)),
+            (400, "WEBHOOK_BODY_INVALID".into())
+        );
+    }
+
+    #[test]
+    fn the_size_limit_is_64_kib_of_received_bytes() {
+        let at_limit = call(&vec![b' '; 65_536], SIGNATURE);
+        assert_eq!(
+            refusal(&at_limit),
+            (401, "WEBHOOK_SIGNATURE_MISMATCH".into()),
+            "65536 bytes pass the size check"
+        );
+        let over = call(&vec![b' '; 65_537], SIGNATURE);
+        assert_eq!(refusal(&over), (413, "WEBHOOK_BODY_TOO_LARGE".into()));
+        // The host kept only the first 64 KiB of a 10 MB body: the reported length decides.
+        let kept = WebhookCall {
+            body_length: 10_000_000.0,
+            ..call(&vec![b' '; 65_536], SIGNATURE)
+        };
+        match check_webhook(&kept) {
+            WebhookVerdict::Refused {
+                status, message, ..
+            } => {
+                assert_eq!(status, 413);
+                assert_eq!(
+                    message,
+                    "webhook body is 10000000 bytes, more than the 65536 bytes accepted"
+                );
+            }
+            accepted => panic!("{accepted:?}"),
+        }
+        // A reported length below what was passed cannot hide bytes.
+        let understated = WebhookCall {
+            body_length: 10.0,
+            ..call(&vec![b' '; 65_537], SIGNATURE)
+        };
+        assert_eq!(refusal(&understated).0, 413);
+    }
+
+    #[test]
+    fn headers_must_be_present_and_sent_once() {
+        let mut unsigned = call(BODY, SIGNATURE);
+        unsigned.headers.clear();
+        match check_webhook(&unsigned) {
+            WebhookVerdict::Refused {
+                status,
+                code,
+                message,
+            } => {
+                assert_eq!((status, code.as_str()), (401, "WEBHOOK_SIGNATURE_MISSING"));
+                assert_eq!(message, "webhook header x-webhook-timestamp is missing");
+            }
+            accepted => panic!("{accepted:?}"),
+        }
+        let mut undefined = call(BODY, SIGNATURE);
+        undefined.headers.insert("x-webhook-signature".into(), None);
+        assert_eq!(
+            refusal(&undefined),
+            (401, "WEBHOOK_SIGNATURE_MISSING".into())
+        );
+        let mut twice = call(BODY, SIGNATURE);
+        twice.headers.insert(
+            "x-webhook-signature".into(),
+            Some(HeaderValue::Many(vec![SIGNATURE.into(), SIGNATURE.into()])),
+        );
+        assert_eq!(refusal(&twice), (401, "WEBHOOK_SIGNATURE_MALFORMED".into()));
+        let stale = WebhookCall {
+            now_seconds: 1_700_000_301.0,
+            ..call(BODY, SIGNATURE)
+        };
+        assert_eq!(refusal(&stale), (401, "WEBHOOK_TIMESTAMP_STALE".into()));
+    }
+
     #[test]
     fn bodies_parse_into_distinct_ids() {
         let one = parse_webhook_body(br#"{"product_id":12}"#).unwrap();
@@ -436,6 +941,9 @@ mod tests {
         );
         let many = parse_webhook_body(br#"{"product_ids":[3,1,3,2],"source":"x"}"#).unwrap();
         assert_eq!(many.product_ids, vec![3, 1, 2]);
+        let both =
+            parse_webhook_body(br#"{"product_id":5,"product_ids":[6,5],"event":null}"#).unwrap();
+        assert_eq!(both.product_ids, vec![5, 6]);
         let hundred: Vec<u64> = (1..=100).collect();
         let body = serde_json::to_vec(&serde_json::json!({ "product_ids": hundred })).unwrap();
         assert_eq!(parse_webhook_body(&body).unwrap().product_ids.len(), 100);
@@ -449,7 +957,7 @@ mod tests {
     fn bad_bodies_are_refused_with_a_reason() {
         let too_many: Vec<u64> = (1..=101).collect();
         let too_many = serde_json::to_vec(&serde_json::json!({ "product_ids": too_many })).unwrap();
-        let cases: [(&[u8], &str); 11] = [
+        let cases: [(&[u8], &str); 12] = [
             (b"", "not a JSON object"),
             (b"[12]", "not a JSON object"),
             (br#"{"product_id":12"#, "not a JSON object"),
@@ -457,6 +965,7 @@ mod tests {
             (br#"{"product_ids":[]}"#, "no product id"),
             (br#"{"product_id":0}"#, "positive integers (got 0)"),
             (br#"{"product_id":-3}"#, "positive integers (got -3)"),
+            (br#"{"product_id":9007199254740992}"#, "positive integers"),
             (
                 br#"{"product_ids":[1,"2"]}"#,
                 "positive integers (got \"2\")",
@@ -471,6 +980,7 @@ mod tests {
         for (body, reason) in cases {
             let error = parse_webhook_body(body).unwrap_err();
             assert_eq!(error.code(), "WEBHOOK_BODY_INVALID");
+            assert_eq!(error.http_status(), 400);
             assert!(
                 error.to_string().contains(reason),
                 "{}: {error}",

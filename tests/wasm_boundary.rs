@@ -60,13 +60,16 @@ fn options(extra: Value) -> JsValue {
     if let (Some(raw), Some(extra)) = (raw.as_object_mut(), extra.as_object()) {
         raw.extend(extra.clone());
     }
-    wasm::validate_options(js(raw)).expect("valid options")
+    wasm::validate_options(js(raw), None).expect("valid options")
 }
 
 #[wasm_bindgen_test]
 fn validate_options_fills_defaults_with_null_not_undefined() {
-    let result =
-        wasm::validate_options(js(json!({ "schedule": false, "currencyCode": "EUR" }))).unwrap();
+    let result = wasm::validate_options(
+        js(json!({ "schedule": false, "currencyCode": "EUR" })),
+        None,
+    )
+    .unwrap();
     assert!(get(&result, "salesChannelId").is_null());
     assert!(get(&result, "schedule").is_null());
     assert!(get(&result, "webhookSecret").is_null());
@@ -78,14 +81,43 @@ fn validate_options_fills_defaults_with_null_not_undefined() {
             "maxRetries": 4, "images": "upload", "stockLocationId": null, "webhookSecret": null
         })
     );
-    let undefined_means_default = wasm::validate_options(JsValue::UNDEFINED).map(|v| json_of(&v));
+    let undefined_means_default =
+        wasm::validate_options(JsValue::UNDEFINED, None).map(|v| json_of(&v));
     assert_eq!(undefined_means_default.unwrap()["pageSize"], json!(30));
+}
+
+#[wasm_bindgen_test]
+fn the_environment_fallback_fills_an_unset_webhook_secret() {
+    let fallbacks = |value: Value| Some(js(value).unchecked_into::<js_sys::Object>());
+    let secret = |raw: Value, env: Value| {
+        json_of(&wasm::validate_options(js(raw), fallbacks(env)).unwrap())["webhookSecret"].clone()
+    };
+    assert_eq!(
+        secret(json!({}), json!({ "webhookSecret": "from-env" })),
+        json!("from-env")
+    );
+    assert_eq!(
+        secret(
+            json!({ "webhookSecret": "from-config" }),
+            json!({ "webhookSecret": "from-env" })
+        ),
+        json!("from-config")
+    );
+    assert_eq!(
+        secret(json!({}), json!({ "webhookSecret": "" })),
+        Value::Null
+    );
+    assert_eq!(secret(json!({}), json!({})), Value::Null);
+    thrown(
+        wasm::validate_options(js(json!({})), fallbacks(json!({ "webhookSecret": 5 }))),
+        "INVALID_INPUT",
+    );
 }
 
 #[wasm_bindgen_test]
 fn invalid_option_throws_error_with_code_and_details() {
     let error = thrown(
-        wasm::validate_options(js(json!({ "pageSize": "abc" }))),
+        wasm::validate_options(js(json!({ "pageSize": "abc" })), None),
         "INVALID_OPTION",
     );
     assert_eq!(
@@ -97,11 +129,11 @@ fn invalid_option_throws_error_with_code_and_details() {
         json!({ "option": "pageSize", "value": "abc" })
     );
     thrown(
-        wasm::validate_options(js(json!({ "onMissing": "archive" }))),
+        wasm::validate_options(js(json!({ "onMissing": "archive" })), None),
         "INVALID_OPTION",
     );
     thrown(
-        wasm::validate_options(js(json!({ "schedule": "61 * * * *" }))),
+        wasm::validate_options(js(json!({ "schedule": "61 * * * *" })), None),
         "INVALID_OPTION",
     );
 }
@@ -253,9 +285,13 @@ fn webhook_signature_is_verified_over_raw_bytes() {
         wasm::verify_webhook_signature(signed(good, 1_700_000_301)),
         "WEBHOOK_TIMESTAMP_STALE",
     );
-    thrown(
+    let missing = thrown(
         wasm::verify_webhook_signature(signed("", 1_700_000_000)),
         "WEBHOOK_SIGNATURE_MISSING",
+    );
+    assert_eq!(
+        json_of(&get(&missing, "details")),
+        json!({ "header": "x-webhook-signature" })
     );
     thrown(
         wasm::verify_webhook_signature(signed("zz", 1_700_000_000)),
@@ -273,6 +309,59 @@ fn webhook_signature_is_verified_over_raw_bytes() {
     thrown(
         wasm::parse_webhook_body(br#"{"product_ids":[0]}"#),
         "WEBHOOK_BODY_INVALID",
+    );
+}
+
+#[wasm_bindgen_test]
+fn check_webhook_reads_node_style_headers_and_a_byte_body() {
+    // Signature of `1700000000.{"product_ids":[12,13]}` under whsec_test_secret (Python hmac and Node crypto).
+    let signature = "009a4da3789711cff330e7a5db3bf53fa0d9476a4e580631b5475d401267c90e";
+    let body = br#"{"product_ids":[12,13]}"#;
+    let request = |headers: Value, body: &[u8], length: usize| {
+        let input = js(
+            json!({ "secret": "whsec_test_secret", "headers": headers, "bodyLength": length,
+                               "nowSeconds": 1_700_000_030.5 }),
+        );
+        Reflect::set(
+            &input,
+            &JsValue::from_str("body"),
+            &js_sys::Uint8Array::from(body),
+        )
+        .unwrap();
+        json_of(&wasm::check_webhook(input).unwrap())
+    };
+    let headers = json!({ "x-webhook-timestamp": "1700000000", "x-webhook-signature": signature,
+                          "content-type": "application/json", "set-cookie": ["a=1", "b=2"] });
+    assert_eq!(
+        request(headers.clone(), body, body.len()),
+        json!({ "kind": "accepted", "productIds": [12, 13], "event": "product.updated" })
+    );
+    assert_eq!(
+        request(
+            json!({ "x-webhook-timestamp": "1700000000", "x-webhook-signature": [signature, signature] }),
+            body,
+            body.len()
+        ),
+        json!({ "kind": "refused", "status": 401, "code": "WEBHOOK_SIGNATURE_MALFORMED",
+                "message": "webhook header x-webhook-signature is malformed: sent more than once" })
+    );
+    assert_eq!(request(headers, &body[..10], 70_000)["status"], json!(413));
+    let limit = wasm::webhook_body_limit();
+    assert_eq!(limit, 65_536.0);
+    thrown(
+        wasm::check_webhook(js(json!({ "headers": {} }))),
+        "INVALID_INPUT",
+    );
+}
+
+#[wasm_bindgen_test]
+fn queued_ids_merge_into_a_sorted_union() {
+    let merged =
+        wasm::merge_queued_ids(js(json!({ "queued": [13, 12], "incoming": [40, 12] }))).unwrap();
+    assert_eq!(json_of(&merged), json!([12, 13, 40]));
+    thrown(
+        wasm::merge_queued_ids(js(json!({ "queued": [-1], "incoming": [] }))),
+        "INVALID_INPUT",
     );
 }
 

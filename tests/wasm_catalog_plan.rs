@@ -55,7 +55,7 @@ fn input() -> Value {
         })
         .collect();
     let page = json!({ "products": products, "total": 9, "skip": 0, "limit": 9 }).to_string();
-    let options = json_of(&wasm::validate_options(js(json!({ "batchSize": 2 }))).unwrap());
+    let options = json_of(&wasm::validate_options(js(json!({ "batchSize": 2 })), None).unwrap());
     json!({
         "options": options, "pages": [page], "scope": { "kind": "full" },
         "categories": [{ "id": "pcat_beauty", "handle": "beauty", "name": "Beauty" }],

@@ -46,7 +46,10 @@ fn page() -> String {
 }
 
 fn options() -> Value {
-    json_of(&wasm::validate_options(js(json!({ "batchSize": 2, "currencyCode": "EUR" }))).unwrap())
+    json_of(
+        &wasm::validate_options(js(json!({ "batchSize": 2, "currencyCode": "EUR" })), None)
+            .unwrap(),
+    )
 }
 
 /// Runs both taxonomy plans against an empty store and returns the store after "creating" what they ask.
@@ -256,4 +259,38 @@ fn planners_name_a_non_string_body() {
     let error = wasm::plan_categories(js(json!({ "pages": "{}", "existing": [] }))).unwrap_err();
     let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
     assert_eq!(details["path"], json!("pages"));
+}
+
+#[wasm_bindgen_test]
+fn the_snapshot_of_a_targeted_run_repairs_only_its_products() {
+    let row = |id: u64, variants: Value, channels: Value| {
+        json!({ "id": format!("prod_{id}"), "external_id": format!("dummyjson:{id}"), "handle": format!("p-{id}"),
+                "status": "published", "metadata": { "catalog_sync_fingerprint": "f" }, "images": [],
+                "sales_channels": channels, "variants": variants })
+    };
+    let intact = json!([{ "id": "v", "manage_inventory": true, "prices": [{ "id": "pr", "currency_code": "usd" }],
+                          "inventory_items": [{ "inventory_item_id": "iitem_2" }] }]);
+    let rows = json!([
+        row(1, json!([]), json!([{ "id": "sc_1" }])),
+        row(2, intact.clone(), json!([])),
+        row(3, json!([]), json!([]))
+    ]);
+    let input = |scope: Value| {
+        js(
+            json!({ "rows": rows.clone(), "currencyCode": "usd", "salesChannelId": "sc_1", "scope": scope }),
+        )
+    };
+    let targeted = json_of(
+        &wasm::read_snapshot(input(json!({ "kind": "targeted", "productIds": [2, 3] }))).unwrap(),
+    );
+    assert_eq!(targeted["incompleteProductIds"], json!(["prod_3"]));
+    assert_eq!(targeted["unlistedProductIds"], json!(["prod_2"]));
+    assert_eq!(
+        targeted["inventoryItems"],
+        json!([{ "externalId": "dummyjson:2", "inventoryItemId": "iitem_2" }])
+    );
+    let full = json_of(&wasm::read_snapshot(input(json!({ "kind": "full" }))).unwrap());
+    assert_eq!(full["incompleteProductIds"], json!(["prod_1", "prod_3"]));
+    assert_eq!(full["owned"][0]["priceId"], json!("pr"));
+    assert_eq!(full["orphanedInventoryItemIds"], json!([]));
 }

@@ -4,13 +4,15 @@
  * the built Medusa app with the packed plugin that tests/e2e/run.sh started. Logs in through the login form,
  * then checks the product-list widget (figures of a completed sync, Sync Now → running → new figures, a run
  * with rejected products, the 409 "already running" answer) and the Catalog sync page (run history, run
- * detail, analytics chart with one point per run, settings with the webhook secret masked).
+ * detail, analytics chart with one point per run, settings with the webhook secret masked, a webhook run queued
+ * behind a running sync shown as Queued).
  * Screenshots go to tests/artifacts/admin-*.png.
  */
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { e2eEnv, adminClient, standIn, restartStore, describeRun } = require('./context');
 const { launchBrowser, newPage, login, screenshot, waitUntil, textOf } = require('./admin/browser');
+const { sendWebhook } = require('../support/webhook-client');
 
 /** The widget figures and the run fields they show. */
 const FIGURES = {
@@ -250,11 +252,11 @@ test('catalog sync admin: widget, Sync Now, errors, run history, analytics, sett
     assert.equal(recent.totals.created, runs.reduce((sum, r) => sum + r.created, 0));
   });
 
-  await t.test('the settings panel shows the effective options, with the webhook secret masked', async () => {
-    const secret = 'e2e-webhook-secret-value-42';
-    await restartStore({ webhookSecret: secret }, env);
-    try {
-      page = await openPage();
+  const secret = 'e2e-webhook-secret-value-42';
+  await restartStore({ webhookSecret: secret }, env);
+  try {
+    page = await openPage();
+    await t.test('the settings panel shows the effective options, with the webhook secret masked', async () => {
       await page.goto(`${env.medusaUrl}/app/catalog-sync?tab=settings`);
       await page.getByTestId('settings').waitFor({ timeout: 60_000 });
       assert.equal(await textOf(page.getByTestId('setting-sourceUrl-value')), env.dummyjsonUrl);
@@ -265,10 +267,48 @@ test('catalog sync admin: widget, Sync Now, errors, run history, analytics, sett
       assert.match(await textOf(page.getByTestId('setting-webhookSecret')), /Configured/);
       assert.match(await textOf(page.getByTestId('setting-pageSize')), /Default/);
       await screenshot(page, 'admin-page-settings');
-    } finally {
-      await restartStore({}, env);
-    }
-  });
+    });
+
+    await t.test('a webhook run queued behind the running sync shows as Queued in the widget and the history', async () => {
+      const client = await adminClient(env);
+      // A slow source keeps the full sync running while the page loads.
+      await source.faults({ slowMs: 4000 });
+      try {
+        const fullId = await client.trigger();
+        const answer = await sendWebhook(env.medusaUrl, secret, { product_ids: [4, 3] });
+        assert.equal(answer.status, 202, JSON.stringify(answer.body));
+        assert.equal(answer.body.queued, true, JSON.stringify(answer.body));
+        const queuedId = answer.body.run_id;
+
+        await page.goto(`${env.medusaUrl}/app/products`);
+        const queued = page.getByTestId('catalog-sync-widget').getByTestId('sync-queued');
+        await queued.waitFor({ timeout: 60_000 });
+        assert.equal(await queued.getAttribute('data-run-id'), queuedId);
+        assert.match(await textOf(queued), /Webhook sync of products 3, 4, queued .*; it starts when this sync ends/);
+        assert.equal(await queued.getByTestId('run-status').getAttribute('data-status'), 'queued');
+        assert.equal(await textOf(queued.getByTestId('run-status')), 'Queued');
+        assert.equal(await page.getByTestId('catalog-sync-widget').getByTestId('sync-running').count(), 1,
+          'the running sync is shown above it');
+        await screenshot(page, 'admin-widget-queued');
+
+        await page.getByTestId('catalog-sync-history-link').click();
+        const row = page.locator(`[data-testid="run-row"][data-run-id="${queuedId}"]`);
+        await row.waitFor({ timeout: 60_000 });
+        assert.equal(await row.getByTestId('run-status').getAttribute('data-status'), 'queued');
+        await source.faults({});
+        assert.equal((await client.waitForRun(fullId)).status, 'success');
+        const done = await client.waitForRun(queuedId);
+        assert.equal(done.status, 'success', describeRun(done));
+        assert.deepEqual(done.product_ids, [3, 4]);
+        await waitUntil('the history to show the queued run finished', async () =>
+          (await row.getByTestId('run-status').getAttribute('data-status')) === 'success', { timeoutMs: 60_000 });
+      } finally {
+        await source.faults({});
+      }
+    });
+  } finally {
+    await restartStore({}, env);
+  }
 
   await t.test('the browser reported no script errors', () => {
     const problems = pages.flatMap((p) => p.problems).filter((p) => !/Failed to load resource/.test(p));

@@ -222,6 +222,10 @@ test('options come back complete, with null (not undefined) for unset values', (
   });
   assert.equal(core.validateOptions(undefined).pageSize, 30);
   assert.equal(core.validateOptions({ schedule: false }).schedule, null);
+  // The host passes CATALOG_SYNC_WEBHOOK_SECRET as a fallback; the option, when set, wins.
+  assert.equal(core.validateOptions({}, { webhookSecret: 'from-env' }).webhookSecret, 'from-env');
+  assert.equal(core.validateOptions({ webhookSecret: 'set' }, { webhookSecret: 'from-env' }).webhookSecret, 'set');
+  assert.equal(core.validateOptions({}, { webhookSecret: undefined }).webhookSecret, null);
 });
 
 test('retry decisions: backoff within bounds, Retry-After floor, failure message names URL and status', () => {
@@ -255,6 +259,50 @@ test('webhook signatures made with Node crypto verify; tampering and replays are
   throwsCode(() => core.verifyWebhookSignature({ ...input, body: tampered }), 'WEBHOOK_SIGNATURE_MISMATCH');
   throwsCode(() => core.verifyWebhookSignature({ ...input, nowSeconds: now + 301 }), 'WEBHOOK_TIMESTAMP_STALE');
   throwsCode(() => core.verifyWebhookSignature({ ...input, signature: '' }), 'WEBHOOK_SIGNATURE_MISSING');
+});
+
+test('checkWebhook answers a call signed with Node crypto over the raw Buffer, in the documented order', () => {
+  const secret = 'whsec_node_test';
+  const now = 1_750_000_000;
+  const sign = (timestamp, bytes) => crypto.createHmac('sha256', secret)
+    .update(`${timestamp}.`).update(bytes).digest('hex');
+  // As sent: spaces and a key order a re-serialisation would not keep.
+  const body = Buffer.from('{ "event": "product.deleted", "product_ids": [9, 8, 9] }');
+  const call = (overrides = {}) => ({
+    secret,
+    headers: { 'x-webhook-timestamp': String(now), 'x-webhook-signature': `sha256=${sign(now, body)}`,
+      'content-type': 'application/json', host: '127.0.0.1' },
+    body,
+    bodyLength: body.length,
+    nowSeconds: now + 12.7,
+    ...overrides,
+  });
+  assert.deepEqual(core.checkWebhook(call()), { kind: 'accepted', productIds: [9, 8], event: 'product.deleted' });
+  const reserialised = Buffer.from(JSON.stringify(JSON.parse(body.toString())));
+  const refused = (overrides) => {
+    const { kind, status, code } = core.checkWebhook(call(overrides));
+    return { kind, status, code };
+  };
+  assert.deepEqual(refused({ body: reserialised, bodyLength: reserialised.length }),
+    { kind: 'refused', status: 401, code: 'WEBHOOK_SIGNATURE_MISMATCH' });
+  assert.deepEqual(refused({ nowSeconds: now - 301 }), { kind: 'refused', status: 401, code: 'WEBHOOK_TIMESTAMP_STALE' });
+  assert.deepEqual(refused({ headers: {} }), { kind: 'refused', status: 401, code: 'WEBHOOK_SIGNATURE_MISSING' });
+  assert.deepEqual(refused({ bodyLength: core.webhookBodyLimit() + 1 }),
+    { kind: 'refused', status: 413, code: 'WEBHOOK_BODY_TOO_LARGE' });
+  assert.deepEqual(refused({ secret: null, headers: {} }), { kind: 'refused', status: 503, code: 'WEBHOOK_SECRET_MISSING' });
+  const invalid = Buffer.from('{"product_ids":[]}');
+  const signedInvalid = { body: invalid, bodyLength: invalid.length,
+    headers: { 'x-webhook-timestamp': String(now), 'x-webhook-signature': sign(now, invalid) } };
+  assert.deepEqual(refused(signedInvalid), { kind: 'refused', status: 400, code: 'WEBHOOK_BODY_INVALID' });
+  assert.equal(core.webhookBodyLimit(), 65536);
+});
+
+test('queued webhook ids merge into one sorted, duplicate-free list whatever the order of calls', () => {
+  const calls = [[40, 12], [13], [12, 99, 13]];
+  const fold = (list) => list.reduce((queued, incoming) => core.mergeQueuedIds({ queued, incoming }), []);
+  assert.deepEqual(fold(calls), [12, 13, 40, 99]);
+  assert.deepEqual(fold([...calls].reverse()), [12, 13, 40, 99]);
+  throwsCode(() => core.mergeQueuedIds({ queued: ['12'], incoming: [] }), 'INVALID_INPUT');
 });
 
 test('collectPages awaits an injected async fetchPage, within the concurrency bound', async () => {

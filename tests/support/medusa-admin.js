@@ -149,7 +149,7 @@ class MedusaAdmin {
   }
 
   /**
-   * Polls a run until it is no longer `running`.
+   * Polls a run until it has ended (it is no longer `queued` or `running`).
    * @param {string} id
    * @param {{ timeoutMs?: number, intervalMs?: number, onProgress?: (run: object) => void }} [opts]
    */
@@ -157,7 +157,7 @@ class MedusaAdmin {
     const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
     for (;;) {
       const run = await this.run(id);
-      if (run.status !== 'running') return run;
+      if (run.status !== 'running' && run.status !== 'queued') return run;
       if (opts.onProgress) opts.onProgress(run);
       if (Date.now() > deadline) throw new Error(`run ${id} still running after ${opts.timeoutMs ?? 300_000} ms: ${JSON.stringify(run.progress)}`);
       await sleep(opts.intervalMs ?? 100);

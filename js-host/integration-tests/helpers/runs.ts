@@ -13,12 +13,12 @@ export async function triggerSync(api: Api, auth: AdminAuth): Promise<string> {
   return response.data.run_id
 }
 
-/** Polls `GET /admin/sync/runs/:id` until the run is no longer `running`. */
+/** Polls `GET /admin/sync/runs/:id` until the run has ended (it is no longer `queued` or `running`). */
 export async function waitForRun(api: Api, auth: AdminAuth, runId: string, timeoutMs = 90_000): Promise<SyncRunView> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const { data } = await api.get<{ run: SyncRunView }>(`/admin/sync/runs/${runId}`, auth)
-    if (data.run.status !== "running") {
+    if (data.run.status !== "running" && data.run.status !== "queued") {
       return data.run
     }
     if (Date.now() > deadline) {
@@ -34,18 +34,21 @@ export async function syncNow(api: Api, auth: AdminAuth): Promise<SyncRunView> {
 }
 
 /**
- * Waits until no sync is running (`GET /admin/sync/status` → `running: null`), so that no run is
- * still writing when the test runner restores the database for the next test.
+ * Waits until no sync is running or queued (`GET /admin/sync/status` → `running: null, queued: null`),
+ * so that no run is still writing when the test runner restores the database for the next test.
  */
 export async function waitUntilIdle(api: Api, auth: AdminAuth, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const { data } = await api.get<{ running: SyncRunView | null }>("/admin/sync/status", auth)
-    if (data.running === null) {
+    const { data } = await api.get<{ running: SyncRunView | null; queued: SyncRunView | null }>(
+      "/admin/sync/status",
+      auth
+    )
+    if (data.running === null && data.queued === null) {
       return
     }
     if (Date.now() > deadline) {
-      throw new Error(`a sync is still running after ${timeoutMs} ms: ${data.running.id}`)
+      throw new Error(`a sync is still running or queued after ${timeoutMs} ms: ${(data.running ?? data.queued)?.id}`)
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }

@@ -6,6 +6,7 @@ export interface SyncRunView extends RunCounts {
   id: string
   trigger: SyncTrigger
   status: SyncRunStatus
+  /** When the run started; for a `queued` run, when it was queued. */
   started_at: string
   finished_at: string | null
   duration_ms: number | null

@@ -2,17 +2,18 @@ import { ContainerRegistrationKeys, Modules, generateEntityId } from "@medusajs/
 import type { ILockingModule, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { CATALOG_SYNC_MODULE, INTERRUPTED_MESSAGE } from "../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../modules/catalog-sync/service"
-import type { SyncTrigger } from "../modules/catalog-sync/types"
+import type { SyncRunRecord, SyncTrigger } from "../modules/catalog-sync/types"
 import { syncCatalogWorkflow } from "../workflows/sync-catalog"
 import { HEARTBEAT_INTERVAL_MS, PROCESS_OWNER, isRunOwnerGone } from "./process-identity"
 import { RunTracker, registerTracker, unregisterTracker } from "./run-tracker"
 import { SyncAlreadyRunningError } from "./sync-already-running-error"
 import { releaseSyncLock, renewSyncLock, tryAcquireSyncLock } from "./sync-lock"
+import { withQueueLock } from "./sync-queue"
 
 /** What starts a sync. */
 export interface StartSyncInput {
   trigger: SyncTrigger
-  /** Source product ids for a targeted sync (webhook); omitted or `null` for a full sync. */
+  /** Source product ids for a targeted sync; omitted or `null` for a full sync. */
   productIds?: number[] | null
 }
 
@@ -22,34 +23,82 @@ export interface StartedSync {
 }
 
 /**
- * The single entry point of every sync (scheduled job, Sync Now, webhook). Takes the sync lock,
+ * The single entry point of a sync started at once (scheduled job, Sync Now). Takes the sync lock,
  * records the run as `running`, starts the sync workflow in the background and returns at once.
- * The lock is released and the run record completed when the workflow ends, whatever happens.
+ * The lock is released and the run record completed when the workflow ends, whatever happens; then
+ * the queued webhook run, if any, starts (see {@link startQueuedRun}).
  *
  * @throws {SyncAlreadyRunningError} (a `CONFLICT` MedusaError) when a sync is already running
  */
 export async function startSync(container: MedusaContainer, input: StartSyncInput): Promise<StartedSync> {
   const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
   const locking = container.resolve<ILockingModule>(Modules.LOCKING)
-  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const runId = generateEntityId(undefined, "csrun")
 
   if (!(await tryAcquireSyncLock(locking, runId))) {
     const [running] = await service.listRunningRuns()
     throw new SyncAlreadyRunningError(running?.id ?? null)
   }
-  let tracker: RunTracker
-  try {
-    const running = await liveRunningRun(service, logger)
-    if (running) {
-      throw new SyncAlreadyRunningError(running)
-    }
-    const run = await service.beginRun({
+  const launched = await launch(container, runId, () =>
+    service.beginRun({
       id: runId,
       trigger: input.trigger,
       productIds: input.productIds ?? null,
       owner: PROCESS_OWNER,
     })
+  )
+  if (launched.busyWith !== null) {
+    throw new SyncAlreadyRunningError(launched.busyWith)
+  }
+  return { run_id: runId }
+}
+
+/**
+ * Starts the queued webhook run (same id, now `running`, trigger `webhook`, its accumulated product
+ * ids) when there is one and no sync is running; otherwise does nothing. Called when a sync ends,
+ * after a webhook call queued ids, and by the `catalog-sync-queue` job (a run queued by a process
+ * that stopped). Checking, locking and starting happen under the queue lock, so ids added meanwhile
+ * are either in the started run or in the next queued one.
+ *
+ * @returns the id of the run it started, or `null`
+ */
+export async function startQueuedRun(container: MedusaContainer): Promise<string | null> {
+  const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+  const locking = container.resolve<ILockingModule>(Modules.LOCKING)
+  return withQueueLock(locking, async () => {
+    const queued = await service.findQueuedRun()
+    if (!queued || !(await tryAcquireSyncLock(locking, queued.id))) {
+      return null
+    }
+    const launched = await launch(container, queued.id, () => service.beginQueuedRun(queued.id, PROCESS_OWNER))
+    return launched.busyWith === null ? queued.id : null
+  })
+}
+
+/**
+ * Starts a run whose id already holds the sync lock: unless a live process runs another sync
+ * (then the lock is released and that run's id returned in `busyWith`), records the run with
+ * `record` and runs the workflow in the background. The lock is released when anything fails
+ * before the workflow starts.
+ */
+async function launch(
+  container: MedusaContainer,
+  runId: string,
+  record: () => Promise<SyncRunRecord>
+): Promise<{ busyWith: string | null }> {
+  const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+  const locking = container.resolve<ILockingModule>(Modules.LOCKING)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  let tracker: RunTracker
+  let productIds: number[] | null
+  try {
+    const running = await liveRunningRun(service, logger)
+    if (running) {
+      await releaseSyncLock(locking, runId)
+      return { busyWith: running }
+    }
+    const run = await record()
+    productIds = run.product_ids?.ids ?? null
     tracker = new RunTracker(runId, new Date(run.started_at), service, (error) =>
       logger.warn(`catalog-sync: could not save the progress of run ${runId}: ${error.message}`)
     )
@@ -57,10 +106,9 @@ export async function startSync(container: MedusaContainer, input: StartSyncInpu
     await releaseSyncLock(locking, runId)
     throw error
   }
-
   registerTracker(tracker)
-  void runInBackground(container, tracker, input.productIds ?? null)
-  return { run_id: runId }
+  void runInBackground(container, tracker, productIds)
+  return { busyWith: null }
 }
 
 /**
@@ -120,6 +168,10 @@ async function runInBackground(
     unregisterTracker(runId)
     await releaseSyncLock(locking, runId).catch((error: Error) =>
       logger.warn(`catalog-sync: could not release the lock of run ${runId}: ${error.message}`)
+    )
+    // Webhook ids that arrived during this run wait in the queued run: it is next.
+    await startQueuedRun(container).catch((error: Error) =>
+      logger.warn(`catalog-sync: could not start the queued webhook run after run ${runId}: ${error.message}`)
     )
   }
 }

@@ -37,7 +37,7 @@ export const syncCatalogWorkflow = createWorkflow(
       reconcileTaxonomyStep({ runId: input.runId, fetched }),
       copyImagesStep({ runId: input.runId, fetched })
     )
-    const repaired = repairInterruptedWritesStep({ runId: input.runId, snapshot, store })
+    const repaired = repairInterruptedWritesStep({ runId: input.runId, productIds: input.productIds, snapshot, store })
     const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired, images })
     const results = writeBatchesStep({ runId: input.runId, plan })
     const stock = syncStockStep({ runId: input.runId, plan, results, snapshot: repaired, store })

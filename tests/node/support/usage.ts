@@ -3,7 +3,8 @@
 import {
   validateOptions, firstPageRequest, planRemainingPages, readPageHeader, decideRetry, planCategories, planTags,
   planSync, planSyncJson, splitBatch, writeErrorFor, summarizeRun, verifyWebhookSignature, parseWebhookBody,
-  collectPages, productRequests, categoriesRequest, planCatalog,
+  collectPages, productRequests, categoriesRequest, planCatalog, checkWebhook, webhookBodyLimit, mergeQueuedIds,
+  readSnapshot,
 } from "catalog-sync-core";
 import type { CatalogSyncError, SyncOptions, SyncPlan, WriteBatch, RunReport, RetryDecision, CatalogPlan,
   CatalogPlanSummary } from "catalog-sync-core";
@@ -11,6 +12,10 @@ import type { CatalogSyncError, SyncOptions, SyncPlan, WriteBatch, RunReport, Re
 const options: SyncOptions = validateOptions({ pageSize: 30, schedule: false, onMissing: "keep" });
 // @ts-expect-error onMissing is a closed set
 validateOptions({ onMissing: "archive" });
+declare const environmentSecret: string | undefined;
+const fromEnv: string | null = validateOptions({}, { webhookSecret: environmentSecret }).webhookSecret;
+// @ts-expect-error the fallbacks are typed
+validateOptions({}, { webhookSecret: 5 });
 const pageSize: number = options.pageSize;
 // @ts-expect-error the result is typed, not any
 const notAString: string = options.pageSize;
@@ -59,6 +64,19 @@ const status: "success" | "partial" | "failed" = report.status;
 
 verifyWebhookSignature({ secret: "s", timestamp: "1", signature: "00", body: new Uint8Array(0), nowSeconds: 1 });
 const ids: number[] = parseWebhookBody(new Uint8Array(0)).productIds;
+const verdict = checkWebhook({ secret: null, headers: { "x-webhook-timestamp": "1", "set-cookie": ["a"] },
+  body: new Uint8Array(0), bodyLength: 0, nowSeconds: 1 });
+const answer: number | number[] = verdict.kind === "refused" ? verdict.status : verdict.productIds;
+// @ts-expect-error a refusal has no productIds
+verdict.productIds;
+const limit: number = webhookBodyLimit();
+const queued: number[] = mergeQueuedIds({ queued: [1], incoming: [2] });
+// @ts-expect-error both lists are required
+mergeQueuedIds({ queued: [1] });
+const doomed: string[] = readSnapshot({ rows: [], currencyCode: "usd", salesChannelId: null, scope: { kind: "full" } })
+  .incompleteProductIds;
+// @ts-expect-error the scope is required
+readSnapshot({ rows: [], currencyCode: "usd", salesChannelId: null });
 
 async function collect(): Promise<number> {
   const collected = await collectPages(options, async (request) => request.url);
@@ -72,4 +90,4 @@ function codeOf(error: unknown): string {
 }
 
 export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, text, titles, messages, status, ids, collect, codeOf,
-  outline, pulled, batchCount, notABatch];
+  outline, pulled, batchCount, notABatch, fromEnv, answer, limit, queued, doomed];

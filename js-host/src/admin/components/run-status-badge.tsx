@@ -1,14 +1,15 @@
 import { StatusBadge } from "@medusajs/ui"
 import type { SyncRunStatus } from "../lib/types"
 
-const APPEARANCE: Record<SyncRunStatus, { color: "blue" | "green" | "orange" | "red"; label: string }> = {
+const APPEARANCE: Record<SyncRunStatus, { color: "grey" | "blue" | "green" | "orange" | "red"; label: string }> = {
+  queued: { color: "grey", label: "Queued" },
   running: { color: "blue", label: "Running" },
   success: { color: "green", label: "Success" },
   partial: { color: "orange", label: "Partial" },
   failed: { color: "red", label: "Failed" },
 }
 
-/** A run's status as a coloured badge: Running (blue), Success (green), Partial (orange), Failed (red). */
+/** A run's status as a coloured badge: Queued (grey), Running (blue), Success (green), Partial (orange), Failed (red). */
 export const RunStatusBadge = ({ status }: { status: SyncRunStatus }) => {
   const { color, label } = APPEARANCE[status] ?? { color: "grey", label: status }
   return (

@@ -51,7 +51,7 @@ const OPTIONS: Record<string, OptionView> = {
   maxRetries: { label: "Retries", description: "Further attempts for a failed source request, with backoff", show: (v) => formatCount(Number(v)) },
   webhookSecret: {
     label: "Webhook secret",
-    description: "Signs the webhook that triggers targeted syncs (shown masked)",
+    description: "Signs the webhook that triggers targeted syncs (shown masked); default: the CATALOG_SYNC_WEBHOOK_SECRET variable",
     show: (v) => (v === null ? <Muted>Not set — the webhook is disabled</Muted> : <Code>{String(v)}</Code>),
   },
 }
@@ -66,7 +66,8 @@ function showValue(key: string, value: unknown): ReactNode {
 
 /**
  * The plugin's effective options (what the sync really uses: the store's medusa-config values over
- * the defaults), each marked Configured or Default. Secrets arrive masked from the server.
+ * the defaults), each marked Configured, Environment (read from an environment variable) or Default.
+ * Secrets arrive masked from the server.
  */
 export const SettingsPanel = () => {
   const settings = useSyncSettings()
@@ -84,7 +85,7 @@ export const SettingsPanel = () => {
       </div>
     )
   }
-  const { options, configured, plugin } = settings.data
+  const { options, configured, environment, plugin } = settings.data
   const keys = [...Object.keys(OPTIONS).filter((k) => k in options), ...Object.keys(options).filter((k) => !(k in OPTIONS))]
   return (
     <div data-testid="settings">
@@ -118,7 +119,11 @@ export const SettingsPanel = () => {
                 {showValue(key, options[key])}
               </Table.Cell>
               <Table.Cell>
-                {configured === null ? (
+                {environment.includes(key) ? (
+                  <Badge size="2xsmall" color="purple">
+                    Environment
+                  </Badge>
+                ) : configured === null ? (
                   <Muted>—</Muted>
                 ) : configured.includes(key) ? (
                   <Badge size="2xsmall" color="blue">

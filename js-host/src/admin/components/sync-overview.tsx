@@ -1,5 +1,5 @@
 import { Alert, Text } from "@medusajs/ui"
-import { formatDuration, formatTrigger } from "../lib/format"
+import { formatDuration, formatProductIds, formatTrigger } from "../lib/format"
 import type { SyncRun, SyncStatusResponse } from "../lib/types"
 import { ErrorPreview } from "./run-errors"
 import { RunFigures } from "./run-figures"
@@ -17,6 +17,17 @@ const RunningRun = ({ run }: { run: SyncRun }) => (
       </Text>
     </div>
     <RunProgressBars progress={run.progress} />
+  </div>
+)
+
+/** The webhook run waiting for the running sync: which products it will sync, since when. */
+const QueuedRun = ({ run, waitingFor }: { run: SyncRun; waitingFor: boolean }) => (
+  <div className="flex flex-wrap items-center gap-x-3 gap-y-1" data-testid="sync-queued" data-run-id={run.id}>
+    <RunStatusBadge status="queued" />
+    <Text size="small" leading="compact" className="text-ui-fg-subtle">
+      Webhook sync of {formatProductIds(run.product_ids ?? [])}, queued <TimeStamp iso={run.started_at} />;{" "}
+      {waitingFor ? "it starts when this sync ends" : "it starts in a moment"}
+    </Text>
   </div>
 )
 
@@ -44,14 +55,29 @@ const FinishedRun = ({ run }: { run: SyncRun }) => (
 
 /**
  * What the catalog sync is doing or last did: live progress while a sync runs, else the latest
- * run's outcome; an explanation before the first sync.
+ * run's outcome, and below either the webhook run queued behind it; an explanation before the
+ * first sync.
  */
 export const SyncOverview = ({ data }: { data: SyncStatusResponse }) => {
+  const queued = data.queued ? <QueuedRun run={data.queued} waitingFor={Boolean(data.running)} /> : null
   if (data.running) {
-    return <RunningRun run={data.running} />
+    return (
+      <div className="flex flex-col gap-4">
+        <RunningRun run={data.running} />
+        {queued}
+      </div>
+    )
   }
   if (data.status) {
-    return <FinishedRun run={data.status} />
+    return (
+      <div className="flex flex-col gap-4">
+        <FinishedRun run={data.status} />
+        {queued}
+      </div>
+    )
+  }
+  if (queued) {
+    return queued
   }
   return (
     <Text size="small" className="text-ui-fg-subtle" data-testid="sync-never-run">

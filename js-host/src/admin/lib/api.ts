@@ -53,8 +53,8 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * The latest run and the run in progress, polled every second while a sync runs (every 30 s
- * otherwise). `onFinished` is called once when a run seen running has ended; the runs list and the
+ * The latest run, the run in progress and the queued webhook run, polled every second while a sync
+ * runs or waits (every 30 s otherwise). `onFinished` is called once when a run seen running has ended; the runs list and the
  * analytics are refreshed then.
  */
 export function useSyncStatus(onFinished?: (run: SyncRun) => void) {
@@ -62,7 +62,7 @@ export function useSyncStatus(onFinished?: (run: SyncRun) => void) {
   const query = useQuery({
     queryKey: catalogSyncKeys.status(),
     queryFn: () => sdk.client.fetch<SyncStatusResponse>("/admin/sync/status"),
-    refetchInterval: (q) => (q.state.data?.running ? RUNNING_POLL_MS : IDLE_POLL_MS),
+    refetchInterval: (q) => (q.state.data?.running || q.state.data?.queued ? RUNNING_POLL_MS : IDLE_POLL_MS),
   })
   const runningId = query.data?.running?.id ?? null
   const watched = useRef<string | null>(null)
@@ -79,8 +79,14 @@ export function useSyncStatus(onFinished?: (run: SyncRun) => void) {
     })
     const finishedId = watched.current
     const latest = query.data.status
-    if (finishedId && latest && latest.id === finishedId && latest.status !== "running") {
+    if (finishedId && latest && latest.id === finishedId && !isPending(latest)) {
       onFinishedRef.current?.(latest)
+    } else if (finishedId && runningId !== null) {
+      // The queued webhook run started right after the watched run ended: the latest run is the new one.
+      void sdk.client
+        .fetch<SyncRunResponse>(`/admin/sync/runs/${encodeURIComponent(finishedId)}`)
+        .then(({ run }) => (isPending(run) ? undefined : onFinishedRef.current?.(run)))
+        .catch(() => undefined)
     }
     watched.current = runningId
   }, [runningId, query.isSuccess, query.data, queryClient])
@@ -98,12 +104,17 @@ export function useSyncRuns(limit: number, offset: number) {
   })
 }
 
-/** One run with all its errors; polled every second while it runs. */
+/** Whether a run has not ended yet (it is queued or running). */
+export function isPending(run: SyncRun): boolean {
+  return run.status === "queued" || run.status === "running"
+}
+
+/** One run with all its errors; polled every second while it is queued or runs. */
 export function useSyncRun(id: string) {
   return useQuery({
     queryKey: catalogSyncKeys.run(id),
     queryFn: () => sdk.client.fetch<SyncRunResponse>(`/admin/sync/runs/${encodeURIComponent(id)}`),
-    refetchInterval: (q) => (q.state.data?.run.status === "running" ? RUNNING_POLL_MS : false),
+    refetchInterval: (q) => (q.state.data && isPending(q.state.data.run) ? RUNNING_POLL_MS : false),
     retry: (count, error) => httpStatusOf(error) !== 404 && count < 2,
   })
 }

@@ -79,6 +79,15 @@ export function formatTrigger(trigger: string): string {
   }
 }
 
+/** "products 12, 13 and 40"; long lists end with "and N more". */
+export function formatProductIds(ids: number[], shown = 10): string {
+  const listed = ids.slice(0, shown).join(", ")
+  if (ids.length > shown) {
+    return `products ${listed} and ${formatCount(ids.length - shown)} more`
+  }
+  return ids.length === 1 ? `product ${listed}` : `products ${listed}`
+}
+
 /** What a run is doing in a phase, in words. */
 export function formatPhase(phase: string): string {
   const phases: Record<string, string> = {

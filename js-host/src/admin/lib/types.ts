@@ -4,8 +4,8 @@
 
 export type { AnalyticsPoint, AnalyticsTotals, SyncAnalytics } from "../../api/admin/sync/analytics/aggregate"
 
-/** The life-cycle status of a run. */
-export type SyncRunStatus = "running" | "success" | "partial" | "failed"
+/** The life-cycle status of a run: `queued` (a webhook run waiting for the running sync), `running`, then how it ended. */
+export type SyncRunStatus = "queued" | "running" | "success" | "partial" | "failed"
 
 /** What started a run. */
 export type SyncTrigger = "schedule" | "manual" | "webhook"
@@ -32,6 +32,7 @@ export interface SyncRun {
   id: string
   trigger: SyncTrigger
   status: SyncRunStatus
+  /** When the run started; for a queued run, when it was queued. */
   started_at: string
   finished_at: string | null
   duration_ms: number | null
@@ -65,10 +66,12 @@ export interface SyncRun {
 
 /** `GET /admin/sync/status`. */
 export interface SyncStatusResponse {
-  /** The latest run, whatever its status; `null` before the first sync. */
+  /** The latest run that started, whatever its outcome; `null` before the first sync. */
   status: SyncRun | null
   /** The run in progress, if any. */
   running: SyncRun | null
+  /** The webhook run waiting for the running sync to end, if any. */
+  queued: SyncRun | null
 }
 
 /** `GET /admin/sync/runs`. */
@@ -97,6 +100,8 @@ export interface SyncSettingsResponse {
   options: Record<string, unknown>
   /** Keys set in medusa-config (the others are defaults); `null` when unknown. */
   configured: string[] | null
+  /** Keys whose value came from an environment variable (`webhookSecret` from `CATALOG_SYNC_WEBHOOK_SECRET`). */
+  environment: string[]
   /** Keys whose values are masked. */
   secrets: string[]
 }

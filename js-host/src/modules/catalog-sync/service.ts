@@ -1,5 +1,6 @@
 import { MedusaService } from "@medusajs/framework/utils"
 import type { StoredImage, SyncOptions } from "catalog-sync-core"
+import { markApplicationStarted } from "../../lib/application-state"
 import { INTERRUPTED_MESSAGE, startingProgress } from "./constants"
 import SyncRun from "./models/sync-run"
 import SyncedImage from "./models/synced-image"
@@ -9,18 +10,24 @@ import type {
   RunCompletion,
   RunProgress,
   SyncRunRecord,
+  SyncRunStatus,
 } from "./types"
 
 /**
  * The `catalogSync` module's service: holds the validated plugin options, keeps the `sync_run`
- * records (create, progress, heartbeat, completion, failure, listing) and remembers the images copied
- * into Medusa's file storage (`synced_image`, one row per source URL).
+ * records (create, queue, progress, heartbeat, completion, failure, listing) and remembers the images
+ * copied into Medusa's file storage (`synced_image`, one row per source URL).
  *
  * The generated CRUD methods (`createSyncRuns`, `updateSyncRuns`, `listAndCountSyncRuns`, …) come
  * from `MedusaService`; the methods below are the ones the sync, the routes and the job use.
  */
 export default class CatalogSyncModuleService extends MedusaService({ SyncRun, SyncedImage }) {
   private readonly syncOptions_: SyncOptions
+
+  /** Medusa's module life-cycle hooks: once the application has started, background work may start syncs. */
+  __hooks = {
+    onApplicationStart: async (): Promise<void> => markApplicationStarted(),
+  }
 
   /**
    * @param _container - the module's container (Medusa passes it; `MedusaService` reads it).
@@ -41,18 +48,46 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
 
   /** Records a new run in status `running`, owned by the calling process. */
   async beginRun(input: NewRunInput): Promise<SyncRunRecord> {
-    const now = new Date()
     const created = await this.createSyncRuns({
       id: input.id,
       trigger: input.trigger,
-      status: "running",
-      started_at: now,
-      heartbeat_at: now,
-      owner: input.owner,
       product_ids: input.productIds === null ? null : { ids: input.productIds },
-      progress: { ...startingProgress() },
+      ...runningFields(input.owner),
     })
     return created as SyncRunRecord
+  }
+
+  /** The webhook run waiting for the sync lock, or `null` (there is at most one). */
+  async findQueuedRun(): Promise<SyncRunRecord | null> {
+    const [run] = await this.listSyncRuns({ status: "queued" }, { take: 1 })
+    return (run as SyncRunRecord | undefined) ?? null
+  }
+
+  /**
+   * Records the queued webhook run (status `queued`, trigger `webhook`) with the source ids it will
+   * sync; its `started_at` is the time it was queued until it starts.
+   * @throws when another run is already queued (the table allows one)
+   */
+  async queueRun(id: string, productIds: number[]): Promise<SyncRunRecord> {
+    const created = await this.createSyncRuns({
+      id,
+      trigger: "webhook",
+      status: "queued",
+      started_at: new Date(),
+      product_ids: { ids: productIds },
+    })
+    return created as SyncRunRecord
+  }
+
+  /** Replaces the source ids of the queued run. */
+  async setQueuedIds(id: string, productIds: number[]): Promise<void> {
+    await this.updateSyncRuns({ id, product_ids: { ids: productIds } })
+  }
+
+  /** Turns the queued run into a run in status `running`, owned by the calling process, from now. */
+  async beginQueuedRun(id: string, owner: string): Promise<SyncRunRecord> {
+    const updated = await this.updateSyncRuns({ id, ...runningFields(owner) })
+    return updated as SyncRunRecord
   }
 
   /** Stores the live progress of a running run and refreshes its heartbeat. */
@@ -142,9 +177,12 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
     return interrupted.length > 0
   }
 
-  /** The most recently started run, whatever its status, or `null` before the first sync. */
+  /** The most recently started run (running or finished; not a queued one), or `null` before the first sync. */
   async latestRun(): Promise<SyncRunRecord | null> {
-    const [run] = await this.listSyncRuns({}, { order: { started_at: "DESC" }, take: 1 })
+    const [run] = await this.listSyncRuns(
+      { status: STARTED_STATUSES },
+      { order: { started_at: "DESC" }, take: 1 }
+    )
     return (run as SyncRunRecord | undefined) ?? null
   }
 
@@ -204,6 +242,21 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
   async findRun(id: string): Promise<SyncRunRecord | null> {
     const [run] = await this.listSyncRuns({ id }, { take: 1 })
     return (run as SyncRunRecord | undefined) ?? null
+  }
+}
+
+/** The statuses of a run that has started: every status but `queued`. */
+const STARTED_STATUSES: SyncRunStatus[] = ["running", "success", "partial", "failed"]
+
+/** The fields of a run that starts now in the calling process (`owner`). */
+function runningFields(owner: string) {
+  const now = new Date()
+  return {
+    status: "running" as const,
+    started_at: now,
+    heartbeat_at: now,
+    owner,
+    progress: { ...startingProgress() },
   }
 }
 

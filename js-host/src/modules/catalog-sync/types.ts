@@ -3,8 +3,8 @@ import type { FetchStats, RunCounts, RunError, RunReport } from "catalog-sync-co
 /** What started a run. */
 export type SyncTrigger = "schedule" | "manual" | "webhook"
 
-/** The life-cycle status of a run. */
-export type SyncRunStatus = "running" | "success" | "partial" | "failed"
+/** The life-cycle status of a run: `queued` (a webhook run waiting for the lock), `running`, then how it ended. */
+export type SyncRunStatus = "queued" | "running" | "success" | "partial" | "failed"
 
 /** Live progress of a run, stored in `sync_run.progress`. */
 export interface RunProgress {

@@ -17,6 +17,8 @@ import type { PlannableSnapshot, StoreSnapshot } from "./read-snapshot"
 /** Input of the repair step. */
 export interface RepairInterruptedWritesInput {
   runId: string
+  /** Source ids of a targeted run (only those are repaired), `null` for a full sync. */
+  productIds: number[] | null
   snapshot: StoreSnapshot
   store: StoreContext
 }
@@ -45,7 +47,7 @@ async function markedInventoryItems(container: MedusaContainer): Promise<Invento
 
 /**
  * Finishes what an earlier sync killed mid-write left behind, as the core's `readSnapshot` decides
- * from the snapshot rows, so the store converges:
+ * from the snapshot rows (a targeted run repairs only the products it names), so the store converges:
  * - an owned product missing its variant, price or inventory item is deleted
  *   (`deleteProductsWorkflow`, which also removes its inventory items and price sets) and left out of
  *   the snapshot, so the core plans it as a new product and it is created whole again;
@@ -66,6 +68,7 @@ export const repairInterruptedWritesStep = createStep(
         rows: input.snapshot.rows,
         currencyCode,
         salesChannelId: input.store.salesChannelId,
+        scope: input.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: input.productIds },
         inventoryItems: interrupted ? await markedInventoryItems(container) : [],
       })
       if (snapshot.incompleteProductIds.length) {

@@ -6,6 +6,10 @@ import { model } from "@medusajs/framework/utils"
  *
  * `owner` and `heartbeat_at` identify the process that runs it, so that a run left `running` by a
  * process that died can be told apart from a run another live process is still executing.
+ *
+ * A `queued` run is a webhook run waiting for the sync lock: its `product_ids` collect the ids of
+ * every webhook call that arrived while another sync ran, and its `started_at` is when it was queued
+ * until it starts. At most one run is `queued` at a time (a partial unique index).
  */
 const SyncRun = model
   .define(
@@ -13,7 +17,7 @@ const SyncRun = model
     {
       id: model.id({ prefix: "csrun" }).primaryKey(),
       trigger: model.enum(["schedule", "manual", "webhook"]),
-      status: model.enum(["running", "success", "partial", "failed"]).default("running"),
+      status: model.enum(["queued", "running", "success", "partial", "failed"]).default("running"),
       started_at: model.dateTime(),
       finished_at: model.dateTime().nullable(),
       duration_ms: model.number().nullable(),
@@ -40,6 +44,10 @@ const SyncRun = model
       heartbeat_at: model.dateTime().nullable(),
     }
   )
-  .indexes([{ on: ["status"] }, { on: ["started_at"] }])
+  .indexes([
+    { on: ["status"] },
+    { on: ["started_at"] },
+    { name: "IDX_catalog_sync_run_one_queued", on: ["status"], unique: true, where: "status = 'queued'" },
+  ])
 
 export default SyncRun

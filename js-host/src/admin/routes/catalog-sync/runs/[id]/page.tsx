@@ -10,7 +10,7 @@ import { RunProgressBars } from "../../../../components/run-progress"
 import { RunStatusBadge } from "../../../../components/run-status-badge"
 import { TimeStamp } from "../../../../components/time-stamp"
 import { httpStatusOf, useSyncRun } from "../../../../lib/api"
-import { formatCount, formatDuration, formatRate, formatTrigger } from "../../../../lib/format"
+import { formatCount, formatDuration, formatProductIds, formatRate, formatTrigger } from "../../../../lib/format"
 import type { SyncRun } from "../../../../lib/types"
 
 const BackLink = () => (
@@ -51,10 +51,18 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
         </code>
       </div>
       <div className="grid grid-cols-2 gap-4 px-6 py-4 md:grid-cols-4">
-        <Fact label="Started">
+        <Fact label={run.status === "queued" ? "Queued" : "Started"}>
           <TimeStamp iso={run.started_at} layout="stacked" />
         </Fact>
-        <Fact label="Finished">{run.finished_at ? <TimeStamp iso={run.finished_at} layout="stacked" /> : "Still running"}</Fact>
+        <Fact label="Finished">
+          {run.finished_at ? (
+            <TimeStamp iso={run.finished_at} layout="stacked" />
+          ) : run.status === "queued" ? (
+            "Not started"
+          ) : (
+            "Still running"
+          )}
+        </Fact>
         <Fact label="Duration">{formatDuration(run.duration_seconds)}</Fact>
         <Fact label="Trigger">{formatTrigger(run.trigger)}</Fact>
         <Fact label="Throughput">{formatRate(rateOf(run))}</Fact>
@@ -63,7 +71,7 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
         </Fact>
         <Fact label="Products fetched">{formatCount(run.fetched)}</Fact>
         <Fact label="Scope">
-          {run.product_ids ? `Targeted: products ${run.product_ids.join(", ")}` : "Full catalog"}
+          {run.product_ids ? `Targeted: ${formatProductIds(run.product_ids, 50)}` : "Full catalog"}
         </Fact>
       </div>
       <div className="flex flex-col gap-4 px-6 py-4">
@@ -72,7 +80,16 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
             The sync failed: {run.error_message}
           </Alert>
         ) : null}
-        {run.status === "running" ? <RunProgressBars progress={run.progress} /> : <RunFigures run={run} />}
+        {run.status === "queued" ? (
+          <Text size="small" className="text-ui-fg-subtle" data-testid="run-queued">
+            Waiting for the running sync to end; then this run syncs {formatProductIds(run.product_ids ?? [])}.
+            Webhook calls that arrive meanwhile add their products to it.
+          </Text>
+        ) : run.status === "running" ? (
+          <RunProgressBars progress={run.progress} />
+        ) : (
+          <RunFigures run={run} />
+        )}
       </div>
     </Container>
 

@@ -1,0 +1,239 @@
+import path from "node:path"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
+import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
+import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
+import type { SyncRunView } from "../../src/lib/run-view"
+import { loginAsAdmin } from "../helpers/admin"
+import type { Api } from "../helpers/admin"
+import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"
+import type { AdminAuth } from "../helpers/runs"
+import { startStandIn } from "../helpers/stand-in"
+import type { StandIn } from "../helpers/stand-in"
+import { storeProductsBySourceId } from "../helpers/store"
+import type { StoreProduct } from "../helpers/store"
+import { postWebhook } from "../helpers/webhook"
+import type { WebhookAnswer } from "../helpers/webhook"
+
+jest.setTimeout(180_000)
+
+const SECRET = "whsec_integration_secret_0123456789"
+const ANY_STATUS = { validateStatus: () => true }
+
+let standIn: StandIn
+
+beforeAll(async () => {
+  standIn = await startStandIn()
+  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false })
+  // No `webhookSecret` option: the plugin reads it from the environment.
+  process.env.CATALOG_SYNC_WEBHOOK_SECRET = SECRET
+})
+
+afterAll(async () => {
+  delete process.env.CATALOG_SYNC_WEBHOOK_SECRET
+  await standIn?.close()
+})
+
+/** The `updated_at` of every product, by source id. */
+function updatedAt(products: Map<number, StoreProduct>): Map<number, string> {
+  return new Map([...products].map(([id, product]) => [id, product.updated_at]))
+}
+
+/** Source ids whose product row changed between two reads. */
+function changedIds(before: Map<number, string>, after: Map<number, string>): number[] {
+  return [...after].filter(([id, stamp]) => before.get(id) !== stamp).map(([id]) => id)
+}
+
+medusaIntegrationTestRunner({
+  medusaConfigFile: path.resolve(__dirname, "../app"),
+  testSuite: ({ api: untypedApi, getContainer }) => {
+    const api = untypedApi as Api
+    let auth: AdminAuth
+
+    beforeAll(async () => {
+      auth = await loginAsAdmin(getContainer(), api)
+      // Before the runner snapshots the database: every test starts from this synced store.
+      const first = await syncNow(api, auth)
+      expect(first).toMatchObject({ status: "success", created: 194 })
+    })
+
+    afterEach(async () => {
+      standIn.reset({})
+      await waitUntilIdle(api, auth)
+    })
+
+    async function runCount(): Promise<number> {
+      const { data } = await api.get<{ count: number }>("/admin/sync/runs", auth)
+      return data.count
+    }
+
+    // The targeted sync (issue 3's `productIds`) through its real entry point, against the real store.
+    it("syncs only the named products, one GET /products/:id each, and applies onMissing to a 404", async () => {
+      const before = await storeProductsBySourceId(api, auth)
+      standIn.mutate({ update: [{ id: 5, price: 321.5 }, { id: 6, title: "Retitled Six" }], remove: [40] })
+      // The stand-in's counters are live: keep the numbers, not the object.
+      const singleBefore = standIn.stats().byRoute["/products/:id"] ?? 0
+      const listBefore = standIn.stats().byRoute["/products"] ?? 0
+
+      // The body as sent (spaces, key order): the signature covers these bytes.
+      const answer = await postWebhook(api, SECRET, '{ "product_ids" : [5, 40, 9999, 5], "event": "product.updated" }')
+      expect(answer.status).toBe(202)
+      expect(answer.data).toEqual({ run_id: expect.stringMatching(/^csrun_/), queued: false })
+      const run = await waitForRun(api, auth, answer.data.run_id as string)
+      expect(run).toMatchObject({
+        trigger: "webhook",
+        status: "success",
+        product_ids: [5, 40, 9999],
+        fetched: 1,
+        created: 0,
+        updated: 1,
+        unchanged: 0,
+        archived: 1,
+        rejected: 0,
+        errors: [],
+        requests: 4,
+        progress: { pages_fetched: 3, pages_total: 3 },
+      })
+
+      const stats = standIn.stats()
+      expect(stats.byRoute["/products/:id"] - singleBefore).toBe(3)
+      expect(stats.byRoute["/products"] ?? 0).toBe(listBefore)
+
+      const after = await storeProductsBySourceId(api, auth)
+      expect(changedIds(updatedAt(before), updatedAt(after)).sort((a, b) => a - b)).toEqual([5, 40])
+      expect(after.get(5)?.variants[0].prices.map((price) => Number(price.amount))).toEqual([321.5])
+      expect(after.get(6)?.title).toBe(before.get(6)?.title)
+      expect(after.get(40)?.status).toBe("draft")
+      expect(after.size).toBe(194)
+
+      // "product.deleted" of a product the source still has: the source is the truth, it stays published.
+      const deleted = await postWebhook(api, SECRET, JSON.stringify({ product_id: 6, event: "product.deleted" }))
+      const retitled = await waitForRun(api, auth, deleted.data.run_id as string)
+      expect(retitled).toMatchObject({ status: "success", product_ids: [6], updated: 1, archived: 0 })
+      const six = (await storeProductsBySourceId(api, auth)).get(6)
+      expect(six).toMatchObject({ title: "Retitled Six", status: "published" })
+    })
+
+    it("refuses bad calls with 401, 400 or 413 and { code, message }, and starts nothing", async () => {
+      const now = Math.floor(Date.now() / 1000)
+      const runsBefore = await runCount()
+      const before = updatedAt(await storeProductsBySourceId(api, auth))
+      const requestsBefore = standIn.stats().requests
+      const body = JSON.stringify({ product_id: 5 })
+      const cases: [string, Promise<WebhookAnswer>, number, string][] = [
+        ["no signature", postWebhook(api, SECRET, body, { signature: null }), 401, "WEBHOOK_SIGNATURE_MISSING"],
+        ["wrong secret", postWebhook(api, "another-secret", body), 401, "WEBHOOK_SIGNATURE_MISMATCH"],
+        ["malformed signature", postWebhook(api, SECRET, body, { signature: "zz" }), 401, "WEBHOOK_SIGNATURE_MALFORMED"],
+        ["stale timestamp", postWebhook(api, SECRET, body, { timestamp: now - 301 }), 401, "WEBHOOK_TIMESTAMP_STALE"],
+        ["future timestamp", postWebhook(api, SECRET, body, { timestamp: now + 400 }), 401, "WEBHOOK_TIMESTAMP_STALE"],
+        ["unsigned invalid JSON", postWebhook(api, SECRET, "{not json", { signature: null }), 401, "WEBHOOK_SIGNATURE_MISSING"],
+        ["signed invalid JSON", postWebhook(api, SECRET, "{not json"), 400, "WEBHOOK_BODY_INVALID"],
+        ["signed, no ids", postWebhook(api, SECRET, '{"product_ids":[]}'), 400, "WEBHOOK_BODY_INVALID"],
+        ["65537 bytes", postWebhook(api, SECRET, Buffer.alloc(65_537, 0x20)), 413, "WEBHOOK_BODY_TOO_LARGE"],
+        ["2 MB", postWebhook(api, SECRET, Buffer.alloc(2 * 1024 * 1024, 0x20)), 413, "WEBHOOK_BODY_TOO_LARGE"],
+      ]
+      for (const [name, pending, status, code] of cases) {
+        const answer = await pending
+        expect({ name, status: answer.status, code: answer.data.code }).toEqual({ name, status, code })
+        expect(typeof answer.data.message).toBe("string")
+        expect(answer.data.run_id).toBeUndefined()
+      }
+      // A 64 KiB body passes the size check (it is then judged on its signature).
+      const atLimit = await postWebhook(api, SECRET, Buffer.alloc(65_536, 0x20), { signature: "0".repeat(64) })
+      expect([atLimit.status, atLimit.data.code]).toEqual([401, "WEBHOOK_SIGNATURE_MISMATCH"])
+
+      expect(await runCount()).toBe(runsBefore)
+      expect(standIn.stats().requests).toBe(requestsBefore)
+      expect(changedIds(before, updatedAt(await storeProductsBySourceId(api, auth)))).toEqual([])
+      // Other content types are read as raw bytes too.
+      const plain = await postWebhook(api, SECRET, body, { contentType: "text/plain" })
+      expect(plain.status).toBe(202)
+      await waitForRun(api, auth, plain.data.run_id as string)
+    })
+
+    it("queues a burst of webhooks during a sync into one run, synced when the lock frees", async () => {
+      // Every source answer takes 500 ms, so the full sync is still running when the webhooks arrive.
+      standIn.setFaults({ slowMs: 500 })
+      const fullRunId = await triggerSync(api, auth)
+      const bodies = [[1], [2, 3], [3, 4], [150], [1, 150], [194]].map((ids) => JSON.stringify({ product_ids: ids }))
+      const answers = await Promise.all(bodies.map((body) => postWebhook(api, SECRET, body)))
+      expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202, 202])
+      const queuedId = answers[0].data.run_id as string
+      expect(answers.map((answer) => answer.data)).toEqual(answers.map(() => ({ run_id: queuedId, queued: true })))
+      expect(queuedId).not.toBe(fullRunId)
+
+      const { data: status } = await api.get<{ running: SyncRunView; queued: SyncRunView; status: SyncRunView }>(
+        "/admin/sync/status",
+        auth
+      )
+      expect(status.running.id).toBe(fullRunId)
+      expect(status.status.id).toBe(fullRunId)
+      expect(status.queued).toMatchObject({ id: queuedId, status: "queued", trigger: "webhook", product_ids: [1, 2, 3, 4, 150, 194] })
+      const { data: listed } = await api.get<{ runs: SyncRunView[] }>("/admin/sync/runs", auth)
+      expect(listed.runs.filter((run) => run.status === "queued").map((run) => run.id)).toEqual([queuedId])
+      // Sync Now is refused only because of the running sync, as without a queue.
+      const refused = await api.post<{ run_id: string }>("/admin/sync/trigger", {}, { ...auth, ...ANY_STATUS })
+      expect([refused.status, refused.data.run_id]).toEqual([409, fullRunId])
+
+      const full = await waitForRun(api, auth, fullRunId)
+      expect(full.status).toBe("success")
+      const queued = await waitForRun(api, auth, queuedId)
+      expect(queued).toMatchObject({
+        trigger: "webhook",
+        status: "success",
+        product_ids: [1, 2, 3, 4, 150, 194],
+        fetched: 6,
+        unchanged: 6,
+        requests: 7,
+      })
+      expect(new Date(queued.started_at).getTime()).toBeGreaterThanOrEqual(new Date(full.finished_at as string).getTime())
+
+      // Once the queued run has started, new ids go to a new queued run (or start one right away).
+      standIn.setFaults({})
+      const later = await postWebhook(api, SECRET, JSON.stringify({ product_id: 77 }))
+      expect(later.status).toBe(202)
+      expect(later.data.run_id).not.toBe(queuedId)
+      expect(await waitForRun(api, auth, later.data.run_id as string)).toMatchObject({ status: "success", product_ids: [77] })
+    })
+
+    it("repairs a half-written product only when the targeted run names it", async () => {
+      const container = getContainer()
+      const original = (await storeProductsBySourceId(api, auth)).get(12) as StoreProduct
+      // What a process killed inside createProductsWorkflow leaves: the product row, no variant.
+      await deleteProductsWorkflow(container).run({ input: { ids: [original.id] } })
+      const [bare] = await container.resolve(Modules.PRODUCT).createProducts([
+        { title: original.title, handle: original.handle, status: "published", external_id: "dummyjson:12" },
+      ])
+
+      const other = await postWebhook(api, SECRET, JSON.stringify({ product_id: 14 }))
+      expect(await waitForRun(api, auth, other.data.run_id as string)).toMatchObject({ status: "success", unchanged: 1 })
+      const untouched = (await storeProductsBySourceId(api, auth)).get(12) as StoreProduct
+      expect([untouched.id, untouched.variants.length]).toEqual([bare.id, 0])
+
+      const named = await postWebhook(api, SECRET, JSON.stringify({ product_id: 12 }))
+      expect(await waitForRun(api, auth, named.data.run_id as string)).toMatchObject({ status: "success", created: 1 })
+      const recreated = (await storeProductsBySourceId(api, auth)).get(12) as StoreProduct
+      expect(recreated.id).not.toBe(bare.id)
+      expect(recreated).toMatchObject({ handle: original.handle, sales_channels: original.sales_channels })
+      expect(recreated.variants.map((variant) => variant.sku)).toEqual(original.variants.map((variant) => variant.sku))
+    })
+
+    it("reads the secret from CATALOG_SYNC_WEBHOOK_SECRET and shows it masked, marked as from the environment", async () => {
+      const { data } = await api.get<{ options: Record<string, unknown>; configured: string[]; environment: string[] }>(
+        "/admin/sync/settings",
+        auth
+      )
+      expect(data.options.webhookSecret).toBe("••••89")
+      expect(data.configured).not.toContain("webhookSecret")
+      expect(data.environment).toEqual(["webhookSecret"])
+    })
+
+    it("starts a queued run that a stopped process left behind, without any trigger", async () => {
+      const service = getContainer().resolve<CatalogSyncModuleService>("catalogSync")
+      await service.queueRun("csrun_left_queued", [7, 8])
+      // The catalog-sync-queue job (every 10 s) picks it up.
+      const run = await waitForRun(api, auth, "csrun_left_queued", 40_000)
+      expect(run).toMatchObject({ status: "success", trigger: "webhook", product_ids: [7, 8], fetched: 2, unchanged: 2 })
+    })
+  },
+})
