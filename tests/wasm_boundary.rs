@@ -6,24 +6,14 @@
 //! `WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test 'wasm_*'`.
 #![cfg(target_arch = "wasm32")]
 
+mod wasm_support;
+
 use catalog_sync::wasm;
 use js_sys::{Function, Reflect};
-use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
-
-/// A JSON value as the plain JavaScript object a host would pass.
-fn js(value: Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .expect("serializable")
-}
-
-/// A JavaScript result read back as JSON (undefined would fail: outputs must be JSON-compatible).
-fn json_of(value: &JsValue) -> Value {
-    serde_wasm_bindgen::from_value(value.clone()).expect("JSON-compatible output")
-}
+use wasm_support::{js, json_of};
 
 fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).expect("readable property")

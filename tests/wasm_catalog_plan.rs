@@ -4,22 +4,14 @@
 //! Runs in Node and in headless Chromium like `wasm_boundary.rs` (see there for the commands).
 #![cfg(target_arch = "wasm32")]
 
+mod wasm_support;
+
 use catalog_sync::wasm;
 use js_sys::Reflect;
-use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
-
-fn js(value: Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .expect("serializable")
-}
-
-fn json_of(value: &JsValue) -> Value {
-    serde_wasm_bindgen::from_value(value.clone()).expect("JSON-compatible output")
-}
+use wasm_support::{js, json_of};
 
 fn product(id: u64, price: Value) -> Value {
     json!({

@@ -2,28 +2,20 @@
 //! `ImageCopier` class (bytes crossing as a `Uint8Array`) and `planStockLevels`.
 #![cfg(target_arch = "wasm32")]
 
+mod wasm_support;
+
 use catalog_sync::wasm::{self, ImageCopierHandle};
-use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
-
-fn js(value: Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .expect("serializable")
-}
-
-fn json_of(value: &JsValue) -> Value {
-    serde_wasm_bindgen::from_value(value.clone()).expect("JSON-compatible output")
-}
+use wasm_support::{js, json_of};
 
 fn options(extra: Value) -> JsValue {
     let mut raw = json!({ "sourceUrl": "http://127.0.0.1:4010" });
     if let (Some(raw), Some(extra)) = (raw.as_object_mut(), extra.as_object()) {
         raw.extend(extra.clone());
     }
-    wasm::validate_options(js(raw)).expect("valid options")
+    wasm::validate_options(js(raw), None).expect("valid options")
 }
 
 /// A complete 1x1 PNG.
