@@ -115,9 +115,10 @@ fn summary_has_the_plans_counts_errors_and_batch_outline() {
     assert_eq!(summary["batches"], Value::Array(outline));
     assert_eq!(
         summary.as_object().unwrap().keys().collect::<Vec<_>>(),
-        vec!["batches", "completeness", "counts", "errors"],
+        vec!["batches", "completeness", "counts", "errors", "stock"],
         "no batch contents in the summary"
     );
+    assert_eq!(summary["stock"], expected["stock"]);
 }
 
 #[wasm_bindgen_test]

@@ -17,6 +17,8 @@ PORT="${INTEGRATION_PG_PORT:-54394}"
 mkdir -p "$WORK"
 trap 'pg_stop "$WORK/pg"' EXIT
 pg_start "$WORK/pg" "$PORT"
+# The files the tests' syncs upload (js-host/integration-tests/app/medusa-config.js), from this run only.
+rm -rf "$WORK/static"
 
 deps_hash="$(cat js-host/package.json js-host/package-lock.json 2>/dev/null | sha256sum | cut -c1-64)"
 if [ ! -d js-host/node_modules/@medusajs/medusa ] || [ "$(cat "$WORK/js-host-deps.sha256" 2>/dev/null)" != "$deps_hash" ]; then

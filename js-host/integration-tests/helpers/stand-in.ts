@@ -15,6 +15,8 @@ export interface StandIn {
 export interface StandInStats {
   requests: number
   byRoute: Record<string, number>
+  /** Requests for images (part of `requests`). */
+  imageRequests: number
   faultsServed: { 500: number; 429: number; truncated: number; 503: number; malformed: number }
 }
 

@@ -27,6 +27,7 @@ export interface StoreProduct {
     manage_inventory: boolean
     updated_at: string
     prices: { amount: number; currency_code: string }[]
+    inventory_items: { inventory: { location_levels: { location_id: string; stocked_quantity: number }[] } }[]
   }[]
 }
 
@@ -54,6 +55,8 @@ const PRODUCT_FIELDS = [
   "variants.manage_inventory",
   "variants.updated_at",
   "*variants.prices",
+  "variants.inventory_items.inventory.location_levels.location_id",
+  "variants.inventory_items.inventory.location_levels.stocked_quantity",
 ].join(",")
 
 /** Every product of the store, through the admin API. */
@@ -63,6 +66,13 @@ export async function listStoreProducts(api: Api, auth: AdminAuth): Promise<Stor
     auth
   )
   return data.products
+}
+
+/** A product's stocked quantity: its variant's inventory levels, summed (the sync keeps one level per item). */
+export function stockOf(product: StoreProduct): number {
+  return product.variants[0].inventory_items
+    .flatMap((item) => item.inventory.location_levels)
+    .reduce((sum, level) => sum + Number(level.stocked_quantity), 0)
 }
 
 /** The store's products keyed by source id (from `external_id` = `dummyjson:<id>`). */

@@ -1,4 +1,5 @@
 import { hostname } from "node:os"
+import { readFile } from "node:fs/promises"
 import path from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { WorkflowManager } from "@medusajs/framework/orchestration"
@@ -12,7 +13,7 @@ import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs
 import type { AdminAuth } from "../helpers/runs"
 import { startStandIn } from "../helpers/stand-in"
 import type { SourceProduct, StandIn } from "../helpers/stand-in"
-import { listStoreCategories, listStoreProducts, storeProductsBySourceId } from "../helpers/store"
+import { listStoreCategories, listStoreProducts, stockOf, storeProductsBySourceId } from "../helpers/store"
 import type { StoreProduct } from "../helpers/store"
 
 jest.setTimeout(180_000)
@@ -100,7 +101,7 @@ medusaIntegrationTestRunner({
       expect(firstRun.duration_seconds).toBe((firstRun.duration_ms as number) / 1000)
       expect(firstRun.last_sync_at).toBe(firstRun.finished_at)
       expect(Object.keys(firstRun.phase_timings).sort()).toEqual(
-        ["fetch_ms", "plan_ms", "repair_ms", "snapshot_ms", "store_ms", "taxonomy_ms", "write_ms"].sort()
+        ["fetch_ms", "images_ms", "plan_ms", "repair_ms", "snapshot_ms", "stock_ms", "store_ms", "taxonomy_ms", "write_ms"].sort()
       )
 
       const { data: storeData } = await api.get<{ stores: { default_sales_channel_id: string; supported_currencies: { currency_code: string }[] }[] }>(
@@ -126,6 +127,18 @@ medusaIntegrationTestRunner({
 
       const products = await storeProductsBySourceId(api, auth)
       expect(products.size).toBe(194)
+      // images: "upload" (the default): each source image is a stored file with the source's bytes.
+      const stored = await getContainer().resolve<CatalogSyncModuleService>("catalogSync").listStoredImages()
+      const storedUrl = new Map(stored.map((image) => [image.sourceUrl, image.url]))
+      const storedCopy = (url: string) => storedUrl.get(url) ?? `no stored copy of ${url}`
+      expect(stored).toHaveLength(catalog.reduce((n, source) => n + source.images.length + 1, 0))
+      const staticDir = process.env.CATALOG_SYNC_TEST_STATIC_DIR as string
+      for (const image of stored) {
+        const onDisk = await readFile(path.join(staticDir, path.basename(new URL(image.url).pathname)))
+        const original = Buffer.from(await (await fetch(image.sourceUrl)).arrayBuffer())
+        expect(onDisk.equals(original)).toBe(true)
+        expect(image).toMatchObject({ size: original.length, contentType: "image/png" })
+      }
       const handles = expectedHandles(catalog)
       expect(handles.get(92)).toBe("sports-sneakers-off-white-red-92")
       expect(handles.get(191)).toBe("rolex-cellini-moonphase-191")
@@ -157,8 +170,8 @@ medusaIntegrationTestRunner({
           handle: handles.get(source.id),
           description: source.description,
           status: "published",
-          thumbnail: source.thumbnail,
-          images: source.images,
+          thumbnail: storedCopy(source.thumbnail),
+          images: source.images.map(storedCopy),
           tags: [...source.tags].sort(),
           categories: [source.category],
           weight: source.weight,
@@ -175,6 +188,7 @@ medusaIntegrationTestRunner({
             },
           ],
         })
+        expect(stockOf(product)).toBe(source.stock)
         expect(product.metadata).toEqual({
           brand: source.brand ?? null,
           sku: source.sku,
@@ -186,7 +200,6 @@ medusaIntegrationTestRunner({
           minimumOrderQuantity: source.minimumOrderQuantity,
           barcode: source.meta.barcode,
           availabilityStatus: source.availabilityStatus,
-          stock: source.stock,
           catalog_sync_source_id: source.id,
           catalog_sync_fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
           catalog_sync_images_fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -241,7 +254,9 @@ medusaIntegrationTestRunner({
       expect(after.get(5)?.variants[0].prices.map((price) => Number(price.amount))).toEqual([123.45])
       expect(after.get(10)?.title).toBe("Renamed Product Ten")
       expect(after.get(10)?.handle).toBe(before.get(10)?.handle)
-      expect(after.get(20)?.metadata).toMatchObject({ stock: 0, availabilityStatus: "Out of Stock" })
+      expect(after.get(20)?.metadata).toMatchObject({ availabilityStatus: "Out of Stock" })
+      expect(stockOf(after.get(20) as StoreProduct)).toBe(0)
+      expect(run.stock_levels).toBe(1)
       expect(after.get(30)?.categories.map((category) => category.handle)).toEqual(["laptops"])
       expect([after.get(40)?.status, after.get(41)?.status]).toEqual(["draft", "draft"])
       for (const id of added) {
