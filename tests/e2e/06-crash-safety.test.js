@@ -91,6 +91,18 @@ test('kill -9 mid-sync: the run ends failed after restart and the next sync conv
         OR NOT EXISTS (SELECT 1 FROM product_variant_inventory_item vii WHERE vii.variant_id = v.id AND vii.deleted_at IS NULL)))
       OR NOT EXISTS (SELECT 1 FROM product_sales_channel psc WHERE psc.product_id = p.id AND psc.deleted_at IS NULL))`);
   assert.equal(Number(orphans), 0, 'every product has its variant, price, inventory item and sales channel');
+  // A kill between a batch's inventory items and its products leaves items no variant uses; the next run
+  // deletes them (they would block the products' SKUs) and every synced item has its level at one location.
+  const [[unusedItems]] = await psql(env.databaseUrl, `SELECT count(*) FROM inventory_item i
+    WHERE i.deleted_at IS NULL AND i.metadata ? 'catalog_sync_external_id' AND NOT EXISTS (
+      SELECT 1 FROM product_variant_inventory_item vii WHERE vii.inventory_item_id = i.id AND vii.deleted_at IS NULL)`);
+  assert.equal(Number(unusedItems), 0, 'no inventory item of the sync is left without its variant');
+  const [[levelless]] = await psql(env.databaseUrl, `SELECT count(*) FROM product_variant_inventory_item vii
+    JOIN product_variant v ON v.id = vii.variant_id AND v.deleted_at IS NULL
+    JOIN product p ON p.id = v.product_id AND p.deleted_at IS NULL AND p.external_id LIKE 'dummyjson:%'
+    WHERE vii.deleted_at IS NULL AND (SELECT count(*) FROM inventory_level l
+      WHERE l.inventory_item_id = vii.inventory_item_id AND l.deleted_at IS NULL) <> 1`);
+  assert.equal(Number(levelless), 0, 'every synced inventory item has exactly one stock level');
 
   // Back to the 194-product catalog for the next test file.
   await source.reset({});
