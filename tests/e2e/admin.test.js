@@ -24,6 +24,15 @@ const FIGURES = {
   rejected: (run) => run.rejected,
 };
 
+/** Figures shown only when not zero, and the run fields they show. */
+const OPTIONAL_FIGURES = {
+  kept: (run) => run.kept,
+  deleted: (run) => run.deleted,
+  stock: (run) => run.stock_levels,
+  images: (run) => run.images_uploaded + run.images_reused,
+  failed: (run) => run.failed,
+};
+
 /** A figure as the UI prints it ("1,234") → 1234. */
 const parseCount = (text) => Number(String(text).replace(/[^\d.-]/g, ''));
 
@@ -35,6 +44,19 @@ async function shownFigures(scope) {
   }
   return shown;
 }
+
+/** The optional figures shown inside `scope` (absent ones as 0). */
+async function shownOptionalFigures(scope) {
+  const shown = {};
+  for (const key of Object.keys(OPTIONAL_FIGURES)) {
+    const figure = scope.getByTestId(`figure-${key}-value`);
+    shown[key] = (await figure.count()) ? parseCount(await textOf(figure)) : 0;
+  }
+  return shown;
+}
+
+/** The optional figures of a run as the API reports them. */
+const expectedOptionalFigures = (run) => Object.fromEntries(Object.entries(OPTIONAL_FIGURES).map(([key, of]) => [key, of(run)]));
 
 /** The six figures of a run as the API reports them. */
 const expectedFigures = (run) => Object.fromEntries(Object.entries(FIGURES).map(([key, of]) => [key, of(run)]));
@@ -122,6 +144,9 @@ test('catalog sync admin: widget, Sync Now, errors, run history, analytics, sett
     assert.equal(done.created + done.updated, 4, `two changed and two added products are written: ${describeRun(done)}`);
     assert.equal(done.unchanged, done.fetched - 4, describeRun(done));
     assert.deepEqual(await shownFigures(widget), expectedFigures(done), 'the widget shows the new run figures');
+    // The two added products' images were copied into the file storage: the widget says so.
+    assert.ok(done.images_uploaded > 0, describeRun(done));
+    assert.deepEqual(await shownOptionalFigures(widget), expectedOptionalFigures(done), 'the widget shows images, stock, kept… when not zero');
     assert.notDeepEqual(expectedFigures(done), expectedFigures(baseline), 'the figures changed');
     assert.equal(await syncNow.isEnabled(), true, 'Sync now is enabled again');
     await screenshot(page, 'admin-widget-after-sync', widget);

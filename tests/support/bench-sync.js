@@ -1,7 +1,11 @@
 'use strict';
 /**
  * The sync benchmark's measuring part (started by .ci/bench-sync, which prepares the app, PostgreSQL and
- * the stand-in and passes them in BENCH_* variables). For each catalog size:
+ * the stand-in and passes them in BENCH_* variables). Two tables:
+ *   - `images: "link"` for BENCH_SIZES, with the floor (the floor links images too, so the two compare);
+ *   - `images: "upload"` (the default) for BENCH_UPLOAD_SIZES: the image copy of a first sync, and a resync
+ *     that must make no image request at all.
+ * For each catalog size:
  *   1. a fresh database (clone of a migrated template) and a freshly started Medusa;
  *   2. a cold sync into the empty store: duration, products/s, peak RSS of the Medusa process during the
  *      sync (VmRSS sampled every 20 ms) and its growth over the idle process, requests, retries, error rate;
@@ -30,6 +34,7 @@ function env(name) {
 
 const cfg = {
   sizes: env('BENCH_SIZES').split(',').map(Number),
+  uploadSizes: (process.env.BENCH_UPLOAD_SIZES ?? '194').split(',').filter(Boolean).map(Number),
   medusaUrl: env('BENCH_MEDUSA_URL'),
   port: Number(env('BENCH_MEDUSA_PORT')),
   standInUrl: env('BENCH_DUMMYJSON_URL'),
@@ -56,11 +61,11 @@ async function freshDatabase() {
   fs.rmSync(path.join(cfg.instanceDir, 'static'), { recursive: true, force: true });
 }
 
-/** Restarts Medusa on a fresh database and returns a logged-in client. */
-async function freshStore() {
+/** Restarts Medusa on a fresh database with these plugin options and returns a logged-in client. */
+async function freshStore(options) {
   await stopInstance(cfg.instanceDir);
   await freshDatabase();
-  await configureInstance({ instDir: cfg.instanceDir, appDir: cfg.appDir, port: cfg.port, databaseUrl: cfg.databaseUrl, options: cfg.options });
+  await configureInstance({ instDir: cfg.instanceDir, appDir: cfg.appDir, port: cfg.port, databaseUrl: cfg.databaseUrl, options });
   await startInstance(cfg.instanceDir);
   return new MedusaAdmin(cfg.medusaUrl).login(cfg.email, cfg.password);
 }
@@ -99,12 +104,17 @@ async function measureFloor(mode) {
   return JSON.parse(m[1]);
 }
 
-/** Measures one catalog size. */
-async function measure(size) {
+/**
+ * Measures one catalog size with the given image mode.
+ * @param {number} size
+ * @param {'link' | 'upload'} images
+ * @param {boolean} withFloor also time createProductsWorkflow alone on the same products
+ */
+async function measure(size, images, withFloor) {
   const standIn = new DummyJsonControl(cfg.standInUrl);
   await standIn.reset({ size });
-  log(`${size} products: fresh store`);
-  const admin = await freshStore();
+  log(`${size} products, images ${images}: fresh store`);
+  const admin = await freshStore({ ...cfg.options, images });
   const pid = await instancePid(cfg.instanceDir);
   const idleRss = await settledRss(pid);
   await standIn.resetStats();
@@ -112,18 +122,24 @@ async function measure(size) {
   log(`${size} products: cold sync`);
   const sampler = sampleRss(pid, 20);
   const t0 = performance.now();
-  const cold = await admin.sync({ timeoutMs: 1_800_000, intervalMs: 50 });
+  // duration_ms is measured by the server; polling about as often as the admin widget keeps the probe light.
+  const cold = await admin.sync({ timeoutMs: 1_800_000, intervalMs: 500 });
   const wallMs = performance.now() - t0;
   const rss = sampler.stop();
   const sourceStats = await standIn.stats();
   if (cold.status === 'failed') throw new Error(`cold sync of ${size} failed: ${cold.error_message}`);
 
   log(`${size} products: unchanged resync`);
-  const warm = await admin.sync({ timeoutMs: 600_000, intervalMs: 20 });
-  log(`${size} products: floor (createProductsWorkflow in the plugin's batches)`);
-  const floorResult = await measureFloor('batches');
+  await standIn.resetStats();
+  const warm = await admin.sync({ timeoutMs: 600_000, intervalMs: 100 });
+  const warmStats = await standIn.stats();
+  let floorResult = null;
   let singleFloor = null;
-  if (size <= SINGLE_CALL_MAX) {
+  if (withFloor) {
+    log(`${size} products: floor (createProductsWorkflow in the plugin's batches)`);
+    floorResult = await measureFloor('batches');
+  }
+  if (withFloor && size <= SINGLE_CALL_MAX) {
     log(`${size} products: floor (createProductsWorkflow, one call)`);
     singleFloor = await measureFloor('single');
   }
@@ -133,9 +149,11 @@ async function measure(size) {
       status: cold.status, durationMs: cold.duration_ms, wallMs: Math.round(wallMs), productsPerSecond: productsPerSecond(cold),
       created: cold.created, rejected: cold.rejected, failed: cold.failed ?? 0, requests: cold.requests, retries: cold.retries,
       sourceRequests: sourceStats.requests, imageRequests: sourceStats.imageRequests, phases: cold.phase_timings,
+      imagesUploaded: cold.images_uploaded, stockLevels: cold.stock_levels,
     },
     rss: { idleMb: mb(idleRss), peakMb: mb(rss.peak), growthMb: mb(rss.peak - idleRss), samples: rss.samples },
-    resync: { status: warm.status, durationMs: warm.duration_ms, writes: warm.created + warm.updated + warm.archived + (warm.deleted ?? 0), unchanged: warm.unchanged },
+    resync: { status: warm.status, durationMs: warm.duration_ms, writes: warm.created + warm.updated + warm.archived + (warm.deleted ?? 0),
+      unchanged: warm.unchanged, imageRequests: warmStats.imageRequests, imagesUploaded: warm.images_uploaded, stockLevels: warm.stock_levels },
     floor: floorResult,
     singleFloor,
   };
@@ -157,19 +175,40 @@ function table(results) {
   return rows.join('\n');
 }
 
+/** The upload-mode results as a markdown table. */
+function uploadTable(results) {
+  const rows = [
+    '| products | cold sync (images upload) | products/s | images uploaded | image requests | peak RSS (growth) | unchanged resync | resync image requests | resync uploads | resync writes |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    rows.push(`| ${r.size.toLocaleString('en-US')} | ${(r.cold.durationMs / 1000).toFixed(2)} s | ${r.cold.productsPerSecond.toFixed(0)} `
+      + `| ${r.cold.imagesUploaded} | ${r.cold.imageRequests} | ${r.rss.peakMb.toFixed(0)} MB (+${r.rss.growthMb.toFixed(0)} MB) `
+      + `| ${(r.resync.durationMs / 1000).toFixed(2)} s | ${r.resync.imageRequests} | ${r.resync.imagesUploaded} | ${r.resync.writes + r.resync.stockLevels} |`);
+  }
+  return rows.join('\n');
+}
+
 async function main() {
   const results = [];
-  for (const size of cfg.sizes) results.push(await measure(size));
+  for (const size of cfg.sizes) results.push(await measure(size, 'link', true));
+  const uploads = [];
+  for (const size of cfg.uploadSizes) uploads.push(await measure(size, 'upload', false));
   await stopInstance(cfg.instanceDir);
   const cpu = require('node:os').cpus();
   console.log(`\n## catalog-sync benchmark (${new Date().toISOString().slice(0, 10)}, ${cpu.length} x ${cpu[0].model.trim()}, Node ${process.version}, Medusa 2.21.2, PostgreSQL 15)\n`);
-  console.log(`plugin options: ${JSON.stringify({ ...cfg.options, sourceUrl: '<stand-in>' })}\n`);
+  console.log(`plugin options: ${JSON.stringify({ ...cfg.options, sourceUrl: '<stand-in>' })} (images set per table)\n`);
+  console.log('images: "link" (the floor links images too):\n');
   console.log(table(results));
+  if (uploads.length) {
+    console.log('\nimages: "upload" (the default; every image downloaded from the stand-in and stored through the File module):\n');
+    console.log(uploadTable(uploads));
+  }
   console.log('\ncold sync = first sync into an empty store (run duration_ms); floor = createProductsWorkflow alone on the same mapped products, clean database,');
   console.log(`in the plugin's create batches (cold / floor uses this one) and, up to ${SINGLE_CALL_MAX} products, in one call;`);
   console.log('RSS = VmRSS of the Medusa process sampled every 20 ms during the cold sync (growth over the idle process after boot);');
   console.log('requests = HTTP requests the run reports (stand-in counters: all requests incl. images, image requests); error rate = rejected + failed products / products.');
-  console.log(`\nraw: ${JSON.stringify(results)}`);
+  console.log(`\nraw: ${JSON.stringify({ link: results, upload: uploads })}`);
 }
 
 main().catch((err) => {

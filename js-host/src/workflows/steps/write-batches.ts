@@ -4,8 +4,12 @@ import { mapWithConcurrency } from "../../lib/concurrency"
 import { trackerFor } from "../../lib/run-tracker"
 import { writeBatch } from "../../lib/write-batch"
 
-/** Batches of one kind written at the same time (they touch disjoint products). */
-const WRITES_IN_FLIGHT = 4
+/**
+ * Batches of one kind written at the same time (they touch disjoint products). Two overlap one
+ * batch's database round trips with the other's work in Node; more only add memory and contention
+ * (measured: four in flight made the 194-product cold sync 0.3 s slower than one or two).
+ */
+const WRITES_IN_FLIGHT = 2
 
 /** Splits the plan's batches into runs of the same kind, keeping the plan's order between kinds. */
 function consecutiveByKind(batches: WriteBatch[]): WriteBatch[][] {
