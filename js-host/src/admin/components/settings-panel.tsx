@@ -37,12 +37,17 @@ const OPTIONS: Record<string, OptionView> = {
   stockLocationId: {
     label: "Stock location",
     description: "Where stock levels are recorded",
-    show: (v) => (v === null ? <Muted>Chosen by the plugin (default location)</Muted> : <Code>{String(v)}</Code>),
+    show: (v) => (v === null ? <Muted>"Catalog sync", created by the plugin and linked to the sales channel</Muted> : <Code>{String(v)}</Code>),
   },
   images: {
     label: "Images",
     description: "How product images reach the store",
     show: (v) => ({ upload: "Uploaded to the store's file storage", link: "Linked to the source URLs" } as Record<string, string>)[String(v)] ?? String(v),
+  },
+  imageMaxBytes: {
+    label: "Largest image",
+    description: "Bigger images are not copied: the product links the source URL",
+    show: (v) => `${formatCount(Math.round(Number(v) / 1024))} KB`,
   },
   pageSize: { label: "Page size", description: "Products per source request", show: (v) => formatCount(Number(v)) },
   concurrency: { label: "Concurrency", description: "Source requests in flight at once", show: (v) => formatCount(Number(v)) },
