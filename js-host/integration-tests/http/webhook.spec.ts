@@ -2,6 +2,7 @@ import path from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
+import { INTERRUPTED_MESSAGE } from "../../src/modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
 import type { SyncRunView } from "../../src/lib/run-view"
 import { loginAsAdmin } from "../helpers/admin"
@@ -234,6 +235,38 @@ medusaIntegrationTestRunner({
       // The catalog-sync-queue job (every 10 s) picks it up.
       const run = await waitForRun(api, auth, "csrun_left_queued", 40_000)
       expect(run).toMatchObject({ status: "success", trigger: "webhook", product_ids: [7, 8], fetched: 2, unchanged: 2 })
+    })
+
+    it("queues again the products of a webhook run a dead process interrupted, once", async () => {
+      const service = getContainer().resolve<CatalogSyncModuleService>("catalogSync")
+      // What the start-up loader leaves of a webhook run whose process was killed: failed, interrupted.
+      const startedAt = new Date(Date.now() - 60_000)
+      await service.createSyncRuns({
+        id: "csrun_interrupted_hook",
+        trigger: "webhook",
+        status: "failed",
+        started_at: startedAt,
+        finished_at: startedAt,
+        error_message: INTERRUPTED_MESSAGE,
+        product_ids: { ids: [21, 22] },
+      })
+      standIn.mutate({ update: [{ id: 21, title: "Retitled While Its Run Died" }] })
+      // The catalog-sync-queue job (every 10 s) queues the ids again and starts that run.
+      let requeued: SyncRunView | undefined
+      const deadline = Date.now() + 40_000
+      while (!requeued && Date.now() < deadline) {
+        const interrupted = await service.findRun("csrun_interrupted_hook")
+        const match = /queued again \(run (csrun_[A-Z0-9]+)\)/.exec(interrupted?.error_message ?? "")
+        requeued = match ? await waitForRun(api, auth, match[1], 40_000) : undefined
+        if (!requeued) await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+      expect(requeued).toMatchObject({ status: "success", trigger: "webhook", product_ids: [21, 22], fetched: 2, updated: 1, unchanged: 1 })
+      expect((await storeProductsBySourceId(api, auth)).get(21)?.title).toBe("Retitled While Its Run Died")
+      // Queued again once: the next job ticks leave it alone.
+      await new Promise((resolve) => setTimeout(resolve, 11_000))
+      const { data } = await api.get<{ runs: SyncRunView[] }>("/admin/sync/runs?limit=5", auth)
+      const retries = data.runs.filter((run) => run.id !== "csrun_interrupted_hook" && (run.product_ids ?? []).join() === "21,22")
+      expect(retries.map((run) => run.id)).toEqual([requeued?.id])
     })
   },
 })

@@ -39,3 +39,20 @@ export async function enqueueProductIds(container: MedusaContainer, productIds: 
     return id
   })
 }
+
+/**
+ * Queues again the product ids of webhook runs a dead process interrupted, so that a webhook's update is
+ * never lost to a crash: the next queued run syncs them (once: each interrupted run is marked as queued
+ * again).
+ *
+ * @returns the number of interrupted runs whose ids were queued again
+ */
+export async function requeueInterruptedWebhookRuns(container: MedusaContainer): Promise<number> {
+  const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+  const interrupted = await service.listInterruptedWebhookRuns()
+  for (const run of interrupted) {
+    const queuedRunId = await enqueueProductIds(container, run.product_ids?.ids ?? [])
+    await service.markRequeued(run.id, queuedRunId)
+  }
+  return interrupted.length
+}

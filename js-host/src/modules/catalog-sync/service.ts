@@ -79,6 +79,20 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
     return created as SyncRunRecord
   }
 
+  /** Webhook runs whose process died while they ran (marked failed as interrupted) and that were not queued again. */
+  async listInterruptedWebhookRuns(): Promise<SyncRunRecord[]> {
+    const runs = await this.listSyncRuns(
+      { trigger: "webhook", status: "failed", error_message: INTERRUPTED_MESSAGE },
+      { order: { started_at: "ASC" }, take: null }
+    )
+    return (runs as SyncRunRecord[]).filter((run) => (run.product_ids?.ids ?? []).length > 0)
+  }
+
+  /** Notes on an interrupted webhook run that its product ids were queued again, in run `queuedRunId`. */
+  async markRequeued(id: string, queuedRunId: string): Promise<void> {
+    await this.updateSyncRuns({ id, error_message: `${INTERRUPTED_MESSAGE}; its products were queued again (run ${queuedRunId})` })
+  }
+
   /** Replaces the source ids of the queued run. */
   async setQueuedIds(id: string, productIds: number[]): Promise<void> {
     await this.updateSyncRuns({ id, product_ids: { ids: productIds } })
