@@ -38,14 +38,19 @@ function formatRun(run) {
     `  created      ${run.created}`,
     `  updated      ${run.updated}`,
     `  unchanged    ${run.unchanged}`,
+    `  kept         ${run.kept ?? 0}`,
     `  archived     ${run.archived}`,
+    `  deleted      ${run.deleted ?? 0}`,
     `  rejected     ${run.rejected}`,
+    `  images       ${run.images_uploaded ?? 0} uploaded, ${run.images_reused ?? 0} reused`,
+    `  stock levels ${run.stock_levels ?? 0} set on existing products (new products get theirs when created)`,
     `  duration     ${(run.duration_ms / 1000).toFixed(2)} s`,
     `  throughput   ${pps === null ? '-' : `${pps.toFixed(1)} products/s`}`,
     `  requests     ${run.requests} (retries: ${run.retries})`,
   ];
   if (run.phase_timings) {
-    lines.push(`  phases       ${Object.entries(run.phase_timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+    const phases = Object.entries(run.phase_timings).sort((a, b) => b[1] - a[1]);
+    lines.push(`  phases       ${phases.map(([k, v]) => `${k.replace(/_ms$/, '')} ${v} ms`).join(', ')} (some overlap)`);
   }
   if (run.error_message) lines.push(`  error        ${run.error_message}`);
   for (const e of (run.errors || []).slice(0, 10)) lines.push(`  ! ${e.code}: ${e.message}`);
