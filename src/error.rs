@@ -6,7 +6,8 @@
 use serde_json::{json, Value};
 
 use crate::{
-    options::OptionsError, paging::PagingError, retry::RetryInputError, webhook::WebhookError,
+    options::OptionsError, paging::PagingError, retry::RetryInputError, store::StoreSetupError,
+    webhook::WebhookError,
 };
 
 /// Any error of the core, as reported to the host.
@@ -24,6 +25,9 @@ pub enum CoreError {
     /// A webhook call is refused (`WEBHOOK_*`).
     #[error(transparent)]
     Webhook(#[from] WebhookError),
+    /// The store cannot be synced into (`STORE_NOT_READY`, `UNKNOWN_SALES_CHANNEL`, `UNKNOWN_STOCK_LOCATION`).
+    #[error(transparent)]
+    StoreSetup(#[from] StoreSetupError),
     /// The host passed a value of the wrong shape to a core function (`INVALID_INPUT`).
     #[error("{function}: invalid input at \"{path}\": {reason}")]
     InvalidInput {
@@ -62,6 +66,7 @@ impl CoreError {
             CoreError::Paging(error) => error.code(),
             CoreError::Retry(error) => error.code(),
             CoreError::Webhook(error) => error.code(),
+            CoreError::StoreSetup(error) => error.code(),
             CoreError::InvalidInput { .. } => "INVALID_INPUT",
             CoreError::Output { .. } => "INTERNAL_ERROR",
             CoreError::HostCall { .. } => "HOST_CALL_FAILED",
@@ -75,6 +80,7 @@ impl CoreError {
             CoreError::Paging(error) => error.details(),
             CoreError::Retry(error) => error.details(),
             CoreError::Webhook(error) => error.details(),
+            CoreError::StoreSetup(error) => error.details(),
             CoreError::InvalidInput {
                 function,
                 path,

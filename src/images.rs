@@ -47,6 +47,11 @@ pub const IMAGE_INVALID_URL: &str = "IMAGE_INVALID_URL";
 /// Code of an [`ImageFailure`]: Medusa's File module refused to store the image.
 pub const IMAGE_UPLOAD_FAILED: &str = "IMAGE_UPLOAD_FAILED";
 
+/// Files stored through one `uploadFilesWorkflow` call, at most.
+pub const FILES_PER_UPLOAD: usize = 16;
+/// Bytes stored through one `uploadFilesWorkflow` call, at most (a single larger file is stored alone).
+pub const BYTES_PER_UPLOAD: u64 = 8 * 1024 * 1024;
+
 /// After this many images of one host failed with a network error or a timeout (and none of its images
 /// arrived since), the other images of that host are not requested any more in this run.
 pub const UNREACHABLE_HOST_LIMIT: u32 = 3;
@@ -334,10 +339,14 @@ pub struct ImageUpload {
 #[serde(tag = "action", rename_all = "lowercase")]
 #[ts(export)]
 pub enum ImageVerdict {
-    /// Store the bytes as this file, then report the stored file with [`ImageCopier::stored`].
+    /// Store the bytes as this file, then report the stored file with [`ImageCopier::stored`]. Files are stored in
+    /// groups: keep this one with the others waiting, and store the group when `flush` is true (and at the end).
     Upload {
         /// The file to store.
         file: ImageUpload,
+        /// The waiting group, this file included, is full ([`FILES_PER_UPLOAD`] files or [`BYTES_PER_UPLOAD`]
+        /// bytes): store it now.
+        flush: bool,
     },
     /// The same bytes are stored already (under another source URL): record this copy, upload nothing.
     Reuse {
@@ -409,6 +418,8 @@ pub struct ImageCopier {
     by_hash: HashMap<String, StoredImage>,
     /// Per host: images that failed with a network error or a timeout since the last one that arrived.
     unreachable: HashMap<String, u32>,
+    /// Accepted files of the upload group the host has not stored yet, and their bytes.
+    waiting: (usize, u64),
     stats: ImageStats,
 }
 
@@ -423,6 +434,7 @@ impl ImageCopier {
             options,
             by_hash,
             unreachable: HashMap::new(),
+            waiting: (0, 0),
             stats: ImageStats::default(),
         }
     }
@@ -523,7 +535,12 @@ impl ImageCopier {
                         },
                     }
                 }
-                None => ImageVerdict::Upload { file },
+                None => {
+                    let (files, bytes) = (self.waiting.0 + 1, self.waiting.1 + file.size);
+                    let flush = files >= FILES_PER_UPLOAD || bytes >= BYTES_PER_UPLOAD;
+                    self.waiting = if flush { (0, 0) } else { (files, bytes) };
+                    ImageVerdict::Upload { file, flush }
+                }
             },
         }
     }
@@ -845,7 +862,7 @@ mod tests {
             Some("image/png"),
             PNG,
         );
-        let ImageVerdict::Upload { file } = verdict else {
+        let ImageVerdict::Upload { file, .. } = verdict else {
             panic!("expected an upload, got {verdict:?}")
         };
         assert_eq!(file.mime_type, "image/png");
@@ -860,7 +877,7 @@ mod tests {
     #[test]
     fn identical_bytes_under_another_url_reuse_the_stored_file() {
         let mut copier = copier();
-        let ImageVerdict::Upload { file } =
+        let ImageVerdict::Upload { file, .. } =
             accept(&mut copier, "https://a/1.png", Some("image/png"), PNG)
         else {
             panic!("first download is uploaded")
@@ -935,10 +952,56 @@ mod tests {
     }
 
     #[test]
+    fn uploads_are_grouped_by_count_and_by_bytes() {
+        let mut copier = copier();
+        let mut flushes = Vec::new();
+        for n in 0..(FILES_PER_UPLOAD + 3) {
+            // Distinct bytes: a different chunk length per image.
+            let mut bytes = PNG[..8].to_vec();
+            bytes.extend(std::iter::repeat_n(0u8, n));
+            bytes.extend_from_slice(&PNG[8..]);
+            match accept(
+                &mut copier,
+                &format!("https://a/{n}.png"),
+                Some("image/png"),
+                &bytes,
+            ) {
+                ImageVerdict::Upload { flush, .. } => flushes.push(flush),
+                other => panic!("expected an upload, got {other:?}"),
+            }
+        }
+        let full: Vec<usize> = flushes
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| **f)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(
+            full,
+            vec![FILES_PER_UPLOAD - 1],
+            "the 16th file closes the first group"
+        );
+        let mut big = ImageCopier::new(
+            SyncOptions {
+                image_max_bytes: 100 * 1024 * 1024,
+                ..SyncOptions::default()
+            },
+            Vec::new(),
+        );
+        let mut huge = PNG[..8].to_vec();
+        huge.resize(BYTES_PER_UPLOAD as usize, 0);
+        huge.extend_from_slice(&PNG[8..]);
+        assert!(matches!(
+            accept(&mut big, "https://a/huge.png", Some("image/png"), &huge),
+            ImageVerdict::Upload { flush: true, .. }
+        ));
+    }
+
+    #[test]
     fn a_mislabelled_image_is_stored_with_the_type_of_its_bytes() {
         let mut copier = copier();
         let verdict = accept(&mut copier, "https://a/x", Some("image/jpeg"), PNG);
-        let ImageVerdict::Upload { file } = verdict else {
+        let ImageVerdict::Upload { file, .. } = verdict else {
             panic!("expected an upload")
         };
         assert_eq!(file.mime_type, "image/png");

@@ -24,6 +24,7 @@ pub mod retry;
 pub mod snapshot;
 pub mod source;
 pub mod stock;
+pub mod store;
 pub mod taxonomy;
 pub mod wasm;
 pub mod webhook;

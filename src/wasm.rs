@@ -24,7 +24,7 @@ use crate::plan::{Completeness, PlanCounts, SyncPlan};
 use crate::report::{RunError, SourceId};
 use crate::stock::StockTarget;
 use crate::webhook::{self, WebhookSignatureInput};
-use crate::{images, plan, queue, report, retry, snapshot, stock, taxonomy};
+use crate::{images, plan, queue, report, retry, snapshot, stock, store, taxonomy};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPE_IMPORTS: &'static str = r#"
@@ -35,7 +35,7 @@ import type {
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
-  StockPlan, InventoryItemState, SnapshotInput, StoreSnapshot,
+  StockPlan, InventoryItemState, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */
@@ -806,6 +806,21 @@ pub fn plan_stock_levels(
     #[wasm_bindgen(unchecked_param_type = "StockPlanInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     call("planStockLevels", input, stock::plan_stock_levels)
+}
+
+/// Plans the store setup before the writes: the currency to add, the sales channel, the stock location to use
+/// or create, and whether to link it to the sales channel. Throws `STORE_NOT_READY`, `UNKNOWN_SALES_CHANNEL` or
+/// `UNKNOWN_STOCK_LOCATION` (naming the option) when the store cannot be synced into.
+///
+/// ```js
+/// const setup = planStoreSetup({ options, store, salesChannels, stockLocations });
+/// // setup.stockLocation => { action: "create", name: "Catalog sync" }, setup.linkStockLocation => true
+/// ```
+#[wasm_bindgen(js_name = planStoreSetup, unchecked_return_type = "StoreSetup")]
+pub fn plan_store_setup(
+    #[wasm_bindgen(unchecked_param_type = "StoreSetupInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    try_call("planStoreSetup", input, store::plan_store_setup)
 }
 
 /// Reads the snapshot of the products the sync owns from the Query rows: the owned products for `planSync`,

@@ -1,5 +1,6 @@
-//! The image-copy and stock exports, run as WebAssembly (Node and headless Chromium): `planImageCopies`, the
-//! `ImageCopier` class (bytes crossing as a `Uint8Array`) and `planStockLevels`.
+//! The image-copy, stock and store-setup exports, run as WebAssembly (Node and headless Chromium):
+//! `planImageCopies`, the `ImageCopier` class (bytes crossing as a `Uint8Array`), `planStockLevels` and
+//! `planStoreSetup`.
 #![cfg(target_arch = "wasm32")]
 
 mod wasm_support;
@@ -51,6 +52,10 @@ fn the_image_copier_uploads_then_reuses_identical_bytes() {
     };
     let verdict = json_of(&copier.accept(head("https://x/a/1.png"), PNG).unwrap());
     assert_eq!(verdict["action"], "upload", "{verdict}");
+    assert_eq!(
+        verdict["flush"], false,
+        "one file does not fill an upload group"
+    );
     let file = verdict["file"].clone();
     assert_eq!(file["mimeType"], "image/png");
     assert_eq!(file["size"], PNG.len());
@@ -140,5 +145,40 @@ fn stock_levels_are_planned_in_stock_batches() {
             .as_string()
             .is_some_and(|code| code == "INVALID_INPUT"),
         "{error:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_store_setup_creates_the_catalog_location_or_names_the_bad_option() {
+    let store = json!({ "id": "store_1", "default_sales_channel_id": "sc_1",
+                        "supported_currencies": [{ "currency_code": "eur", "is_default": true, "is_tax_inclusive": false }] });
+    let setup = json_of(
+        &wasm::plan_store_setup(js(json!({
+            "options": json_of(&options(json!({}))), "store": store.clone(),
+            "salesChannels": [{ "id": "sc_1" }], "stockLocations": []
+        })))
+        .unwrap(),
+    );
+    assert_eq!(
+        setup["stockLocation"],
+        json!({ "action": "create", "name": "Catalog sync" })
+    );
+    assert_eq!(setup["linkStockLocation"], json!(true));
+    assert_eq!(setup["salesChannelId"], json!("sc_1"));
+    assert_eq!(
+        setup["supportedCurrencies"][1]["currency_code"],
+        json!("usd")
+    );
+    let error = wasm::plan_store_setup(js(json!({
+        "options": json_of(&options(json!({ "stockLocationId": "sloc_gone" }))), "store": store,
+        "salesChannels": [], "stockLocations": []
+    })))
+    .unwrap_err();
+    let code = js_sys::Reflect::get(&error, &JsValue::from_str("code")).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("UNKNOWN_STOCK_LOCATION"));
+    let details = json_of(&js_sys::Reflect::get(&error, &JsValue::from_str("details")).unwrap());
+    assert_eq!(
+        details,
+        json!({ "option": "stockLocationId", "value": "sloc_gone" })
     );
 }

@@ -16,10 +16,6 @@ import { mapWithConcurrency } from "./concurrency"
 import { downloadImageOnce } from "./image-download"
 import { retrySeed } from "./retry-seed"
 
-/** Files stored through one `uploadFilesWorkflow` call, at most. */
-const FILES_PER_UPLOAD = 16
-/** Bytes stored through one `uploadFilesWorkflow` call, at most (a single larger file goes alone). */
-const BYTES_PER_UPLOAD = 8 * 1024 * 1024
 /** Offset of image requests in the run's retry-seed space (page requests use the indexes below it). */
 const IMAGE_SEED_OFFSET = 1_000_000
 
@@ -44,7 +40,7 @@ export interface ImageSources {
  * core decides: only URLs without a stored copy are downloaded (`planImageCopies`); each download
  * follows the page retry policy and is judged by the core's `ImageCopier` (size, type, complete
  * bytes, SHA-256; identical bytes reuse a stored file); accepted files are stored with
- * `uploadFilesWorkflow` in small groups and remembered in the `synced_image` table as they land, so
+ * `uploadFilesWorkflow` in the groups the copier closes and remembered in the `synced_image` table as they land, so
  * a later run never downloads them again, even if this run fails afterwards.
  * An image that cannot be copied never fails the run: it becomes an `ImageFailure`.
  *
@@ -86,7 +82,7 @@ export async function copyImages(
           copied.push(verdict.image)
           break
         case "upload":
-          await uploads.add(verdict.file, verdict.bytes)
+          await uploads.add(verdict.file, verdict.bytes, verdict.flush)
           break
       }
     })
@@ -104,7 +100,7 @@ export async function copyImages(
 /** The copier's verdict on one image, with the bytes to store for an upload. */
 type DownloadVerdict =
   | Exclude<ImageVerdict, { action: "upload" }>
-  | { action: "upload"; file: ImageUpload; bytes: Uint8Array }
+  | (Extract<ImageVerdict, { action: "upload" }> & { bytes: Uint8Array })
 
 /** Downloads one image with the core's retry decisions and hands the body to the copier. */
 async function download(
@@ -132,13 +128,12 @@ async function download(
 }
 
 /**
- * Accepted images waiting to be stored: flushed through `uploadFilesWorkflow` when
- * {@link FILES_PER_UPLOAD} files or {@link BYTES_PER_UPLOAD} bytes are pending (the download that
- * fills the group waits for its upload, which bounds the memory held). Uploads run one at a time.
+ * Accepted images waiting to be stored: stored through `uploadFilesWorkflow` when the copier says the
+ * group is full (the download that fills it waits for its upload, which bounds the memory held), and
+ * at the end. Uploads run one at a time.
  */
 class UploadQueue {
   private pending: { file: ImageUpload; bytes: Uint8Array }[] = []
-  private pendingBytes = 0
   private uploading: Promise<void> = Promise.resolve()
 
   constructor(
@@ -149,11 +144,10 @@ class UploadQueue {
     private readonly failures: ImageFailure[]
   ) {}
 
-  /** Queues a file; stores the group when it is full. */
-  async add(file: ImageUpload, bytes: Uint8Array): Promise<void> {
+  /** Queues a file; stores the group when the copier closed it (`flush`). */
+  async add(file: ImageUpload, bytes: Uint8Array, flush: boolean): Promise<void> {
     this.pending.push({ file, bytes })
-    this.pendingBytes += bytes.byteLength
-    if (this.pending.length >= FILES_PER_UPLOAD || this.pendingBytes >= BYTES_PER_UPLOAD) {
+    if (flush) {
       await this.flush()
     }
   }
@@ -162,7 +156,6 @@ class UploadQueue {
   async flush(): Promise<void> {
     const group = this.pending
     this.pending = []
-    this.pendingBytes = 0
     const previous = this.uploading
     this.uploading = previous.then(() => this.store(group))
     await this.uploading
