@@ -2,7 +2,7 @@
 # The plugin's integration tests (js-host/integration-tests, Medusa's medusaIntegrationTestRunner: Medusa
 # in-process + a real PostgreSQL) against a throwaway cluster this script starts and stops.
 #   bash .ci/lib/integration-tests.sh
-# The cluster: .work/integration/pg on 127.0.0.1:54394 (INTEGRATION_PG_PORT overrides). The test runner is
+# The cluster: .work/integration/pg on 127.0.0.1:25494 (INTEGRATION_PG_PORT overrides). The test runner is
 # given DB_HOST=localhost (with any other host it forces SSL), DB_PORT, DB_USERNAME=postgres, no password.
 # js-host's npm install runs when its package.json or lock changed (or node_modules is missing).
 set -euo pipefail
@@ -13,7 +13,7 @@ export MEDUSA_DISABLE_TELEMETRY=true
 # shellcheck source=.ci/lib/postgres.sh
 source .ci/lib/postgres.sh
 WORK="$ROOT/.work/integration"
-PORT="${INTEGRATION_PG_PORT:-54394}"
+PORT="${INTEGRATION_PG_PORT:-25494}"
 mkdir -p "$WORK"
 trap 'pg_stop "$WORK/pg"' EXIT
 pg_start "$WORK/pg" "$PORT"

@@ -11,6 +11,9 @@
 #   pg_clone_db SRC DST   (re)create database DST as a copy of SRC (CREATE DATABASE ... TEMPLATE; SRC must be idle).
 #   pg_url NAME           print the connection URL of database NAME on the current cluster.
 #
+# Callers use ports below Linux's ephemeral range (32768-60999): a port in it can be held for a moment by an
+# outgoing connection of another program, and the server could not bind it.
+#
 # The server refuses to run as root, so when we are root every server command runs as the `postgres` user
 # and DIR is owned by it. Durability is switched off (fsync, synchronous_commit, full_page_writes): these
 # clusters hold nothing worth keeping. DIR must be inside a git-ignored folder (the callers use .work/).
@@ -92,12 +95,22 @@ pg_start() {
   fi
   if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$dir"; fi
   _pg_log "starting the cluster in $dir on 127.0.0.1:$port"
-  if ! _pg_launch "$dir" "$port"; then
-    _pg_log "the cluster in $dir does not start (see below); re-initialising it"
-    tail -n 5 "$dir/server.log" >&2 2>/dev/null || true
-    _pg_init "$dir" || return 1
-    _pg_launch "$dir" "$port" || { tail -n 20 "$dir/server.log" >&2; return 1; }
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    _pg_launch "$dir" "$port" && return 0
+    # A port still held by a closing socket is not a broken cluster: wait and try again, keep the data.
+    tail -n 20 "$dir/server.log" 2>/dev/null | grep -q "Address already in use" || break
+    _pg_log "port $port is busy (attempt $attempt of 5); retrying in 2 s"
+    sleep 2
+  done
+  if tail -n 20 "$dir/server.log" 2>/dev/null | grep -q "Address already in use"; then
+    _pg_log "port $port stays in use; choose another port"
+    return 1
   fi
+  _pg_log "the cluster in $dir does not start (see below); re-initialising it"
+  tail -n 5 "$dir/server.log" >&2 2>/dev/null || true
+  _pg_init "$dir" || return 1
+  _pg_launch "$dir" "$port" || { tail -n 20 "$dir/server.log" >&2; return 1; }
 }
 
 pg_stop() {

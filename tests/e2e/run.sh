@@ -8,7 +8,7 @@
 #
 # Reuses .work/medusa-app (npm install / medusa build only when their inputs changed), the tarball in
 # .work/plugin (re-packed when js-host or the core changed) and a migrated template database.
-# Ports (127.0.0.1): Medusa 9200 (+9201 for the bad-option boot), stand-in 9300, PostgreSQL 54392;
+# Ports (127.0.0.1): Medusa 9200 (+9201 for the bad-option boot), stand-in 9300, PostgreSQL 25492;
 # override with E2E_MEDUSA_PORT, E2E_STANDIN_PORT, E2E_PG_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,7 +27,7 @@ APP="${E2E_APP_DIR:-$ROOT/.work/medusa-app}"
 INSTANCE="$WORK/medusa"
 MEDUSA_PORT="${E2E_MEDUSA_PORT:-9200}"
 STANDIN_PORT="${E2E_STANDIN_PORT:-9300}"
-PG_PORT_E2E="${E2E_PG_PORT:-54392}"
+PG_PORT_E2E="${E2E_PG_PORT:-25492}"
 DB=catalog_sync_e2e
 TEMPLATE_DB=catalog_sync_e2e_template
 ADMIN_EMAIL=admin@catalog-sync.local
