@@ -311,6 +311,9 @@ pub struct InventoryItemCreateInput {
     pub metadata: InventoryItemMetadata,
 }
 
+/// Metadata key marking an inventory item the sync created (see [`InventoryItemMetadata`]).
+pub const INVENTORY_ITEM_MARKER: &str = "catalog_sync_external_id";
+
 /// Metadata of an inventory item the sync creates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::batching::{chunks, WriteBatch};
-use crate::mapping::source_id_of;
+use crate::mapping::{source_id_of, INVENTORY_ITEM_MARKER};
 use crate::report::{RunError, SourceId};
 
 /// Code of a [`RunError`]: a synced product's variant has no inventory item, so its stock cannot be set.
@@ -248,7 +248,7 @@ pub fn orphaned_inventory_items(items: &[InventoryItemState]) -> Vec<String> {
         .filter(|item| {
             item.metadata
                 .as_ref()
-                .and_then(|metadata| metadata.get("catalog_sync_external_id"))
+                .and_then(|metadata| metadata.get(INVENTORY_ITEM_MARKER))
                 .and_then(serde_json::Value::as_str)
                 .and_then(source_id_of)
                 .is_some()

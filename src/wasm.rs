@@ -24,7 +24,7 @@ use crate::plan::{Completeness, PlanCounts, SyncPlan};
 use crate::report::{RunError, SourceId};
 use crate::stock::StockTarget;
 use crate::webhook::{self, WebhookSignatureInput};
-use crate::{images, plan, queue, report, retry, snapshot, stock, store, taxonomy};
+use crate::{images, mapping, plan, queue, report, retry, snapshot, stock, store, taxonomy};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPE_IMPORTS: &'static str = r#"
@@ -35,7 +35,7 @@ import type {
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
-  StockPlan, InventoryItemState, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup,
+  StockPlan, InventoryItemState, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */
@@ -619,6 +619,34 @@ pub fn check_webhook(
     #[wasm_bindgen(unchecked_param_type = "WebhookCall")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     call("checkWebhook", input, webhook::check_webhook)
+}
+
+/// How the sync marks what it owns in the store, for the host's queries: the `external_id` prefix of its products
+/// (`dummyjson:`) and the metadata key of the inventory items it creates.
+///
+/// ```js
+/// const { externalIdPrefix, inventoryItemMarker } = syncMarkers(); // "dummyjson:", "catalog_sync_external_id"
+/// ```
+#[wasm_bindgen(js_name = syncMarkers, unchecked_return_type = "SyncMarkers")]
+pub fn sync_markers() -> Result<JsValue, JsValue> {
+    to_js(
+        "syncMarkers",
+        &SyncMarkers {
+            external_id_prefix: mapping::EXTERNAL_ID_PREFIX,
+            inventory_item_marker: mapping::INVENTORY_ITEM_MARKER,
+        },
+    )
+}
+
+/// What [`sync_markers`] returns.
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncMarkers {
+    /// Prefix of the `external_id` of every product the sync owns.
+    pub external_id_prefix: &'static str,
+    /// Metadata key present on every inventory item the sync creates.
+    pub inventory_item_marker: &'static str,
 }
 
 /// The largest webhook body accepted, in bytes (65536): the host keeps at most this many bytes of a body and

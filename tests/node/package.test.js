@@ -213,6 +213,16 @@ test('thrown errors are Errors with a stable code and details', () => {
   throwsCode(() => core.parseWebhookBody(Buffer.from('{"product_id":-1}')), 'WEBHOOK_BODY_INVALID');
 });
 
+test('the markers the host queries with come from the core', () => {
+  assert.deepEqual(core.syncMarkers(), { externalIdPrefix: 'dummyjson:', inventoryItemMarker: 'catalog_sync_external_id' });
+  const ids = core.orphanedInventoryItems([
+    { id: 'iitem_ours', metadata: { [core.syncMarkers().inventoryItemMarker]: `${core.syncMarkers().externalIdPrefix}4` }, variantIds: [] },
+    { id: 'iitem_linked', metadata: { catalog_sync_external_id: 'dummyjson:5' }, variantIds: ['variant_1'] },
+    { id: 'iitem_theirs', metadata: null, variantIds: [] },
+  ]);
+  assert.deepEqual(ids, ['iitem_ours']);
+});
+
 test('options come back complete, with null (not undefined) for unset values', () => {
   const options = core.validateOptions({});
   assert.deepEqual(options, {

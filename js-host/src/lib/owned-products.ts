@@ -1,12 +1,10 @@
 import type { RemoteQueryFunction } from "@medusajs/framework/types"
+import { syncMarkers } from "catalog-sync-core"
 import type { StoreProductRow } from "catalog-sync-core"
 
-/** Prefix of `external_id` on the products the sync owns (`dummyjson:<source id>`). */
-const EXTERNAL_ID_PREFIX = "dummyjson:"
-
 /**
- * Reads, as Query rows, every product the sync owns (`external_id` starting with
- * {@link EXTERNAL_ID_PREFIX}) with what the core's `readSnapshot` decides from: fingerprints in
+ * Reads, as Query rows, every product the sync owns (`external_id` starting with the core's
+ * `externalIdPrefix`, `dummyjson:`) with what the core's `readSnapshot` decides from: fingerprints in
  * metadata, images, sales channels, the variant with its prices and inventory item.
  *
  * @param query - Medusa's Query
@@ -29,7 +27,7 @@ export async function readOwnedProductRows(query: Omit<RemoteQueryFunction, symb
       "variants.prices.currency_code",
       "variants.inventory_items.inventory_item_id",
     ],
-    filters: { external_id: { $like: `${EXTERNAL_ID_PREFIX}%` } },
+    filters: { external_id: { $like: `${syncMarkers().externalIdPrefix}%` } },
   })
   return data as StoreProductRow[]
 }

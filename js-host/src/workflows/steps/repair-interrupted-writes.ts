@@ -6,7 +6,7 @@ import {
 import type { IInventoryService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { readSnapshot } from "catalog-sync-core"
+import { readSnapshot, syncMarkers } from "catalog-sync-core"
 import type { InventoryItemState } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
@@ -30,7 +30,8 @@ export interface RepairInterruptedWritesInput {
 async function markedInventoryItems(container: MedusaContainer): Promise<InventoryItemState[]> {
   const inventory = container.resolve<IInventoryService>(Modules.INVENTORY)
   const items = await inventory.listInventoryItems({}, { select: ["id", "metadata"], take: null })
-  const marked = items.filter((item) => item.metadata && "catalog_sync_external_id" in item.metadata)
+  const { inventoryItemMarker } = syncMarkers()
+  const marked = items.filter((item) => item.metadata && inventoryItemMarker in item.metadata)
   if (!marked.length) {
     return []
   }
