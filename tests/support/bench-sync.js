@@ -11,7 +11,9 @@
  *      sync (VmRSS sampled every 20 ms) and its growth over the idle process, requests, retries, error rate;
  *   3. an unchanged resync: duration and product writes (must be 0);
  *   4. the floor: Medusa stopped, a fresh database, `medusa exec bench-floor.js` times createProductsWorkflow
- *      on the same mapped products.
+ *      on the same mapped products;
+ *   5. the ceilings, the same way: the product module alone, and every module write a created product needs,
+ *      both without a workflow.
  * Prints a markdown table (and the raw figures as JSON).
  */
 const fs = require('node:fs');
@@ -143,6 +145,14 @@ async function measure(size, images, withFloor) {
     log(`${size} products: floor (createProductsWorkflow, one call)`);
     singleFloor = await measureFloor('single');
   }
+  let moduleOnly = null;
+  let modulesOnly = null;
+  if (withFloor) {
+    log(`${size} products: product module alone (productModule.createProducts in the plugin's batches)`);
+    moduleOnly = await measureFloor('module');
+    log(`${size} products: every module write, no workflow`);
+    modulesOnly = await measureFloor('modules');
+  }
   return {
     size,
     cold: {
@@ -156,19 +166,27 @@ async function measure(size, images, withFloor) {
       unchanged: warm.unchanged, imageRequests: warmStats.imageRequests, imagesUploaded: warm.images_uploaded, stockLevels: warm.stock_levels },
     floor: floorResult,
     singleFloor,
+    moduleOnly,
+    modulesOnly,
   };
+}
+
+/** A floor measurement as `<seconds> s (<products/s>)`. */
+function rate(floorRun) {
+  return `${(floorRun.ms / 1000).toFixed(2)} s (${(floorRun.products / floorRun.ms * 1000).toFixed(0)})`;
 }
 
 /** The results as a markdown table. */
 function table(results) {
   const rows = [
-    '| products | cold sync | products/s | floor: createProductsWorkflow, batches (one call) | cold / floor | peak RSS (growth) | requests (source hits, images) | retries | error rate | unchanged resync | resync writes |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| products | cold sync | products/s | floor: createProductsWorkflow, batches (one call) | cold / floor | no workflow: product module alone / all module writes (products/s) | peak RSS (growth) | requests (source hits, images) | retries | error rate | unchanged resync | resync writes |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of results) {
     const errors = r.cold.rejected + r.cold.failed;
     rows.push(`| ${r.size.toLocaleString('en-US')} | ${(r.cold.durationMs / 1000).toFixed(2)} s | ${r.cold.productsPerSecond.toFixed(0)} `
       + `| ${(r.floor.ms / 1000).toFixed(2)} s (${r.singleFloor ? `${(r.singleFloor.ms / 1000).toFixed(2)} s` : '-'}) | ${(r.cold.durationMs / r.floor.ms).toFixed(2)}x `
+      + `| ${rate(r.moduleOnly)} / ${rate(r.modulesOnly)} `
       + `| ${r.rss.peakMb.toFixed(0)} MB (+${r.rss.growthMb.toFixed(0)} MB) | ${r.cold.requests} (${r.cold.sourceRequests}, ${r.cold.imageRequests}) `
       + `| ${r.cold.retries} | ${(100 * errors / r.size).toFixed(1)} % | ${(r.resync.durationMs / 1000).toFixed(2)} s | ${r.resync.writes} |`);
   }
@@ -206,6 +224,8 @@ async function main() {
   }
   console.log('\ncold sync = first sync into an empty store (run duration_ms); floor = createProductsWorkflow alone on the same mapped products, clean database,');
   console.log(`in the plugin's create batches (cold / floor uses this one) and, up to ${SINGLE_CALL_MAX} products, in one call;`);
+  console.log('no workflow = ceilings, not syncs: productModule.createProducts alone on the same batches (no prices, links or stock), and every');
+  console.log('module write a created product needs (inventory items and levels, products, price sets, links) made directly, without compensation or events;');
   console.log('RSS = VmRSS of the Medusa process sampled every 20 ms during the cold sync (growth over the idle process after boot);');
   console.log('requests = HTTP requests the run reports (stand-in counters: all requests incl. images, image requests); error rate = rejected + failed products / products.');
   console.log(`\nraw: ${JSON.stringify({ link: results, upload: uploads })}`);
