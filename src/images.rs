@@ -11,7 +11,9 @@
 //! * [`ImageCopier`]: a small state machine the host feeds as downloads progress (push in, pull decisions out).
 //!   [`ImageCopier::retry`] applies the page retry policy ([`crate::retry`]) to image requests, and stops trying a
 //!   host once [`UNREACHABLE_HOST_LIMIT`] of its images failed with a network error or timeout (a source whose
-//!   image host is unreachable must not cost minutes of backoff per image). [`ImageCopier::accept`] checks a
+//!   image host is unreachable must not cost minutes of backoff per image), and after one failure when the last
+//!   completed run could not reach it either ([`ImageCopyPlan::hosts_down_last_run`]), so that a host that stays
+//!   down costs no backoff run after run. [`ImageCopier::accept`] checks a
 //!   downloaded body: size within `imageMaxBytes`, a declared `image/*` type, bytes that really are a complete
 //!   PNG, JPEG, GIF, WebP or AVIF; it computes the SHA-256 content hash, and reuses an already stored file with the
 //!   same bytes (a URL that moved) instead of uploading it again. SVG is refused: it can carry scripts, and the
@@ -116,6 +118,11 @@ pub struct ImageCopyPlanInput {
     pub products: Option<Vec<String>>,
     /// Source URLs that already have a stored copy.
     pub stored_urls: Vec<String>,
+    /// The errors of the last completed run; the hosts of its `IMAGE_UNREACHABLE` images become
+    /// [`ImageCopyPlan::hosts_down_last_run`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub previous_errors: Option<Vec<RunError>>,
 }
 
 /// What to download, in a deterministic order (by URL).
@@ -129,6 +136,12 @@ pub struct ImageCopyPlan {
     pub failures: Vec<ImageFailure>,
     /// Distinct image URLs of the incoming products that already have a stored copy.
     pub already_stored: usize,
+    /// Hosts (`host[:port]`, lowercased, ascending) of the images the last completed run could not reach
+    /// (`IMAGE_UNREACHABLE`), found through the product and field each error names, when that field still holds
+    /// the URL the error names. The copier gives them one
+    /// attempt until one of their images arrives ([`ImageCopier::new`]), so a host that stays down costs no
+    /// backoff run after run.
+    pub hosts_down_last_run: Vec<String>,
 }
 
 /// Plans the image downloads of a run: every distinct image or thumbnail URL of a valid incoming product that has
@@ -144,6 +157,7 @@ pub struct ImageCopyPlan {
 ///     pages: vec![page.to_string()],
 ///     products: None,
 ///     stored_urls: vec!["https://x/2.png".to_string()],
+///     previous_errors: None,
 /// });
 /// let urls: Vec<&str> = plan.copies.iter().map(|c| c.url.as_str()).collect();
 /// assert_eq!(urls, ["https://x/1.png", "https://x/t.png"]);
@@ -154,10 +168,34 @@ pub fn plan_image_copies(input: &ImageCopyPlanInput) -> ImageCopyPlan {
         return ImageCopyPlan::default();
     }
     let stored: HashSet<&str> = input.stored_urls.iter().map(String::as_str).collect();
+    let unreachable_last_run: HashMap<(SourceId, &str), &str> = input
+        .previous_errors
+        .iter()
+        .flatten()
+        .filter(|error| error.code == IMAGE_UNREACHABLE)
+        .filter_map(|error| {
+            Some((
+                (error.source_id?, error.field.as_deref()?),
+                error.message.as_str(),
+            ))
+        })
+        .collect();
+    let mut hosts_down = BTreeSet::new();
     let mut users: BTreeMap<String, BTreeSet<SourceId>> = BTreeMap::new();
     let mut visit = |product: &SourceProduct| {
         for url in image_urls(product) {
             users.entry(url.to_string()).or_default().insert(product.id);
+        }
+        if !unreachable_last_run.is_empty() {
+            for (field, url) in image_fields(product) {
+                // Only when the field still holds the URL that failed: a new URL may be on another host.
+                let failed_here = unreachable_last_run
+                    .get(&(product.id, field.as_str()))
+                    .is_some_and(|message| message.contains(&image_label(url, &field)));
+                if failed_here {
+                    hosts_down.extend(host_of(url));
+                }
+            }
         }
     };
     for body in &input.pages {
@@ -170,7 +208,10 @@ pub fn plan_image_copies(input: &ImageCopyPlanInput) -> ImageCopyPlan {
             visit(&product);
         }
     }
-    let mut plan = ImageCopyPlan::default();
+    let mut plan = ImageCopyPlan {
+        hosts_down_last_run: hosts_down.into_iter().collect(),
+        ..ImageCopyPlan::default()
+    };
     for (url, ids) in users {
         if stored.contains(url.as_str()) {
             plan.already_stored += 1;
@@ -197,6 +238,26 @@ pub fn image_urls(product: &SourceProduct) -> impl Iterator<Item = &str> {
         .iter()
         .map(String::as_str)
         .chain(product.thumbnail.as_deref())
+}
+
+/// The image URLs of a product with the field each one is in: `images[i]` in order, then `thumbnail`.
+fn image_fields(product: &SourceProduct) -> impl Iterator<Item = (String, &str)> {
+    product
+        .images
+        .iter()
+        .enumerate()
+        .map(|(position, url)| (format!("images[{position}]"), url.as_str()))
+        .chain(
+            product
+                .thumbnail
+                .as_deref()
+                .map(|url| ("thumbnail".to_string(), url)),
+        )
+}
+
+/// How an image error's message names the image: `image <url> (<field>)`.
+fn image_label(url: &str, field: &str) -> String {
+    format!("image {url} ({field})")
 }
 
 /// Whether a URL is an absolute http(s) URL with a host.
@@ -275,19 +336,8 @@ pub fn image_errors(product: &SourceProduct, resolver: &ImageResolver<'_>) -> Ve
     if !resolver.has_failures() {
         return Vec::new();
     }
-    let fields = product
-        .images
-        .iter()
-        .enumerate()
-        .map(|(position, url)| (format!("images[{position}]"), url.as_str()))
-        .chain(
-            product
-                .thumbnail
-                .as_deref()
-                .map(|url| ("thumbnail".to_string(), url)),
-        );
     let id = product.id;
-    fields
+    image_fields(product)
         .filter_map(|(field, url)| {
             let failure = resolver.failure(url)?;
             Some(RunError::new(
@@ -295,7 +345,8 @@ pub fn image_errors(product: &SourceProduct, resolver: &ImageResolver<'_>) -> Ve
                 Some(&field),
                 &failure.code,
                 format!(
-                    "product {id}: image {url} ({field}) was not copied into the store: {}; the product links the source URL",
+                    "product {id}: {} was not copied into the store: {}; the product links the source URL",
+                    image_label(url, &field),
                     failure.reason
                 ),
             ))
@@ -418,14 +469,23 @@ pub struct ImageCopier {
     by_hash: HashMap<String, StoredImage>,
     /// Per host: images that failed with a network error or a timeout since the last one that arrived.
     unreachable: HashMap<String, u32>,
+    /// Hosts the last completed run could not reach, until this run hears from them.
+    down_last_run: HashSet<String>,
     /// Accepted files of the upload group the host has not stored yet, and their bytes.
     waiting: (usize, u64),
     stats: ImageStats,
 }
 
 impl ImageCopier {
-    /// Starts a copy with the run's options and every stored image.
-    pub fn new(options: SyncOptions, stored: Vec<StoredImage>) -> Self {
+    /// Starts a copy with the run's options, every stored image and the hosts the last completed run could not
+    /// reach ([`ImageCopyPlan::hosts_down_last_run`]). Such a host gets one attempt per image and is given up
+    /// after its first network failure or timeout, until it answers (an image arrives, or any HTTP status):
+    /// then the usual policy applies again.
+    pub fn new(
+        options: SyncOptions,
+        stored: Vec<StoredImage>,
+        hosts_down_last_run: Vec<String>,
+    ) -> Self {
         let mut by_hash = HashMap::with_capacity(stored.len());
         for image in stored {
             by_hash.entry(image.content_hash.clone()).or_insert(image);
@@ -434,6 +494,7 @@ impl ImageCopier {
             options,
             by_hash,
             unreachable: HashMap::new(),
+            down_last_run: hosts_down_last_run.into_iter().collect(),
             waiting: (0, 0),
             stats: ImageStats::default(),
         }
@@ -443,17 +504,29 @@ impl ImageCopier {
     /// (the host then skips the request), else `None`.
     pub fn precheck(&mut self, url: &str) -> Option<ImageFailure> {
         let host = host_of(url).unwrap_or_default();
+        if !self.given_up(&host) {
+            return None;
+        }
+        self.stats.failed += 1;
         let failures = self.unreachable.get(&host).copied().unwrap_or(0);
-        (failures >= UNREACHABLE_HOST_LIMIT).then(|| {
-            self.stats.failed += 1;
-            failure(
-                url,
-                IMAGE_UNREACHABLE,
-                format!(
-                    "not requested: {failures} images of {host} could not be reached in this run"
-                ),
-            )
-        })
+        let reason = if self.down_last_run.contains(&host) {
+            format!("not requested: {host} could not be reached in the last run, nor in this one")
+        } else {
+            format!("not requested: {failures} images of {host} could not be reached in this run")
+        };
+        Some(failure(url, IMAGE_UNREACHABLE, reason))
+    }
+
+    /// Whether a host is given up for this run: [`UNREACHABLE_HOST_LIMIT`] of its images failed with a network
+    /// error or a timeout since one arrived, or one did when the last run could not reach it either.
+    fn given_up(&self, host: &str) -> bool {
+        let failures = self.unreachable.get(host).copied().unwrap_or(0);
+        let limit = if self.down_last_run.contains(host) {
+            1
+        } else {
+            UNREACHABLE_HOST_LIMIT
+        };
+        failures >= limit
     }
 
     /// Decides whether a failed image request is retried: the page retry policy, except that once the image's
@@ -463,10 +536,18 @@ impl ImageCopier {
         input: &ImageRetryInput,
     ) -> Result<ImageRetryDecision, RetryInputError> {
         let host = host_of(&input.url).unwrap_or_default();
-        let host_down = self.unreachable.get(&host).copied().unwrap_or(0) >= UNREACHABLE_HOST_LIMIT;
+        let unreachable = matches!(
+            input.outcome,
+            FetchOutcome::Network { .. } | FetchOutcome::Timeout { .. }
+        );
+        if !unreachable {
+            // The host answered: whatever the last run saw, it is up.
+            self.down_last_run.remove(&host);
+        }
+        let one_attempt = unreachable && self.down_last_run.contains(&host);
         let decision = decide_retry(&RetryInput {
             attempt: input.attempt,
-            max_retries: if host_down {
+            max_retries: if one_attempt || self.given_up(&host) {
                 0
             } else {
                 self.options.max_retries
@@ -519,6 +600,7 @@ impl ImageCopier {
         self.stats.downloaded += 1;
         if let Some(host) = host_of(&download.url) {
             self.unreachable.remove(&host);
+            self.down_last_run.remove(&host);
         }
         match self.inspect(download, bytes) {
             Err(rejection) => {
@@ -825,7 +907,7 @@ mod tests {
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR.....\0\0\0\0IEND\xae\x42\x60\x82";
 
     fn copier() -> ImageCopier {
-        ImageCopier::new(SyncOptions::default(), Vec::new())
+        ImageCopier::new(SyncOptions::default(), Vec::new(), Vec::new())
     }
 
     fn head(url: &str, content_type: Option<&str>, bytes: &[u8]) -> ImageDownload {
@@ -910,6 +992,7 @@ mod tests {
                 ..SyncOptions::default()
             },
             Vec::new(),
+            Vec::new(),
         );
         let url = "https://a/1.png";
         assert_eq!(
@@ -986,6 +1069,7 @@ mod tests {
                 image_max_bytes: 100 * 1024 * 1024,
                 ..SyncOptions::default()
             },
+            Vec::new(),
             Vec::new(),
         );
         let mut huge = PNG[..8].to_vec();
@@ -1117,6 +1201,123 @@ mod tests {
         );
         assert_eq!(copier.precheck("https://cdn.example/9.png"), None);
         assert_eq!(copier.stats().failed, 5);
+    }
+
+    #[test]
+    fn a_host_down_in_the_last_run_gets_one_attempt_and_is_given_up_after_one_failure() {
+        let mut copier = ImageCopier::new(
+            SyncOptions::default(),
+            Vec::new(),
+            vec!["cdn.example".to_string()],
+        );
+        let network = FetchOutcome::Network {
+            message: "fetch failed (ENOTFOUND)".to_string(),
+        };
+        assert_eq!(copier.precheck("https://cdn.example/1.png"), None);
+        let first = copier
+            .retry(&retry_input(
+                "https://cdn.example/1.png",
+                1,
+                network.clone(),
+            ))
+            .unwrap();
+        assert!(
+            matches!(first, ImageRetryDecision::Fail { ref failure } if failure.code == IMAGE_UNREACHABLE),
+            "no retry for a host that stays down: {first:?}"
+        );
+        let skipped = copier
+            .precheck("https://cdn.example/2.png")
+            .expect("given up after one failure");
+        assert!(skipped.reason.contains("last run"), "{}", skipped.reason);
+        // Other hosts keep the usual policy.
+        let other = copier
+            .retry(&retry_input("https://other.example/1.png", 1, network))
+            .unwrap();
+        assert!(
+            matches!(other, ImageRetryDecision::Retry { .. }),
+            "{other:?}"
+        );
+        assert_eq!(copier.stats().failed, 2);
+    }
+
+    #[test]
+    fn a_host_down_in_the_last_run_that_answers_gets_the_usual_policy_back() {
+        let down = || {
+            ImageCopier::new(
+                SyncOptions::default(),
+                Vec::new(),
+                vec!["cdn.example".to_string()],
+            )
+        };
+        let network = FetchOutcome::Network {
+            message: "socket hang up".to_string(),
+        };
+        // Any HTTP status is an answer: the 503 is retried as usual, and so is a later network error.
+        let mut copier = down();
+        let busy = FetchOutcome::Http {
+            status: 503,
+            retry_after: None,
+        };
+        for outcome in [busy, network.clone()] {
+            let decision = copier
+                .retry(&retry_input("https://cdn.example/1.png", 1, outcome))
+                .unwrap();
+            assert!(
+                matches!(decision, ImageRetryDecision::Retry { .. }),
+                "{decision:?}"
+            );
+        }
+        // So is an image that arrives.
+        let mut copier = down();
+        accept(
+            &mut copier,
+            "https://cdn.example/2.png",
+            Some("image/png"),
+            PNG,
+        );
+        let decision = copier
+            .retry(&retry_input("https://cdn.example/3.png", 1, network))
+            .unwrap();
+        assert!(
+            matches!(decision, ImageRetryDecision::Retry { .. }),
+            "{decision:?}"
+        );
+        assert_eq!(copier.precheck("https://cdn.example/4.png"), None);
+    }
+
+    #[test]
+    fn the_hosts_down_last_run_come_from_its_unreachable_image_errors_by_product_and_field() {
+        let page = r#"{"products":[
+            {"id":1,"title":"A","price":1,"stock":1,"images":["https://a.example/1.png","https://b.example/1.png"],
+             "thumbnail":"https://c.example/t.png"},
+            {"id":2,"title":"B","price":1,"stock":1,"images":["https://d.example/1.png"]}],
+            "total":2,"skip":0,"limit":2}"#;
+        let error = |id: SourceId, field: &str, code: &str, url: &str| {
+            let message = format!("product {id}: {} was not copied", image_label(url, field));
+            RunError::new(Some(id), Some(field), code, message)
+        };
+        let plan = plan_image_copies(&ImageCopyPlanInput {
+            options: SyncOptions::default(),
+            pages: vec![page.to_string()],
+            products: None,
+            stored_urls: Vec::new(),
+            previous_errors: Some(vec![
+                error(1, "images[1]", IMAGE_UNREACHABLE, "https://b.example/1.png"),
+                error(1, "thumbnail", IMAGE_UNREACHABLE, "https://c.example/t.png"),
+                // The field holds another URL now.
+                error(
+                    1,
+                    "images[0]",
+                    IMAGE_UNREACHABLE,
+                    "https://e.example/old.png",
+                ),
+                error(2, "images[0]", IMAGE_NOT_FOUND, "https://d.example/1.png"),
+                error(3, "images[0]", IMAGE_UNREACHABLE, "https://f.example/1.png"),
+                RunError::new(None, None, IMAGE_UNREACHABLE, "no product"),
+            ]),
+        });
+        assert_eq!(plan.hosts_down_last_run, ["b.example", "c.example"]);
+        assert_eq!(plan.copies.len(), 4);
     }
 
     #[test]

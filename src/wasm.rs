@@ -723,7 +723,7 @@ pub fn plan_image_copies(
 /// received, file stored) and gets the decision back. See the Rust module `images` for the protocol.
 ///
 /// ```js
-/// const copier = new ImageCopier(options, storedImages);
+/// const copier = new ImageCopier(options, storedImages, plan.hostsDownLastRun);
 /// try {
 ///   const skip = copier.precheck(url);                       // ImageFailure when the host is unreachable
 ///   const decision = copier.retry({ url, attempt, seed, nowMs: Date.now(), outcome }); // after a failed request
@@ -740,16 +740,19 @@ pub struct ImageCopierHandle {
 
 #[wasm_bindgen(js_class = ImageCopier)]
 impl ImageCopierHandle {
-    /// Starts the image copy of a run with the validated options and every stored image.
+    /// Starts the image copy of a run with the validated options, every stored image and the plan's
+    /// `hostsDownLastRun` (given one attempt until they answer).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "StoredImage[]")] stored: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] hosts_down_last_run: JsValue,
     ) -> Result<ImageCopierHandle, JsValue> {
         let options: SyncOptions = from_js("ImageCopier", options)?;
         let stored: Vec<images::StoredImage> = from_js("ImageCopier", stored)?;
+        let hosts_down_last_run: Vec<String> = from_js("ImageCopier", hosts_down_last_run)?;
         Ok(ImageCopierHandle {
-            copier: images::ImageCopier::new(options, stored),
+            copier: images::ImageCopier::new(options, stored, hosts_down_last_run),
         })
     }
 

@@ -463,6 +463,9 @@ fn run_images(input: &Value, _existing: &Value) -> Result<Value, String> {
         pages: bodies(input.get("pages")),
         products: field(input, "products").map(|p| bodies(Some(p))),
         stored_urls: existing_list(input, "storedUrls")?,
+        previous_errors: field(input, "previousErrors")
+            .map(|errors| from_value(errors.clone(), "previousErrors"))
+            .transpose()?,
     });
     Ok(to_value(&plan))
 }

@@ -1,6 +1,6 @@
 //! The image-copy, stock and store-setup exports, run as WebAssembly (Node and headless Chromium):
-//! `planImageCopies`, the `ImageCopier` class (bytes crossing as a `Uint8Array`), `planStockLevels` and
-//! `planStoreSetup`.
+//! `planImageCopies` (with the hosts the last run could not reach), the `ImageCopier` class (bytes crossing
+//! as a `Uint8Array`), `planStockLevels` and `planStoreSetup`.
 #![cfg(target_arch = "wasm32")]
 
 mod wasm_support;
@@ -34,19 +34,24 @@ fn image_copies_are_planned_from_page_bodies() {
         { "id": 2, "title": "B", "price": 1, "stock": 1, "images": ["https://x/1.png"] }
     ], "total": 2, "skip": 0, "limit": 2 })
     .to_string();
+    let unreachable = json!({ "source_id": 1, "field": "images[0]", "code": "IMAGE_UNREACHABLE",
+        "message": "product 1: image https://x/1.png (images[0]) was not copied into the store: network error" });
     let plan = wasm::plan_image_copies(js(json!({
-        "options": json_of(&options(json!({}))), "pages": [page], "storedUrls": ["https://x/t.png"]
+        "options": json_of(&options(json!({}))), "pages": [page], "storedUrls": ["https://x/t.png"],
+        "previousErrors": [unreachable]
     })))
     .unwrap();
     assert_eq!(
         json_of(&plan),
-        json!({ "copies": [{ "url": "https://x/1.png", "sourceIds": [1, 2] }], "failures": [], "alreadyStored": 1 })
+        json!({ "copies": [{ "url": "https://x/1.png", "sourceIds": [1, 2] }], "failures": [], "alreadyStored": 1,
+            "hostsDownLastRun": ["x"] })
     );
 }
 
 #[wasm_bindgen_test]
 fn the_image_copier_uploads_then_reuses_identical_bytes() {
-    let mut copier = ImageCopierHandle::new(options(json!({})), js(json!([]))).unwrap();
+    let mut copier =
+        ImageCopierHandle::new(options(json!({})), js(json!([])), js(json!([]))).unwrap();
     let head = |url: &str| {
         js(json!({ "url": url, "contentType": "image/png", "declaredLength": PNG.len() }))
     };
@@ -82,8 +87,12 @@ fn the_image_copier_uploads_then_reuses_identical_bytes() {
 
 #[wasm_bindgen_test]
 fn the_image_copier_gives_up_on_404_and_on_an_unreachable_host() {
-    let mut copier =
-        ImageCopierHandle::new(options(json!({ "maxRetries": 1 })), js(json!([]))).unwrap();
+    let mut copier = ImageCopierHandle::new(
+        options(json!({ "maxRetries": 1 })),
+        js(json!([])),
+        js(json!([])),
+    )
+    .unwrap();
     let retry = |copier: &mut ImageCopierHandle, url: &str, attempt: u32, outcome: Value| {
         json_of(
             &copier

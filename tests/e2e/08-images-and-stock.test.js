@@ -4,7 +4,8 @@
  * a resync neither downloads nor uploads an image and writes no level; a replaced image is copied and
  * replaced, and only it (the product's other images keep their rows); an image the source cannot serve
  * (404, not an image, too large) leaves its product synced at the source URL with an error naming product and
- * URL, and is copied on the next run once it is fine; `images: "link"` writes the source URLs, and switching
+ * URL, and is copied on the next run once it is fine; an image host the last run could not reach gets one
+ * attempt per image on the next run; `images: "link"` writes the source URLs, and switching
  * back to "upload" reuses the stored copies without any image traffic.
  */
 const { test } = require('node:test');
@@ -140,6 +141,39 @@ test('an image the source cannot serve leaves its product synced at the source U
   for (const url of [imagesOf(stored.get(missing))[0].url, imagesOf(stored.get(html))[0].url, stored.get(huge).thumbnail]) {
     assert.ok(url.startsWith(`${env.medusaUrl}/static/`), url);
   }
+});
+
+test('an image host the last run could not reach gets one attempt per image on the next run, not the backoff again', { timeout: 300_000 }, async () => {
+  const { admin, source } = await inSync();
+  const catalog = await source.catalog();
+  const product = catalog.filter((p) => p.images.length >= 2)[20];
+  // Nothing listens on port 1: every request to this host fails at once with a connection error.
+  const deadImages = ['http://127.0.0.1:1/a.png', 'http://127.0.0.1:1/b.png'];
+  await source.mutate({ update: [{ id: product.id, images: deadImages }] });
+  const errorsOf = (run) => run.errors.filter((e) => e.source_id === product.id && /^images\[\d\]$/.test(e.field));
+
+  const first = await admin.sync();
+  assert.equal(first.status, 'partial', describeRun(first));
+  assert.equal(first.updated, 1, describeRun(first));
+  const firstErrors = errorsOf(first);
+  assert.equal(firstErrors.length, 2, JSON.stringify(first.errors));
+  for (const error of firstErrors) {
+    assert.equal(error.code, 'IMAGE_UNREACHABLE', error.message);
+    assert.match(error.message, /after \d+ attempts/, 'the first run applies the retry policy');
+  }
+
+  const second = await admin.sync();
+  assert.equal(second.status, 'partial', describeRun(second));
+  assert.equal(second.updated + second.created, 0, `nothing to write (${describeRun(second)})`);
+  const secondErrors = errorsOf(second);
+  assert.equal(secondErrors.length, 2, JSON.stringify(second.errors));
+  for (const error of secondErrors) {
+    assert.equal(error.code, 'IMAGE_UNREACHABLE', error.message);
+    assert.ok(error.message.includes('127.0.0.1:1'), error.message);
+    assert.doesNotMatch(error.message, /after \d+ attempts/, 'a host down in the last run is not retried with backoff');
+  }
+  const stored = bySourceId(await admin.products());
+  assert.deepEqual(imagesOf(stored.get(product.id)).map((image) => image.url), deadImages, 'the product keeps the source URLs');
 });
 
 test('images "link" writes the source URLs; back to "upload" reuses the stored copies without image traffic', { timeout: 300_000 }, async () => {

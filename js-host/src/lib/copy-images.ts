@@ -38,7 +38,8 @@ export interface ImageSources {
 /**
  * Copies the images of the incoming products into Medusa's file storage (`images: "upload"`), as the
  * core decides: only URLs without a stored copy are downloaded (`planImageCopies`); each download
- * follows the page retry policy and is judged by the core's `ImageCopier` (size, type, complete
+ * follows the page retry policy (one attempt for a host the last completed run could not reach,
+ * until it answers) and is judged by the core's `ImageCopier` (size, type, complete
  * bytes, SHA-256; identical bytes reuse a stored file); accepted files are stored with
  * `uploadFilesWorkflow` in the groups the copier closes and remembered in the `synced_image` table as they land, so
  * a later run never downloads them again, even if this run fails afterwards.
@@ -56,19 +57,23 @@ export async function copyImages(
   runId: string
 ): Promise<CopiedImages> {
   const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
-  const known = await service.listStoredImages()
+  const [known, previousErrors] = await Promise.all([
+    service.listStoredImages(),
+    service.lastCompletedRunErrors(runId),
+  ])
   const plan = planImageCopies({
     options,
     pages: sources.pages,
     products: sources.products,
     storedUrls: known.map((image) => image.sourceUrl),
+    previousErrors,
   })
   const failures: ImageFailure[] = [...plan.failures]
   const copied: StoredImage[] = []
   if (!plan.copies.length) {
     return { stored: known, failures, stats: { downloaded: 0, uploaded: 0, reused: 0, failed: 0 } }
   }
-  const copier = new ImageCopier(options, known)
+  const copier = new ImageCopier(options, known, plan.hostsDownLastRun)
   try {
     const uploads = new UploadQueue(container, copier, service, copied, failures)
     await mapWithConcurrency(plan.copies, options.concurrency, async (copy, index) => {

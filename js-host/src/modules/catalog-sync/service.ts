@@ -1,5 +1,5 @@
 import { MedusaService } from "@medusajs/framework/utils"
-import type { StoredImage, SyncOptions } from "catalog-sync-core"
+import type { RunError, StoredImage, SyncOptions } from "catalog-sync-core"
 import { markApplicationStarted } from "../../lib/application-state"
 import { INTERRUPTED_MESSAGE, startingProgress } from "./constants"
 import SyncRun from "./models/sync-run"
@@ -189,6 +189,18 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
       { take: 1, select: ["id"] }
     )
     return interrupted.length > 0
+  }
+
+  /**
+   * The errors of the most recent run that completed (success or partial) other than `currentRunId`:
+   * the image copy reads from them which image hosts the last run could not reach. Empty before then.
+   */
+  async lastCompletedRunErrors(currentRunId: string): Promise<RunError[]> {
+    const [completed] = await this.listSyncRuns(
+      { status: ["success", "partial"], id: { $ne: currentRunId } },
+      { order: { started_at: "DESC" }, take: 1, select: ["id", "errors"] }
+    )
+    return (completed?.errors as RunError[] | null | undefined) ?? []
   }
 
   /** The most recently started run (running or finished; not a queued one), or `null` before the first sync. */
