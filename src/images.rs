@@ -138,9 +138,8 @@ pub struct ImageCopyPlan {
     pub already_stored: usize,
     /// Hosts (`host[:port]`, lowercased, ascending) of the images the last completed run could not reach
     /// (`IMAGE_UNREACHABLE`), found through the product and field each error names, when that field still holds
-    /// the URL the error names. The copier gives them one
-    /// attempt until one of their images arrives ([`ImageCopier::new`]), so a host that stays down costs no
-    /// backoff run after run.
+    /// the URL the error names. The copier gives them one attempt per image until they answer
+    /// ([`ImageCopier::new`]), so a host that stays down costs no backoff run after run.
     pub hosts_down_last_run: Vec<String>,
 }
 
