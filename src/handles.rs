@@ -10,7 +10,7 @@
 //! Unicode semantics: Rust's `str::to_lowercase` and JavaScript's `String.prototype.toLowerCase` both apply the
 //! full, locale-independent Unicode lowercase mapping (including the final-sigma rule), and `char::is_numeric`
 //! is exactly `\p{N}` (Nd, Nl, No). `\p{L}` has no std equivalent (`char::is_alphabetic` also accepts combining
-//! vowel signs such as Devanagari `ि`, which Medusa strips), so [`is_letter`] uses a table of the `\p{L}` ranges
+//! vowel signs such as Devanagari `ि`, which Medusa strips), so `is_letter` uses a table of the `\p{L}` ranges
 //! generated from Node 20.20 (ICU 78.2). Rust 1.95's std and that Node both implement Unicode 17.0, so the
 //! mirror is exact for every code point; a future Unicode version may differ only in newly assigned letters.
 //! `\s` is JavaScript's set (`WhiteSpace` plus line terminators, including U+FEFF).
