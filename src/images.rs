@@ -1166,9 +1166,7 @@ mod tests {
     #[test]
     fn an_unreachable_host_stops_being_requested_until_one_of_its_images_arrives() {
         let mut copier = copier();
-        let network = FetchOutcome::Network {
-            message: "fetch failed (ENOTFOUND)".to_string(),
-        };
+        let network = network_error("fetch failed (ENOTFOUND)");
         let attempts = SyncOptions::default().max_retries + 1;
         for n in 0..UNREACHABLE_HOST_LIMIT {
             let url = format!("https://cdn.example/{n}.png");
@@ -1202,16 +1200,26 @@ mod tests {
         assert_eq!(copier.stats().failed, 5);
     }
 
-    #[test]
-    fn a_host_down_in_the_last_run_gets_one_attempt_and_is_given_up_after_one_failure() {
-        let mut copier = ImageCopier::new(
+    /// A copier started knowing that the last run could not reach `cdn.example`.
+    fn copier_with_cdn_down_last_run() -> ImageCopier {
+        ImageCopier::new(
             SyncOptions::default(),
             Vec::new(),
             vec!["cdn.example".to_string()],
-        );
-        let network = FetchOutcome::Network {
-            message: "fetch failed (ENOTFOUND)".to_string(),
-        };
+        )
+    }
+
+    /// A request that failed below HTTP.
+    fn network_error(message: &str) -> FetchOutcome {
+        FetchOutcome::Network {
+            message: message.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_host_down_in_the_last_run_gets_one_attempt_and_is_given_up_after_one_failure() {
+        let mut copier = copier_with_cdn_down_last_run();
+        let network = network_error("fetch failed (ENOTFOUND)");
         assert_eq!(copier.precheck("https://cdn.example/1.png"), None);
         let first = copier
             .retry(&retry_input(
@@ -1241,18 +1249,9 @@ mod tests {
 
     #[test]
     fn a_host_down_in_the_last_run_that_answers_gets_the_usual_policy_back() {
-        let down = || {
-            ImageCopier::new(
-                SyncOptions::default(),
-                Vec::new(),
-                vec!["cdn.example".to_string()],
-            )
-        };
-        let network = FetchOutcome::Network {
-            message: "socket hang up".to_string(),
-        };
+        let network = network_error("socket hang up");
         // Any HTTP status is an answer: the 503 is retried as usual, and so is a later network error.
-        let mut copier = down();
+        let mut copier = copier_with_cdn_down_last_run();
         let busy = FetchOutcome::Http {
             status: 503,
             retry_after: None,
@@ -1267,7 +1266,7 @@ mod tests {
             );
         }
         // So is an image that arrives.
-        let mut copier = down();
+        let mut copier = copier_with_cdn_down_last_run();
         accept(
             &mut copier,
             "https://cdn.example/2.png",

@@ -174,9 +174,9 @@ pub fn plan_store_setup(input: &StoreSetupInput) -> Result<StoreSetup, StoreSetu
     let supported_currencies = (!currencies
         .iter()
         .any(|currency| currency.currency_code == options.currency_code))
-    .then(|| {
+    .then(move || {
         let is_default = currencies.is_empty();
-        let mut list = currencies.clone();
+        let mut list = currencies;
         list.push(StoreCurrency {
             currency_code: options.currency_code.clone(),
             is_default,

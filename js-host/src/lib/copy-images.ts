@@ -59,7 +59,7 @@ export async function copyImages(
   const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
   const [known, previousErrors] = await Promise.all([
     service.listStoredImages(),
-    service.lastCompletedRunErrors(runId),
+    service.lastCompletedRunErrors(),
   ])
   const plan = planImageCopies({
     options,

@@ -192,12 +192,12 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
   }
 
   /**
-   * The errors of the most recent run that completed (success or partial) other than `currentRunId`:
+   * The errors of the most recent run that completed (success or partial; a running run is neither):
    * the image copy reads from them which image hosts the last run could not reach. Empty before then.
    */
-  async lastCompletedRunErrors(currentRunId: string): Promise<RunError[]> {
+  async lastCompletedRunErrors(): Promise<RunError[]> {
     const [completed] = await this.listSyncRuns(
-      { status: ["success", "partial"], id: { $ne: currentRunId } },
+      { status: ["success", "partial"] },
       { order: { started_at: "DESC" }, take: 1, select: ["id", "errors"] }
     )
     return (completed?.errors as RunError[] | null | undefined) ?? []
