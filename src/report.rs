@@ -2,7 +2,7 @@
 //!
 //! [`RunError`] is the one shape in which the core reports a problem with a single product (or with the fetch as
 //! a whole) without stopping the run; it is stored as-is in the host's run records, hence its snake_case keys.
-//! [`summarize_run`] folds a [`SyncPlan`] and the host's per-batch results into a [`RunReport`].
+//! [`summarize_run`] folds a [`SyncPlan`](crate::plan::SyncPlan)'s outcome and the host's per-batch results into a [`RunReport`].
 
 use std::collections::BTreeSet;
 
@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use crate::batching::{WriteBatch, WriteKind};
 use crate::images::ImageStats;
-use crate::plan::SyncPlan;
+use crate::plan::PlanCounts;
 use crate::stock::StockPlan;
 
 /// Identifier of a product in the source (DummyJSON `id`).
@@ -147,12 +147,23 @@ pub struct RunReport {
     pub errors: Vec<RunError>,
 }
 
+/// The parts of an executed plan a report is made from. A [`SyncPlan`](crate::plan::SyncPlan) and a `CatalogPlanSummary` both have
+/// them (their other fields are ignored), so the host can summarize from the plan's summary alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanOutcome {
+    /// Counts, as `SyncPlan.counts`.
+    pub counts: PlanCounts,
+    /// Every problem the plan found, as `SyncPlan.errors`.
+    pub errors: Vec<RunError>,
+}
+
 /// Input of [`summarize_run`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SummarizeInput {
-    /// The plan that was executed.
-    pub plan: SyncPlan,
+    /// The executed plan's counts and errors (a whole `SyncPlan` will do).
+    pub plan: PlanOutcome,
     /// One result per executed batch (or batch half), stock batches included.
     pub results: Vec<BatchResult>,
     /// Fetch figures.

@@ -484,8 +484,17 @@ impl CatalogPlan {
     /// Throws `INVALID_INPUT` when there is no such batch.
     #[wasm_bindgen(unchecked_return_type = "WriteBatch")]
     pub fn batch(&self, position: f64) -> Result<JsValue, JsValue> {
-        let batch = batch_at(&self.plan, position).map_err(js_error)?;
+        let batch = batch_at(&self.plan, position, "CatalogPlan.batch").map_err(js_error)?;
         parsed_json("CatalogPlan.batch", batch)
+    }
+
+    /// Write batch number `position` as JSON text: `JSON.parse(plan.batchJson(i))` equals `plan.batch(i)`.
+    /// For a host that hands batches on before writing them: a string is passed on as it is, where a Medusa
+    /// workflow deep-copies every object a step receives. Throws `INVALID_INPUT` when there is no such batch.
+    #[wasm_bindgen(js_name = batchJson)]
+    pub fn batch_json(&self, position: f64) -> Result<String, JsValue> {
+        let batch = batch_at(&self.plan, position, "CatalogPlan.batchJson").map_err(js_error)?;
+        json_text("CatalogPlan.batchJson", batch)
     }
 }
 
@@ -542,12 +551,16 @@ fn summarize_plan(plan: &SyncPlan) -> CatalogPlanSummary {
 }
 
 /// The batch at a JavaScript position, or `INVALID_INPUT` naming the position and the number of batches.
-fn batch_at(plan: &SyncPlan, position: f64) -> Result<&WriteBatch, CoreError> {
+fn batch_at<'a>(
+    plan: &'a SyncPlan,
+    position: f64,
+    function: &'static str,
+) -> Result<&'a WriteBatch, CoreError> {
     let found = (position.fract() == 0.0 && position >= 0.0)
         .then(|| plan.batches.get(position as usize))
         .flatten();
     found.ok_or_else(|| CoreError::InvalidInput {
-        function: "CatalogPlan.batch",
+        function,
         path: ".".to_string(),
         reason: format!(
             "no batch {position}: the plan has {} batches (0 to {})",

@@ -85,6 +85,9 @@ fn every_batch_equals_the_one_plan_sync_gives() {
     assert_eq!(plan.batch_count(), expected_batches.len());
     for (i, batch) in expected_batches.iter().enumerate() {
         assert_eq!(&json_of(&plan.batch(i as f64).unwrap()), batch, "batch {i}");
+        let text = plan.batch_json(i as f64).unwrap();
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(&parsed, batch, "batchJson {i}");
     }
 }
 
@@ -125,16 +128,31 @@ fn summary_has_the_plans_counts_errors_and_batch_outline() {
 fn a_missing_batch_throws_invalid_input() {
     let plan = wasm::plan_catalog(js(input())).unwrap();
     let count = plan.batch_count();
-    for position in [count as f64, -1.0, 0.5, f64::NAN] {
-        let error = plan.batch(position).unwrap_err();
+    let refusals = [count as f64, -1.0, 0.5, f64::NAN]
+        .into_iter()
+        .flat_map(|position| {
+            [
+                (
+                    "CatalogPlan.batch",
+                    position,
+                    plan.batch(position).unwrap_err(),
+                ),
+                (
+                    "CatalogPlan.batchJson",
+                    position,
+                    plan.batch_json(position).unwrap_err(),
+                ),
+            ]
+        });
+    for (function, position, error) in refusals {
         let code = Reflect::get(&error, &JsValue::from_str("code")).unwrap();
         assert_eq!(
             code.as_string().as_deref(),
             Some("INVALID_INPUT"),
-            "{position}"
+            "{function} {position}"
         );
         let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
-        assert_eq!(details["function"], json!("CatalogPlan.batch"));
+        assert_eq!(details["function"], json!(function));
         assert!(
             details["reason"]
                 .as_str()

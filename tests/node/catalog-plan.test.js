@@ -45,7 +45,7 @@ function scenario(onMissing) {
 }
 
 for (const onMissing of ['draft', 'delete']) {
-  test(`planCatalog(input).batch(i) equals planSync(input).batches[i] for every i (onMissing ${onMissing})`, () => {
+  test(`planCatalog(input).batch(i) and batchJson(i) equal planSync(input).batches[i] for every i (onMissing ${onMissing})`, () => {
     const input = scenario(onMissing);
     const expected = core.planSync(input);
     const kinds = new Set(expected.batches.map((b) => b.kind));
@@ -54,7 +54,10 @@ for (const onMissing of ['draft', 'delete']) {
     try {
       assert.ok(plan instanceof core.CatalogPlan);
       assert.equal(plan.batchCount, expected.batches.length);
-      for (let i = 0; i < expected.batches.length; i++) assert.deepEqual(plan.batch(i), expected.batches[i], `batch ${i}`);
+      for (let i = 0; i < expected.batches.length; i++) {
+        assert.deepEqual(plan.batch(i), expected.batches[i], `batch ${i}`);
+        assert.deepEqual(JSON.parse(plan.batchJson(i)), expected.batches[i], `batchJson ${i}`);
+      }
     } finally {
       plan.free();
     }
@@ -99,6 +102,21 @@ test('a missing batch throws INVALID_INPUT naming the batch count; bad input thr
   plan.free();
   assert.throws(() => core.planCatalog({ pages: [] }), (error) => error.code === 'INVALID_INPUT'
     && error.details.function === 'planCatalog');
+});
+
+test('summarizeRun makes the same report from the summary as from the whole plan (the plugin keeps only the summary)', () => {
+  const input = scenario('draft');
+  const expected = core.planSync(input);
+  const plan = core.planCatalog(input);
+  const summary = plan.summary();
+  plan.free();
+  const results = expected.batches.map((batch, i) => ({ kind: batch.kind, index: batch.index,
+    written: summary.batches[i].len - (i === 0 ? 1 : 0), failedSourceIds: i === 0 ? [summary.batches[0].sourceIds[0]] : [] }));
+  const fetch = { requests: 4, retries: 1, pagesTotal: 2, pagesFetched: 2 };
+  const fromPlan = core.summarizeRun({ plan: expected, results, fetch });
+  assert.equal(fromPlan.status, 'partial');
+  assert.ok(fromPlan.counts.archived === 10 && fromPlan.counts.rejected === 1 && fromPlan.errors.length === 2, JSON.stringify(fromPlan.counts));
+  assert.deepEqual(core.summarizeRun({ plan: summary, results, fetch }), fromPlan);
 });
 
 test('a WebAssembly trap in a CatalogPlan method becomes a CORE_PANIC error and reloads the module', () => {

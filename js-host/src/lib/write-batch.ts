@@ -10,7 +10,7 @@ import { createSyncedProductsWorkflow } from "../workflows/create-synced-product
 import type { BatchResult, StockLevelWrite, WriteBatch } from "catalog-sync-core"
 
 /** Number of products in a batch (one stock level is one product's). */
-export function batchSize(batch: WriteBatch): number {
+function batchSize(batch: WriteBatch): number {
   switch (batch.kind) {
     case "create":
     case "update":

@@ -50,6 +50,7 @@ const outline: Array<["create" | "update" | "archive" | "delete" | "stock", numb
   summary.batches.map((b) => [b.kind, b.len, b.sourceIds]);
 const pulled: WriteBatch[] = summary.batches.map((_, i) => catalogPlan.batch(i));
 const batchCount: number = catalogPlan.batchCount;
+const batchTexts: string[] = summary.batches.map((_, i) => catalogPlan.batchJson(i));
 // @ts-expect-error a batch is typed, not any
 const notABatch: string = catalogPlan.batch(0);
 // @ts-expect-error the summary has no batch contents
@@ -60,6 +61,7 @@ catalogPlan.free();
 const titles: string[] = plan.batches.flatMap((b) => (b.kind === "create" ? b.products.map((p) => p.title) : []));
 const messages: string[] = batches.length ? writeErrorFor({ batch: batches[0], message: "refused" }).map((e) => e.message) : [];
 const report: RunReport = summarizeRun({ plan, results: [], fetch: { requests: 0, retries: 0, pagesTotal: 0, pagesFetched: 0 } });
+const fromSummary: RunReport = summarizeRun({ plan: summary, results: [], fetch: { requests: 0, retries: 0, pagesTotal: 0, pagesFetched: 0 } });
 const status: "success" | "partial" | "failed" = report.status;
 
 verifyWebhookSignature({ secret: "s", timestamp: "1", signature: "00", body: new Uint8Array(0), nowSeconds: 1 });

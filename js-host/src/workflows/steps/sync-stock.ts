@@ -2,13 +2,14 @@ import { Modules } from "@medusajs/framework/utils"
 import type { IInventoryService, MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planStockLevels } from "catalog-sync-core"
-import type { BatchResult, ExistingLevel, InventoryItemRef, StockPlan, SyncPlan } from "catalog-sync-core"
+import type { BatchResult, ExistingLevel, InventoryItemRef, StockPlan } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { mapWithConcurrency } from "../../lib/concurrency"
 import { trackerFor } from "../../lib/run-tracker"
 import { writeBatch } from "../../lib/write-batch"
 import type { StoreContext } from "./prepare-store"
+import type { PlannedSync } from "./plan-sync"
 import type { PlannableSnapshot } from "./read-snapshot"
 
 /** Ids per query when reading levels (keeps each SQL `IN (...)` list moderate). */
@@ -19,7 +20,7 @@ const STOCK_WRITES_IN_FLIGHT = 2
 /** Input of the stock step. */
 export interface SyncStockInput {
   runId: string
-  plan: SyncPlan
+  plan: PlannedSync
   /** Results of the product writes (refused products are left out of the stock plan). */
   results: BatchResult[]
   /** The snapshot the plan was made from (its inventory items: the owned products'; products created in
@@ -82,7 +83,7 @@ export const syncStockStep = createStep(
       const plan = planStockLevels({
         locationId,
         batchSize: options.batchSize,
-        targets: input.plan.stock,
+        targets: input.plan.summary.stock,
         refusedSourceIds: input.results.flatMap((result) => result.failedSourceIds),
         items,
         levels: await levelsAt(container, locationId, items),

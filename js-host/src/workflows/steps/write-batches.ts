@@ -1,8 +1,9 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { BatchResult, SyncPlan, WriteBatch } from "catalog-sync-core"
+import type { BatchResult, BatchSummary, WriteBatch } from "catalog-sync-core"
 import { mapWithConcurrency } from "../../lib/concurrency"
 import { trackerFor } from "../../lib/run-tracker"
 import { writeBatch } from "../../lib/write-batch"
+import type { PlannedSync } from "./plan-sync"
 
 /**
  * Batches of one kind written at the same time (they touch disjoint products). Two overlap one
@@ -11,24 +12,24 @@ import { writeBatch } from "../../lib/write-batch"
  */
 const WRITES_IN_FLIGHT = 2
 
-/** Splits the plan's batches into runs of the same kind, keeping the plan's order between kinds. */
-function consecutiveByKind(batches: WriteBatch[]): WriteBatch[][] {
-  const groups: WriteBatch[][] = []
-  for (const batch of batches) {
-    const last = groups[groups.length - 1]
-    if (last && last[0].kind === batch.kind) {
-      last.push(batch)
+/** Positions of the plan's batches in runs of the same kind, keeping the plan's order between kinds. */
+function runsOfOneKind(batches: BatchSummary[]): number[][] {
+  const runs: number[][] = []
+  batches.forEach((batch, position) => {
+    const last = runs[runs.length - 1]
+    if (last && batches[last[0]].kind === batch.kind) {
+      last.push(position)
     } else {
-      groups.push([batch])
+      runs.push([position])
     }
-  }
-  return groups
+  })
+  return runs
 }
 
 /** Input of the write step. */
 export interface WriteBatchesInput {
   runId: string
-  plan: SyncPlan
+  plan: PlannedSync
 }
 
 /**
@@ -36,7 +37,7 @@ export interface WriteBatchesInput {
  * updates, archives, deletes); batches of one kind touch disjoint products, so
  * {@link WRITES_IN_FLIGHT} of them run at a time. A refused batch is bisected down to the refused
  * products, which are recorded; the rest land (each result carries the errors of its refused
- * products). Progress (products written of planned) is stored on the run as batches land.
+ * products). Each batch's JSON text is parsed only when its turn comes. Progress (products written of planned) is stored on the run as batches land.
  */
 export const writeBatchesStep = createStep(
   "catalog-sync-write-batches",
@@ -44,9 +45,10 @@ export const writeBatchesStep = createStep(
     const tracker = trackerFor(input.runId)
     const results = await tracker.phase("write", async () => {
       const done: BatchResult[] = []
-      for (const group of consecutiveByKind(input.plan.batches)) {
+      for (const run of runsOfOneKind(input.plan.summary.batches)) {
         done.push(
-          ...(await mapWithConcurrency(group, WRITES_IN_FLIGHT, async (batch) => {
+          ...(await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
+            const batch = JSON.parse(input.plan.batches[position]) as WriteBatch
             const result = await writeBatch(container, batch)
             tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })
             return result
