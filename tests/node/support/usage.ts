@@ -92,4 +92,4 @@ function codeOf(error: unknown): string {
 }
 
 export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, text, titles, messages, status, ids, collect, codeOf,
-  outline, pulled, batchCount, notABatch, fromEnv, answer, limit, queued, doomed];
+  outline, pulled, batchCount, batchTexts, fromSummary, notABatch, fromEnv, answer, limit, queued, doomed];
