@@ -163,7 +163,7 @@ async function measure(size, images, withFloor) {
     },
     rss: { idleMb: mb(idleRss), peakMb: mb(rss.peak), growthMb: mb(rss.peak - idleRss), samples: rss.samples },
     resync: { status: warm.status, durationMs: warm.duration_ms, writes: warm.created + warm.updated + warm.archived + (warm.deleted ?? 0),
-      unchanged: warm.unchanged, imageRequests: warmStats.imageRequests, imagesUploaded: warm.images_uploaded, stockLevels: warm.stock_levels },
+      unchanged: warm.unchanged, imageRequests: warmStats.imageRequests, imagesUploaded: warm.images_uploaded, stockLevels: warm.stock_levels, phases: warm.phase_timings },
     floor: floorResult,
     singleFloor,
     moduleOnly,
