@@ -20,8 +20,11 @@ const MALFORMED_KINDS = [
   'empty-title', //      title: "   " (whitespace only)
 ];
 
-/** Image fault kinds accepted in `imageErrors`. */
-const IMAGE_FAULTS = ['404', 'html', 'huge', 'slow', 'badpng'];
+/**
+ * Image fault kinds accepted in `imageErrors`. "429" carries `Retry-After: retryAfterSeconds`; "500" and "503" are
+ * plain server errors (JSON `{ message }`).
+ */
+const IMAGE_FAULTS = ['404', 'html', 'huge', 'slow', 'badpng', '429', '500', '503'];
 
 const clamp01 = (v) => Math.min(1, Math.max(0, Number(v) || 0));
 const nonNegative = (v, dflt) => (Number.isFinite(Number(v)) && Number(v) >= 0 ? Number(v) : dflt);
@@ -59,6 +62,27 @@ function normalizeFaults(body = {}) {
     malformed,
     imageErrors,
     imageSlowMs: nonNegative(b.imageSlowMs, 5000),
+    ...normalizeHostileSource(b),
+  };
+}
+
+/**
+ * The hostile-source part of a fault config (see README "Hostile source"): padded bodies, a lying `total`, short
+ * pages, endless pages.
+ * @param {object} b the raw POST /__control/faults body
+ * @returns {{ padPagesBytes: number, padProductBytes: number, padAt: 'start'|'end', padContentLength: boolean,
+ *   totalOverride: unknown, pageCap: number, endlessPages: boolean }}
+ */
+function normalizeHostileSource(b) {
+  return {
+    padPagesBytes: Math.floor(nonNegative(b.padPagesBytes, 0)),
+    padProductBytes: Math.floor(nonNegative(b.padProductBytes, 0)),
+    padAt: b.padAt === 'end' ? 'end' : 'start',
+    padContentLength: Boolean(b.padContentLength),
+    // Any JSON value, served verbatim as `total` (1e9, -1, "many", null...); absent = the real total.
+    totalOverride: Object.prototype.hasOwnProperty.call(b, 'totalOverride') ? b.totalOverride : undefined,
+    pageCap: Math.floor(nonNegative(b.pageCap, 0)),
+    endlessPages: Boolean(b.endlessPages),
   };
 }
 

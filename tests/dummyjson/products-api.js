@@ -173,4 +173,4 @@ function productsRouteName(rest) {
   return null;
 }
 
-module.exports = { ApiError, parseOptions, handleProducts, productsRouteName, categoryList, sortProducts };
+module.exports = { ApiError, parseOptions, handleProducts, productsRouteName, categoryList, sortProducts, pick };

@@ -14,13 +14,18 @@ const zlib = require('node:zlib');
 const { generateCatalog, generateProducts, loadCatalogFile, availabilityStatusFor } = require('./catalog');
 const { renderProductImage, renderGenericImage, hugePng } = require('./images');
 const { createFaultEngine, describeFaults, malformProduct } = require('./faults');
-const { ApiError, parseOptions, handleProducts, productsRouteName } = require('./products-api');
+const { ApiError, parseOptions, handleProducts, productsRouteName, pick } = require('./products-api');
+const { parseArgs } = require('./cli-args');
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const RATE_LIMIT_MESSAGE = 'request limit exceeded, please wait a few seconds';
 const MAX_CONTROL_BODY = 256 * 1024 * 1024;
 const STREAM_THRESHOLD = 2000; // list answers with more products than this are streamed
 const STREAM_BATCH = 500;
+const PAD_CHUNK = Buffer.alloc(1 << 20, 0x20); // 1 MiB of JSON whitespace, written again and again for padded answers
+const MAX_SYNTHESIZED_PAGE = 1000; // endlessPages: at most this many made-up products per page
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const MAX_REDIRECT_HOPS = 20;
 const IMAGE_PATH = /^\/images\/products\/([^/]+)\/(thumbnail|\d+)(?:-v(\d+))?\.png$/;
 const QR_CODE_PATH = '/images/qr-code.png';
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>Just a moment...</title></head>'
@@ -28,7 +33,12 @@ const HTML_PAGE = '<!DOCTYPE html><html><head><title>Just a moment...</title></h
 
 /** Fresh request counters. */
 function emptyStats() {
-  return { requests: 0, byRoute: {}, imageRequests: 0, faultsServed: { 500: 0, 429: 0, truncated: 0, 503: 0, image: 0, malformed: 0 } };
+  return {
+    requests: 0,
+    byRoute: {},
+    imageRequests: 0,
+    faultsServed: { 500: 0, 429: 0, truncated: 0, 503: 0, image: 0, malformed: 0, padded: 0, synthesized: 0 },
+  };
 }
 
 /** Builds the catalog described by a reset body / start options. */
@@ -125,6 +135,7 @@ function startServer(opts = {}) {
    */
   const imageExists = (path, idInPath) => {
     if (path === QR_CODE_PATH) return true;
+    if (state.faults.config.endlessPages && Number(idInPath) > state.maxIdEver) return true; // a made-up product's
     const p = idInPath !== undefined ? byId().get(idInPath) : undefined;
     const url = state.baseUrl + path;
     if (p && ((Array.isArray(p.images) && p.images.includes(url)) || p.thumbnail === url)) return true;
@@ -163,15 +174,7 @@ function startServer(opts = {}) {
    */
   const streamEnvelope = (req, res, status, body) => {
     const { products, ...rest } = body;
-    const gzip = compression && /\bgzip\b/.test(String(req.headers['accept-encoding'] || ''));
-    res.writeHead(status, {
-      'access-control-allow-origin': '*',
-      'content-type': JSON_TYPE,
-      ...(gzip ? { 'content-encoding': 'gzip', vary: 'Accept-Encoding' } : {}),
-    });
-    const out = gzip ? zlib.createGzip({ level: 1, chunkSize: 128 * 1024 }) : res;
-    if (gzip) out.pipe(res);
-    if (gzip) out.on('error', () => res.destroy());
+    const { out, gzip } = openJsonStream(req, res, status);
     const tail = `],${JSON.stringify(rest).slice(1)}`; // ],"total":..,"skip":..,"limit":..}
     let i = -1; // -1: the opening '{"products":[' is still to be written
     const pump = () => {
@@ -189,6 +192,76 @@ function startServer(opts = {}) {
     };
     pump();
   };
+
+  /**
+   * Starts a chunked JSON answer and returns the stream to write the body into: the response itself, or a gzip
+   * stream piped into it when the client accepts gzip. `contentLength` is sent only on identity answers.
+   */
+  function openJsonStream(req, res, status, contentLength) {
+    const gzip = compression && /\bgzip\b/.test(String(req.headers['accept-encoding'] || ''));
+    res.writeHead(status, {
+      'access-control-allow-origin': '*',
+      'content-type': JSON_TYPE,
+      ...(gzip ? { 'content-encoding': 'gzip', vary: 'Accept-Encoding' } : {}),
+      ...(!gzip && contentLength !== undefined ? { 'content-length': contentLength } : {}),
+    });
+    if (!gzip) return { out: res, gzip };
+    const out = zlib.createGzip({ level: 1, chunkSize: 128 * 1024 });
+    out.pipe(res);
+    out.on('error', () => res.destroy());
+    res.once('close', () => out.destroy());
+    return { out, gzip };
+  }
+
+  /**
+   * Sends a JSON text padded with spaces to at least `padTo` bytes (before or after the JSON: `padAt`), written
+   * 1 MiB at a time as the client reads, so a 300 MB answer never exists in memory. Chunked unless
+   * `padContentLength`.
+   */
+  function sendPadded(req, res, status, text, padTo) {
+    const f = state.faults.config;
+    const body = Buffer.from(text);
+    let padding = Math.max(0, padTo - body.length);
+    const { out } = openJsonStream(req, res, status, f.padContentLength ? body.length + padding : undefined);
+    let bodyFirst = f.padAt === 'end';
+    const pump = () => {
+      if (res.destroyed) return;
+      if (bodyFirst) {
+        bodyFirst = false;
+        if (!out.write(body)) { out.once('drain', pump); return; }
+      }
+      while (padding > 0) {
+        const chunk = padding >= PAD_CHUNK.length ? PAD_CHUNK : PAD_CHUNK.subarray(0, padding);
+        padding -= chunk.length;
+        if (!out.write(chunk)) { out.once('drain', pump); return; }
+      }
+      out.end(f.padAt === 'end' ? undefined : body);
+    };
+    pump();
+  }
+
+  /**
+   * The hostile-source shaping of a list envelope (faults pageCap, endlessPages, totalOverride), in place.
+   * Made-up products (endlessPages, main listing only) get fresh ids after the largest id ever seen, from their
+   * position past the end of the catalog, so the same page always holds the same products.
+   */
+  function shapeList(body, route, opts) {
+    const f = state.faults.config;
+    if (f.pageCap > 0 && body.products.length > f.pageCap) body.products = body.products.slice(0, f.pageCap);
+    if (f.endlessPages && route === '/products' && opts.limit > 0) {
+      const wanted = Math.min(opts.limit, f.pageCap || Infinity, MAX_SYNTHESIZED_PAGE);
+      const missing = wanted - body.products.length;
+      if (missing > 0) {
+        const beyondEnd = Math.max(opts.skip, 0) + body.products.length - state.catalog.length;
+        const ids = Array.from({ length: missing }, (_, k) => state.maxIdEver + 1 + beyondEnd + k);
+        const made = generateProducts({ ids, seed: state.seed, baseUrl: state.baseUrl });
+        body.products = body.products.concat(opts.select ? made.map((p) => pick(p, opts.select)) : made);
+        state.stats.faultsServed.synthesized += missing;
+      }
+    }
+    body.limit = body.products.length;
+    if (f.totalOverride !== undefined) body.total = f.totalOverride;
+  }
 
   /** What is served for a stored product: a broken copy when it is listed in malformedIds. */
   const present = (p) => {
@@ -233,6 +306,13 @@ function startServer(opts = {}) {
       result = { status: err.status || 500, body: { message: err.message || 'Something went wrong.' } };
     }
     const wait = opts.delay + f.slowMs;
+    if (result.list && result.status === 200) shapeList(result.body, route, opts);
+    const padTo = result.status !== 200 ? 0 : result.list ? f.padPagesBytes : route === '/products/:id' ? f.padProductBytes : 0;
+    if (padTo > 0 && !decision.truncate) {
+      state.stats.faultsServed.padded += 1;
+      later(wait, () => sendPadded(req, res, result.status, JSON.stringify(result.body), padTo));
+      return;
+    }
     if (result.list && !decision.truncate && result.body.products.length > STREAM_THRESHOLD) {
       later(wait, () => streamEnvelope(req, res, result.status, result.body));
       return;
@@ -281,10 +361,37 @@ function startServer(opts = {}) {
     if (fault === '404') { later(delay, notFound); return; }
     if (fault === 'html') { later(delay, () => send(req, res, 200, HTML_PAGE, { 'content-type': 'text/html; charset=utf-8' })); return; }
     if (fault === 'huge') { later(delay, () => png(hugePng())); return; }
+    if (fault === '429') {
+      const headers = { 'retry-after': String(Math.ceil(f.retryAfterSeconds)) };
+      later(delay, () => sendJson(req, res, 429, { message: RATE_LIMIT_MESSAGE }, headers));
+      return;
+    }
+    if (fault === '500') { later(delay, () => sendJson(req, res, 500, { message: 'Something went wrong.' })); return; }
+    if (fault === '503') { later(delay, () => sendJson(req, res, 503, { message: 'Service Unavailable' })); return; }
     if (!imageExists(path, m ? m[1] : undefined)) { later(delay, notFound); return; }
     const bytes = imageBytes(path);
     if (fault === 'badpng') { later(delay, () => png(bytes.subarray(0, Math.floor(bytes.length / 2)))); return; }
     later(delay + (fault === 'slow' ? f.imageSlowMs : 0), () => png(bytes));
+  }
+
+  // ---------- /redirect ----------
+  /**
+   * `GET /redirect[/anything]?to=URL&status=302&hops=1`: answers `status` with `Location: to`; with hops > 1, first
+   * redirects hops - 1 times to itself on this server (same path, hops counting down). Not a DummyJSON route: it
+   * lets an image URL on the source's own host lead anywhere.
+   */
+  function serveRedirect(req, res, path, params) {
+    count('/redirect');
+    const to = params.get('to');
+    const status = Number(params.get('status') ?? 302);
+    const hops = Number(params.get('hops') ?? 1);
+    let problem = null;
+    try { new URL(to); } catch { problem = "'to' must be an absolute URL"; }
+    if (!REDIRECT_STATUSES.includes(status)) problem = `'status' must be one of ${REDIRECT_STATUSES.join(', ')}`;
+    if (!(Number.isInteger(hops) && hops >= 1 && hops <= MAX_REDIRECT_HOPS)) problem = `'hops' must be an integer from 1 to ${MAX_REDIRECT_HOPS}`;
+    if (problem) { sendJson(req, res, 400, { message: problem }); return; }
+    const location = hops > 1 ? `${state.baseUrl}${path}?${new URLSearchParams({ to, status: String(status), hops: String(hops - 1) })}` : to;
+    later(state.faults.config.slowMs, () => send(req, res, status, '', { location }));
   }
 
   // ---------- /__control ----------
@@ -318,6 +425,8 @@ function startServer(opts = {}) {
 
   function mutate(body = {}) {
     const b = body && typeof body === 'object' ? body : {};
+    const keep = b.keepFirst === undefined ? undefined : Number(b.keepFirst);
+    if (keep !== undefined && !(Number.isInteger(keep) && keep >= 0)) throw new ApiError('keepFirst must be an integer >= 0', 400);
     const out = { updated: 0, removed: 0, added: [], imagesChanged: 0, imagesReplaced: [], missing: [] };
     const index = new Map();
     state.catalog.forEach((p, i) => { if (p && p.id != null && !index.has(String(p.id))) index.set(String(p.id), i); });
@@ -336,6 +445,10 @@ function startServer(opts = {}) {
       const before = state.catalog.length;
       state.catalog = state.catalog.filter((p) => !(p && gone.has(String(p.id))));
       out.removed = before - state.catalog.length;
+    }
+    if (keep !== undefined) {
+      out.removed += Math.max(0, state.catalog.length - keep);
+      state.catalog = state.catalog.slice(0, keep);
     }
     const addCount = Math.max(0, Math.floor(Number(b.add) || 0));
     if (addCount > 0) {
@@ -428,6 +541,7 @@ function startServer(opts = {}) {
     }
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     if (isRead && rawPath.startsWith('/images/')) { serveImage(req, res, rawPath, params); return; }
+    if (isRead && (rawPath === '/redirect' || rawPath.startsWith('/redirect/'))) { serveRedirect(req, res, rawPath, params); return; }
 
     let segments;
     try {
@@ -500,18 +614,6 @@ function startServer(opts = {}) {
       });
     });
   });
-}
-
-/** Parses `--key value` / `--key=value` CLI arguments. */
-function parseArgs(argv) {
-  const args = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!m) continue;
-    if (m[2] !== undefined) args[m[1]] = m[2];
-    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) { args[m[1]] = argv[i + 1]; i += 1; } else args[m[1]] = 'true';
-  }
-  return args;
 }
 
 if (require.main === module) {
