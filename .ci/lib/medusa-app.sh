@@ -23,6 +23,8 @@
 #   medusa_port INST_DIR                               (prints the instance's port)
 
 MEDUSA_LIB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=.ci/lib/process.sh
+source "$MEDUSA_LIB_ROOT/.ci/lib/process.sh"
 MEDUSA_APP_TEMPLATE="$MEDUSA_LIB_ROOT/tests/e2e/app-template"
 MEDUSA_PLUGIN_NAME="medusa-plugin-catalog-sync"
 export MEDUSA_DISABLE_TELEMETRY=true
@@ -235,12 +237,7 @@ medusa_create_user() {
 }
 
 medusa_pid() {
-  local inst="${1:?INST_DIR}" pid
-  [ -d "$inst" ] || return 0
-  pid="$(cat "$inst/medusa.pid" 2>/dev/null)" || return 0
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q "cli.js" "/proc/$pid/cmdline" 2>/dev/null; then
-    echo "$pid"
-  fi
+  bg_pid "${1:?INST_DIR}/medusa.pid" cli.js
 }
 
 medusa_port() {
@@ -294,22 +291,11 @@ medusa_start() {
 medusa_stop() {
   local inst="${1:?INST_DIR}" pid
   pid="$(medusa_pid "$inst")"
-  if [ -n "$pid" ]; then
-    _medusa_log "stopping Medusa (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$inst/medusa.pid"
+  [ -z "$pid" ] || _medusa_log "stopping Medusa (pid $pid)"
+  bg_stop "$inst/medusa.pid" cli.js 20
 }
 
 # Executed rather than sourced: `bash medusa-app.sh FUNCTION ARGS...`.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  set -euo pipefail
-  cmd="${1:?usage: medusa-app.sh app_prepare|instance_configure|migrate|create_user|start|stop|pid|port ARGS...}"
-  shift
-  "medusa_$cmd" "$@"
+  lib_main medusa "medusa-app.sh app_prepare|instance_configure|migrate|create_user|start|stop|pid|port ARGS..." "$@"
 fi

@@ -7,18 +7,14 @@
 #   standin_stop DIR                    stop the server DIR started (no-op when none runs).
 
 STANDIN_LIB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=.ci/lib/process.sh
+source "$STANDIN_LIB_ROOT/.ci/lib/process.sh"
 
 # Prints the PID of the stand-in DIR started, when it still runs.
-_standin_pid() {
-  local pid
-  pid="$(cat "$1/standin.pid" 2>/dev/null)" || return 0
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q "dummyjson/server.js" "/proc/$pid/cmdline" 2>/dev/null; then
-    echo "$pid"
-  fi
-}
+_standin_pid() { bg_pid "$1/standin.pid" dummyjson/server.js; }
 
 standin_start() {
-  local dir="${1:?standin_start DIR PORT [PRODUCTS]}" port="${2:?PORT}" products="${3:-194}" pid
+  local dir="${1:?standin_start DIR PORT [PRODUCTS]}" port="${2:?PORT}" products="${3:-194}"
   mkdir -p "$dir"
   STANDIN_URL="http://127.0.0.1:$port"
   export STANDIN_URL
@@ -31,27 +27,10 @@ standin_start() {
     return 1
   fi
   echo "[stand-in] starting the DummyJSON stand-in ($products products) on $STANDIN_URL" >&2
-  setsid node "$STANDIN_LIB_ROOT/tests/dummyjson/server.js" --host 127.0.0.1 --port "$port" --products "$products" \
-    >"$dir/standin.log" 2>&1 </dev/null &
-  pid=$!
-  echo "$pid" >"$dir/standin.pid"
-  for _ in $(seq 1 100); do
-    grep -q '^DUMMYJSON_URL=' "$dir/standin.log" 2>/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "[stand-in] it did not start:" >&2
-  cat "$dir/standin.log" >&2
-  return 1
+  bg_launch "$dir/standin.pid" "$dir/standin.log" '^DUMMYJSON_URL=' 10 \
+    node "$STANDIN_LIB_ROOT/tests/dummyjson/server.js" --host 127.0.0.1 --port "$port" --products "$products"
 }
 
 standin_stop() {
-  local dir="${1:?standin_stop DIR}" pid
-  pid="$(_standin_pid "$dir")"
-  if [ -n "$pid" ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$dir/standin.pid"
+  bg_stop "${1:?standin_stop DIR}/standin.pid" dummyjson/server.js
 }
