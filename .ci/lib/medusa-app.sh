@@ -7,14 +7,30 @@
 #            production build in .medusa/server. Each step re-runs only when its inputs changed (hash stamps).
 #   an INSTANCE (e.g. .work/demo/medusa): a copy of the app's .medusa/server (refreshed when the build
 #            changes) with node_modules symlinked, its own medusa-config.js (plugin options), .env (database,
-#            port), static/ (uploaded files), PID file and log. Many instances share one app.
+#            port, worker mode, Redis URL), static/ (uploaded files), PID file and log. Many instances share one app.
+#
+# Worker mode and Redis (several instances on one database: see .ci/lib/topology.sh). The generated medusa-config
+# reads them from the instance's .env, so one build serves every mode:
+#   MEDUSA_WORKER_MODE  shared (default: API routes + jobs + subscribers), server (API routes and the admin only)
+#                       or worker (jobs and subscribers; answers /health, no API routes) -> projectConfig.workerMode
+#   REDIS_URL           when set: projectConfig.redisUrl (sessions in Redis too) and Medusa's Redis modules:
+#                       event-bus-redis { redisUrl }, workflow-engine-redis { redis: { redisUrl } }, cache-redis
+#                       { redisUrl }, locking with the locking-redis provider (default) { redisUrl }. Unset: Medusa's
+#                       in-process defaults, exactly as a one-instance store has them.
+#   MEDUSA_FILE_UPLOAD_DIR / MEDUSA_FILE_BACKEND_URL  where the local file provider writes uploads and the URL
+#                       they get (default: the instance's own static/ and port). Workers write into the server's
+#                       static/ and name the server's URL, since only a server serves /static.
+# Medusa 2.21 loads the Notification module with the local provider on the "feed" channel by default (the admin's
+# notification drawer), so the config does not add it.
 #
 # Source this file and call the functions, or run it: `bash .ci/lib/medusa-app.sh FUNCTION ARGS...`
 # (FUNCTION without the `medusa_` prefix, e.g. `bash .ci/lib/medusa-app.sh start .work/e2e/medusa`).
 #
 #   medusa_app_prepare APP_DIR [PLUGIN_TARBALL]
-#   medusa_instance_configure INST_DIR APP_DIR PORT DATABASE_URL [PLUGIN_OPTIONS_JSON]
-#                             (no PLUGIN_OPTIONS_JSON: the plugin is not registered)
+#   medusa_instance_configure INST_DIR APP_DIR PORT DATABASE_URL [PLUGIN_OPTIONS_JSON] [MODE] [REDIS_URL] [FILES_FROM]
+#                             (no PLUGIN_OPTIONS_JSON, or "": the plugin is not registered; MODE: shared (default),
+#                             server or worker; REDIS_URL: "" for none; FILES_FROM: the instance directory whose
+#                             static/ and port uploaded files use, default this one; it must be configured first)
 #   medusa_migrate INST_DIR
 #   medusa_create_user INST_DIR EMAIL PASSWORD         (an existing user is fine)
 #   medusa_start INST_DIR [TIMEOUT_SECONDS]            (background; waits for /health; PID in INST_DIR/medusa.pid)
@@ -47,23 +63,57 @@ _medusa_cli() {
   node "${MEDUSA_CLI_NODE_MODULES:?}/@medusajs/cli/cli.js" "$@"
 }
 
-# Writes the medusa-config body shared by the app's medusa-config.ts and an instance's medusa-config.js.
+# Writes the medusa-config shared by the app's medusa-config.ts and an instance's medusa-config.js.
 # $1: "ts" or "js"; $2: plugin options JSON or "" for no plugin.
 _medusa_config_text() {
-  local kind="$1" options="$2"
+  local kind="$1"
   if [ "$kind" = ts ]; then
-    echo 'import { loadEnv, defineConfig } from "@medusajs/framework/utils"'
+    _medusa_config_ts "$2"
   else
-    echo 'const { loadEnv, defineConfig } = require("@medusajs/framework/utils")'
+    # The same program without the TypeScript: the import, non-null assertions and the one type cast.
+    _medusa_config_ts "$2" | sed -e '1s/.*/const { loadEnv, defineConfig } = require("@medusajs\/framework\/utils")/' \
+      -e 's/process\.env\.\([A-Z_]*\)!/process.env.\1/' -e 's/ as WorkerMode,$/,/' -e '/^type WorkerMode = /d'
   fi
+}
+
+# The TypeScript medusa-config (see the header of this file for what the environment chooses).
+_medusa_config_ts() {
+  local options="$1"
+  echo 'import { loadEnv, defineConfig } from "@medusajs/framework/utils"'
   cat <<'EOF'
 
 // Written by catalog-sync .ci/lib/medusa-app.sh; rewritten on every configure.
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
 
+// One build serves every instance: MEDUSA_WORKER_MODE picks shared (default), server or worker.
+type WorkerMode = "shared" | "server" | "worker"
+const workerMode = process.env.MEDUSA_WORKER_MODE || "shared"
+if (!["shared", "server", "worker"].includes(workerMode)) {
+  throw new Error(`MEDUSA_WORKER_MODE must be shared, server or worker, not "${workerMode}"`)
+}
+// With REDIS_URL the instances share Medusa's Redis modules; without it, Medusa's in-process defaults.
+const redisUrl = process.env.REDIS_URL || undefined
+const redisModules = redisUrl
+  ? [
+      { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
+      { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
+      { resolve: "@medusajs/medusa/cache-redis", options: { redisUrl } },
+      {
+        resolve: "@medusajs/medusa/locking",
+        options: {
+          providers: [
+            { resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl } },
+          ],
+        },
+      },
+    ]
+  : []
+
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    workerMode: workerMode as WorkerMode,
+    ...(redisUrl ? { redisUrl } : {}),
     http: {
       storeCors: process.env.STORE_CORS!,
       adminCors: process.env.ADMIN_CORS!,
@@ -76,6 +126,7 @@ module.exports = defineConfig({
   },
   // Uploaded files (the synced product images) live in the instance's static/ folder, served at /static by
   // this very server: their URLs must name its own address, not the local provider's default localhost:9000.
+  // A worker serves no /static: it writes into its server's folder (MEDUSA_FILE_UPLOAD_DIR) and names its URL.
   modules: [
     {
       resolve: "@medusajs/medusa/file",
@@ -84,11 +135,15 @@ module.exports = defineConfig({
           {
             resolve: "@medusajs/medusa/file-local",
             id: "local",
-            options: { backend_url: process.env.MEDUSA_FILE_BACKEND_URL || "http://localhost:9000/static" },
+            options: {
+              backend_url: process.env.MEDUSA_FILE_BACKEND_URL || "http://localhost:9000/static",
+              ...(process.env.MEDUSA_FILE_UPLOAD_DIR ? { upload_dir: process.env.MEDUSA_FILE_UPLOAD_DIR } : {}),
+            },
           },
         ],
       },
     },
+    ...redisModules,
   ],
 EOF
   if [ -n "$options" ]; then
@@ -166,6 +221,11 @@ medusa_app_prepare() {
 
 medusa_instance_configure() {
   local inst="${1:?INST_DIR}" app="${2:?APP_DIR}" port="${3:?PORT}" db="${4:?DATABASE_URL}" options="${5:-}"
+  local mode="${6:-shared}" redis_url="${7:-}" files_from="${8:-}"
+  case "$mode" in
+    shared | server | worker) ;;
+    *) _medusa_log "instance mode must be shared, server or worker, not '$mode'"; return 1 ;;
+  esac
   app="$(cd "$app" && pwd)"
   [ -f "$app/.stamp-build" ] || { _medusa_log "$app is not built: run medusa_app_prepare first"; return 1; }
   mkdir -p "$inst"
@@ -187,8 +247,13 @@ medusa_instance_configure() {
     printf '%s' "$options" | node -e 'JSON.parse(require("fs").readFileSync(0,"utf8"))' ||
       { _medusa_log "plugin options are not JSON: $options"; return 1; }
   fi
-  _medusa_config_text js "$options" | sed 's/process\.env\.\([A-Z_]*\)!/process.env.\1/' >"$inst/medusa-config.js"
-  local origin="http://127.0.0.1:$port,http://localhost:$port"
+  _medusa_config_text js "$options" >"$inst/medusa-config.js"
+  local origin="http://127.0.0.1:$port,http://localhost:$port" files_url="http://127.0.0.1:$port/static"
+  if [ -n "$files_from" ]; then
+    files_from="$(cd "$files_from" && pwd)" || return 1
+    [ -f "$files_from/.env" ] || { _medusa_log "$files_from is not a configured instance"; return 1; }
+    files_url="http://127.0.0.1:$(medusa_port "$files_from")/static"
+  fi
   cat >"$inst/.env" <<EOF
 DATABASE_URL=$db
 HOST=127.0.0.1
@@ -199,8 +264,21 @@ AUTH_CORS=$origin,http://127.0.0.1:8000
 JWT_SECRET=catalog-sync-local-jwt-secret
 COOKIE_SECRET=catalog-sync-local-cookie-secret
 MEDUSA_DISABLE_TELEMETRY=true
-MEDUSA_FILE_BACKEND_URL=http://127.0.0.1:$port/static
+MEDUSA_FILE_BACKEND_URL=$files_url
+MEDUSA_WORKER_MODE=$mode
 EOF
+  [ -z "$redis_url" ] || echo "REDIS_URL=$redis_url" >>"$inst/.env"
+  [ -z "$files_from" ] || echo "MEDUSA_FILE_UPLOAD_DIR=$files_from/static" >>"$inst/.env"
+}
+
+# Exports the variables of ./.env (the instance's), after dropping inherited ones that only an instance's .env may
+# set (a REDIS_URL in the caller's environment must not turn a one-instance store into a Redis one).
+_medusa_load_env() {
+  unset REDIS_URL MEDUSA_WORKER_MODE MEDUSA_FILE_UPLOAD_DIR MEDUSA_FILE_BACKEND_URL
+  set -a
+  # shellcheck disable=SC1091
+  . ./.env
+  set +a
 }
 
 # Runs the Medusa CLI inside an instance as a production server would.
@@ -210,10 +288,7 @@ _medusa_in_instance() {
   shift
   (
     cd "$inst" || exit 1
-    set -a
-    # shellcheck disable=SC1091
-    . ./.env
-    set +a
+    _medusa_load_env
     NODE_ENV=production MEDUSA_CLI_NODE_MODULES="$inst/node_modules" _medusa_cli "$@"
   )
 }
@@ -259,10 +334,7 @@ medusa_start() {
   _medusa_log "starting Medusa from $inst on http://127.0.0.1:$port"
   (
     cd "$inst" || exit 1
-    set -a
-    # shellcheck disable=SC1091
-    . ./.env
-    set +a
+    _medusa_load_env
     export NODE_ENV=production
     exec setsid node "$inst/node_modules/@medusajs/cli/cli.js" start --host 127.0.0.1 --port "$port" \
       >>"$inst/medusa.log" 2>&1 </dev/null

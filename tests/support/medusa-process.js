@@ -23,9 +23,13 @@ async function medusaLib(fn, ...args) {
   }
 }
 
-/** Rewrites an instance's medusa-config.js and .env (the instance must be stopped). */
-function configureInstance({ instDir, appDir, port, databaseUrl, options }) {
-  return medusaLib('instance_configure', instDir, appDir, port, databaseUrl, options ? JSON.stringify(options) : '');
+/**
+ * Rewrites an instance's medusa-config.js and .env (the instance must be stopped). `mode` (shared, server or
+ * worker), `redisUrl` and `filesFrom` (the server instance whose static/ a worker writes into) are optional: see
+ * .ci/lib/medusa-app.sh.
+ */
+function configureInstance({ instDir, appDir, port, databaseUrl, options, mode = 'shared', redisUrl = '', filesFrom = '' }) {
+  return medusaLib('instance_configure', instDir, appDir, port, databaseUrl, options ? JSON.stringify(options) : '', mode, redisUrl, filesFrom);
 }
 
 /** Starts an instance in the background and waits for /health. */
@@ -55,6 +59,8 @@ async function instancePid(instDir) {
  */
 function runUntilExit(instDir, timeoutMs = 120_000, opts = {}) {
   const env = { ...process.env, NODE_ENV: 'production', MEDUSA_DISABLE_TELEMETRY: 'true' };
+  // Only the instance's .env may set these (as medusa_start does).
+  for (const name of ['REDIS_URL', 'MEDUSA_WORKER_MODE', 'MEDUSA_FILE_UPLOAD_DIR', 'MEDUSA_FILE_BACKEND_URL']) delete env[name];
   for (const line of fs.readFileSync(path.join(instDir, '.env'), 'utf8').split('\n')) {
     const m = /^([A-Z_]+)=(.*)$/.exec(line);
     if (m) env[m[1]] = m[2];
