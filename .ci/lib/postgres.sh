@@ -6,6 +6,7 @@
 #                         Re-initialises DIR when it holds a broken cluster. Sets PG_DIR, PG_PORT, PG_URL
 #                         (postgres://postgres@127.0.0.1:PORT, no database) for the caller.
 #   pg_stop [DIR]         fast shutdown of the cluster in DIR (default: $PG_DIR); no-op when not running.
+#   pg_db_exists NAME     true when database NAME exists on the current cluster.
 #   pg_ensure_db NAME     create database NAME on the current cluster when it does not exist.
 #   pg_drop_db NAME       drop database NAME (forcefully) when it exists.
 #   pg_clone_db SRC DST   (re)create database DST as a copy of SRC (CREATE DATABASE ... TEMPLATE; SRC must be idle).
@@ -126,9 +127,13 @@ _pg_psql() {
   PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${PG_PORT:?pg_start first}" -U postgres -d postgres "$@"
 }
 
+pg_db_exists() {
+  [ "$(_pg_psql -tAc "SELECT 1 FROM pg_database WHERE datname = '${1:?pg_db_exists NAME}'")" = 1 ]
+}
+
 pg_ensure_db() {
   local name="${1:?pg_ensure_db NAME}"
-  if [ "$(_pg_psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")" != 1 ]; then
+  if ! pg_db_exists "$name"; then
     _pg_log "creating database $name"
     _pg_psql -c "CREATE DATABASE \"$name\"" >/dev/null
   fi

@@ -13,14 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-# shellcheck source=.ci/lib/postgres.sh
-source .ci/lib/postgres.sh
-# shellcheck source=.ci/lib/medusa-app.sh
-source .ci/lib/medusa-app.sh
-# shellcheck source=.ci/lib/plugin-tarball.sh
-source .ci/lib/plugin-tarball.sh
-# shellcheck source=.ci/lib/standin.sh
-source .ci/lib/standin.sh
+# shellcheck source=tests/e2e/setup.sh
+source tests/e2e/setup.sh
 
 WORK="$ROOT/.work/e2e"
 APP="${E2E_APP_DIR:-$ROOT/.work/medusa-app}"
@@ -29,13 +23,9 @@ MEDUSA_PORT="${E2E_MEDUSA_PORT:-9200}"
 STANDIN_PORT="${E2E_STANDIN_PORT:-9300}"
 PG_PORT_E2E="${E2E_PG_PORT:-25492}"
 DB=catalog_sync_e2e
-TEMPLATE_DB=catalog_sync_e2e_template
-ADMIN_EMAIL=admin@catalog-sync.local
-ADMIN_PASSWORD=e2e-password-1
+ADMIN_EMAIL="$E2E_ADMIN_EMAIL_VALUE"
+ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD_VALUE"
 mkdir -p "$WORK"
-
-t0=$SECONDS
-phase() { echo "[e2e] $* (+$((SECONDS - t0)) s)" >&2; }
 
 cleanup() {
   local rc=$?
@@ -47,7 +37,7 @@ cleanup() {
   medusa_stop "$WORK/medusa-bad-option" || true
   standin_stop "$WORK" || true
   pg_stop "$WORK/pg" || true
-  phase "done (exit $rc)"
+  e2e_phase "done (exit $rc)"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -58,54 +48,24 @@ trap 'exit 130' INT TERM
 if [ -f tests/e2e/admin/package.json ]; then
   admin_deps="$(cat tests/e2e/admin/package.json tests/e2e/admin/package-lock.json 2>/dev/null | sha256sum | cut -c1-64)"
   if [ ! -d tests/e2e/admin/node_modules ] || [ "$(cat "$WORK/admin-deps.sha256" 2>/dev/null)" != "$admin_deps" ]; then
-    phase "npm install in tests/e2e/admin"
+    e2e_phase "npm install in tests/e2e/admin"
     (cd tests/e2e/admin && npm install --no-audit --no-fund --loglevel=error)
     cat tests/e2e/admin/package.json tests/e2e/admin/package-lock.json 2>/dev/null | sha256sum | cut -c1-64 >"$WORK/admin-deps.sha256"
   fi
 fi
 
-phase "plugin tarball"
-plugin_tarball_ensure
-phase "Medusa app (install / build when changed)"
-medusa_app_prepare "$APP" "$PLUGIN_TARBALL"
-phase "PostgreSQL"
-pg_start "$WORK/pg" "$PG_PORT_E2E"
-phase "stand-in server"
-standin_start "$WORK" "$STANDIN_PORT" 194
+e2e_services "$WORK" "$APP" "$PG_PORT_E2E" "$STANDIN_PORT"
 OPTIONS="{\"sourceUrl\":\"$STANDIN_URL\",\"schedule\":false}"
 
 # A migrated database with the admin user, made once per build and cloned for every run (a run starts
 # from an empty store: the first-sync test expects to create every product).
-if [ "$(cat "$WORK/template.stamp" 2>/dev/null)" != "$(cat "$APP/.stamp-build")" ]; then
-  phase "template database (migrate, admin user)"
-  pg_drop_db "$TEMPLATE_DB"
-  pg_ensure_db "$TEMPLATE_DB"
-  medusa_instance_configure "$INSTANCE" "$APP" "$MEDUSA_PORT" "$(pg_url "$TEMPLATE_DB")" "$OPTIONS"
-  medusa_migrate "$INSTANCE"
-  medusa_create_user "$INSTANCE" "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
-  cp "$APP/.stamp-build" "$WORK/template.stamp"
-fi
-phase "fresh database from the template"
 medusa_stop "$INSTANCE"
-pg_clone_db "$TEMPLATE_DB" "$DB"
+e2e_fresh_db "$DB" "$APP" "$INSTANCE" "$MEDUSA_PORT" "$OPTIONS"
 rm -rf "$INSTANCE/static"
 medusa_instance_configure "$INSTANCE" "$APP" "$MEDUSA_PORT" "$(pg_url "$DB")" "$OPTIONS"
-phase "starting Medusa"
+e2e_phase "starting Medusa"
 : >"$INSTANCE/medusa.log"
 medusa_start "$INSTANCE"
 
-export E2E_MEDUSA_URL="http://127.0.0.1:$MEDUSA_PORT"
-export E2E_MEDUSA_PORT="$MEDUSA_PORT"
-export E2E_DUMMYJSON_URL="$STANDIN_URL"
-export E2E_INSTANCE_DIR="$INSTANCE"
-export E2E_APP_DIR="$APP"
-export E2E_WORK_DIR="$WORK"
-export E2E_DATABASE_URL
-E2E_DATABASE_URL="$(pg_url "$DB")"
-export E2E_ADMIN_EMAIL="$ADMIN_EMAIL"
-export E2E_ADMIN_PASSWORD="$ADMIN_PASSWORD"
-export E2E_PLUGIN_OPTIONS="$OPTIONS"
-
-if [ $# -gt 0 ]; then files=("$@"); else files=(tests/e2e/*.test.js); fi
-phase "running ${#files[@]} test files"
-node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+e2e_export "$INSTANCE" "$WORK" "$APP" "$(pg_url "$DB")" "$OPTIONS"
+e2e_run_tests tests/e2e "$@"
