@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::mapping::{InventoryItemCreateInput, ProductCreateInput, ProductUpdateInput};
-use crate::report::SourceId;
+use crate::model::SourceId;
 use crate::stock::StockLevelWrite;
 
 /// The kind of a write batch.

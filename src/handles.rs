@@ -22,7 +22,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::report::SourceId;
+use crate::model::SourceId;
 
 /// Converts a title into a URL handle exactly like Medusa 2.21's `toHandle`, except that an empty result stays
 /// empty (see [`handle_for_title`] for the fallback).

@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::model::{RunError, SourceId};
 use crate::options::{ImageMode, SyncOptions};
-use crate::report::{RunError, SourceId};
 use crate::retry::{decide_retry, FetchOutcome, RetryDecision, RetryInput, RetryInputError};
 use crate::source::{parse_page, parse_product, SourceProduct};
 

@@ -15,6 +15,7 @@ pub mod fingerprint;
 pub mod handles;
 pub mod images;
 pub mod mapping;
+pub mod model;
 pub mod options;
 pub mod paging;
 pub mod plan;

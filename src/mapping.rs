@@ -29,8 +29,7 @@ use ts_rs::TS;
 
 use crate::fingerprint::Fingerprints;
 use crate::images::ImageResolver;
-use crate::plan::{OwnedImage, OwnedProduct};
-use crate::report::{RunError, SourceId};
+use crate::model::{OwnedImage, OwnedProduct, RunError, SourceId};
 use crate::source::SourceProduct;
 use crate::taxonomy::{CategoryIndex, TagIndex};
 

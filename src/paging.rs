@@ -10,8 +10,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::model::SourceId;
 use crate::options::SyncOptions;
-use crate::report::SourceId;
 use crate::source::SOURCE_FIELDS;
 
 /// Largest catalog the planner accepts (a guard against a source announcing an absurd `total`).

@@ -37,8 +37,8 @@ use crate::images::{image_errors, ImageFailure, ImageResolver, StoredImage};
 use crate::mapping::{
     create_input, inventory_item_input, map_product, source_id_of, update_input, MappingContext,
 };
+use crate::model::{OwnedProduct, RunError, SourceId, SyncScope};
 use crate::options::{OnMissing, SyncOptions};
-use crate::report::{RunError, SourceId};
 use crate::source::{parse_page, parse_product, SourceProduct};
 use crate::stock::StockTarget;
 use crate::taxonomy::{CategoryIndex, ExistingCategory, ExistingTag, TagIndex};
@@ -62,59 +62,6 @@ pub const UNRECOGNIZED_EXTERNAL_ID: &str = "UNRECOGNIZED_EXTERNAL_ID";
 const PUBLISHED: &str = "published";
 /// Status value of a draft product.
 const DRAFT: &str = "draft";
-
-/// A product the sync created earlier, as found in the store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct OwnedProduct {
-    /// Medusa product id.
-    pub id: String,
-    /// `dummyjson:<source id>`.
-    pub external_id: String,
-    /// Current handle (kept by updates).
-    pub handle: String,
-    /// Current status (`published`, `draft`, ...).
-    pub status: String,
-    /// `metadata.catalog_sync_fingerprint`, if any.
-    pub fingerprint: Option<String>,
-    /// `metadata.catalog_sync_images_fingerprint`, if any.
-    pub images_fingerprint: Option<String>,
-    /// Id of the product's variant.
-    pub variant_id: Option<String>,
-    /// Id of the variant's price in the configured currency.
-    pub price_id: Option<String>,
-    /// The product's images (so an update keeps the unchanged ones; absent means none).
-    #[serde(default)]
-    #[ts(as = "Option<Vec<OwnedImage>>", optional)]
-    pub images: Vec<OwnedImage>,
-}
-
-/// An image a product already has in the store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct OwnedImage {
-    /// Medusa image id.
-    pub id: String,
-    /// Its URL.
-    pub url: String,
-}
-
-/// Which products a run is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-#[ts(export)]
-pub enum SyncScope {
-    /// The whole catalog (scheduled run, "Sync Now").
-    Full,
-    /// Some products (webhook).
-    Targeted {
-        /// Source ids requested.
-        #[serde(rename = "productIds")]
-        #[ts(type = "Array<number>")]
-        product_ids: Vec<SourceId>,
-    },
-}
 
 /// Everything [`plan_sync`] decides from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

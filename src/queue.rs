@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::report::SourceId;
+use crate::model::SourceId;
 
 /// Input of [`merge_queued_ids`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

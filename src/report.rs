@@ -1,7 +1,5 @@
-//! Run errors and the end-of-run report.
+//! The end-of-run report.
 //!
-//! [`RunError`] is the one shape in which the core reports a problem with a single product (or with the fetch as
-//! a whole) without stopping the run; it is stored as-is in the host's run records, hence its snake_case keys.
 //! [`summarize_run`] folds a [`SyncPlan`](crate::plan::SyncPlan)'s outcome and the host's per-batch results into a [`RunReport`].
 
 use std::collections::BTreeSet;
@@ -11,46 +9,9 @@ use ts_rs::TS;
 
 use crate::batching::{WriteBatch, WriteKind};
 use crate::images::ImageStats;
+use crate::model::{RunError, SourceId};
 use crate::plan::PlanCounts;
 use crate::stock::StockPlan;
-
-/// Identifier of a product in the source (DummyJSON `id`).
-pub type SourceId = u64;
-
-/// A problem with one product (or with the fetch) that did not stop the run.
-///
-/// `message` is human readable and names the product and the field, e.g.
-/// `product 17: field "price" must be a non-negative number (got "abc")`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct RunError {
-    /// Source id of the product concerned; `null` when the problem is not tied to one identifiable product.
-    #[ts(type = "number | null")]
-    pub source_id: Option<SourceId>,
-    /// Source field concerned (e.g. `price`, `dimensions.width`, `tags[2]`); `null` when not tied to a field.
-    pub field: Option<String>,
-    /// Stable machine-readable code, e.g. `INVALID_FIELD`.
-    pub code: String,
-    /// Human-readable explanation naming the product and the field.
-    pub message: String,
-}
-
-impl RunError {
-    /// Builds a run error.
-    pub fn new(
-        source_id: Option<SourceId>,
-        field: Option<&str>,
-        code: &str,
-        message: impl Into<String>,
-    ) -> Self {
-        RunError {
-            source_id,
-            field: field.map(str::to_string),
-            code: code.to_string(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Code of a [`RunError`] produced by [`write_error_for`] and [`summarize_run`]: Medusa refused a write.
 pub const WRITE_FAILED: &str = "WRITE_FAILED";

@@ -24,7 +24,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::mapping::source_id_of;
-use crate::plan::{OwnedImage, OwnedProduct, SyncScope};
+use crate::model::{OwnedImage, OwnedProduct, SyncScope};
 use crate::stock::{orphaned_inventory_items, InventoryItemRef, InventoryItemState};
 
 /// Metadata key of the content fingerprint.

@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::handles::to_handle;
-use crate::report::{RunError, SourceId};
+use crate::model::{RunError, SourceId};
 
 /// Every top-level product field the sync reads (all of DummyJSON's product fields except `reviews`).
 /// A page request can `select` exactly these.

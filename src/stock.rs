@@ -19,7 +19,7 @@ use ts_rs::TS;
 
 use crate::batching::{chunks, WriteBatch};
 use crate::mapping::{source_id_of, INVENTORY_ITEM_MARKER};
-use crate::report::{RunError, SourceId};
+use crate::model::{RunError, SourceId};
 
 /// Code of a [`RunError`]: a synced product's variant has no inventory item, so its stock cannot be set.
 pub const MISSING_INVENTORY_ITEM: &str = "MISSING_INVENTORY_ITEM";

@@ -18,10 +18,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::batching::{self, WriteBatch, WriteKind};
 use crate::error::CoreError;
+use crate::model::{RunError, SourceId};
 use crate::options::{self, OptionFallbacks, PluginOptionsInput, SyncOptions};
 use crate::paging::{self, CollectedPages, PageRequest, RemainingPagesInput};
 use crate::plan::{Completeness, PlanCounts, SyncPlan};
-use crate::report::{RunError, SourceId};
 use crate::stock::StockTarget;
 use crate::webhook::{self, WebhookSignatureInput};
 use crate::{images, mapping, plan, queue, report, retry, snapshot, stock, store, taxonomy};

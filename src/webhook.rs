@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use ts_rs::TS;
 
-use crate::report::SourceId;
+use crate::model::SourceId;
 
 /// Default replay window, in seconds either side of the current time.
 pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;

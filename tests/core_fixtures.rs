@@ -28,8 +28,9 @@ use catalog_sync::images::{
     plan_image_copies, ImageCopyPlanInput, ImageFailure, ImageResolver, StoredImage,
 };
 use catalog_sync::mapping::{create_input, external_id, map_product, update_input, MappingContext};
+use catalog_sync::model::OwnedProduct;
 use catalog_sync::options::{ImageMode, SyncOptions};
-use catalog_sync::plan::{plan_sync, OwnedProduct, PlanInput, SyncPlan};
+use catalog_sync::plan::{plan_sync, PlanInput, SyncPlan};
 use catalog_sync::report::{summarize_run, write_error_for, SummarizeInput};
 use catalog_sync::source::{parse_categories, parse_entry, parse_page, parse_product, EntryOrigin};
 use catalog_sync::stock::{plan_stock_levels, StockPlanInput};

@@ -11,8 +11,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use catalog_sync::batching::WriteBatch;
 use catalog_sync::handles::is_valid_handle;
 use catalog_sync::mapping::{source_id_of, ImageInput};
+use catalog_sync::model::{OwnedImage, OwnedProduct, SyncScope};
 use catalog_sync::options::{OnMissing, SyncOptions};
-use catalog_sync::plan::{plan_sync, OwnedImage, OwnedProduct, PlanInput, SyncPlan, SyncScope};
+use catalog_sync::plan::{plan_sync, PlanInput, SyncPlan};
 use catalog_sync::taxonomy::{
     plan_categories, plan_tags, CategoryPlanInput, ExistingCategory, ExistingTag, TagPlanInput,
 };

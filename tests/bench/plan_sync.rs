@@ -8,8 +8,9 @@
 
 use std::time::Instant;
 
+use catalog_sync::model::SyncScope;
 use catalog_sync::options::SyncOptions;
-use catalog_sync::plan::{plan_sync, PlanInput, SyncScope};
+use catalog_sync::plan::{plan_sync, PlanInput};
 use catalog_sync::taxonomy::{ExistingCategory, ExistingTag};
 use serde::Deserialize;
 
