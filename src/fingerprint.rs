@@ -32,20 +32,12 @@
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::mapping::{ImageInput, MappedProduct, SourceMetadata};
+use crate::model::Fingerprints;
 
 /// Version tag of the content fingerprint.
 pub const CONTENT_VERSION: &str = "catalog-sync/content/v3";
 /// Version tag of the images fingerprint.
 pub const IMAGES_VERSION: &str = "catalog-sync/images/v2";
-
-/// The two fingerprints of a mapped product.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprints {
-    /// Fingerprint of the whole content (stored as `metadata.catalog_sync_fingerprint`).
-    pub content: String,
-    /// Fingerprint of thumbnail and images (stored as `metadata.catalog_sync_images_fingerprint`).
-    pub images: String,
-}
 
 /// Computes both fingerprints of a mapped product.
 pub fn fingerprints(product: &MappedProduct) -> Fingerprints {

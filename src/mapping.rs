@@ -27,9 +27,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::fingerprint::Fingerprints;
 use crate::images::ImageResolver;
-use crate::model::{OwnedImage, OwnedProduct, RunError, SourceId};
+use crate::model::{Fingerprints, OwnedImage, OwnedProduct, RunError, SourceId};
 use crate::source::SourceProduct;
 use crate::taxonomy::{CategoryIndex, TagIndex};
 

@@ -3,6 +3,7 @@
 //! * [`SourceId`]: how a product is named in the source;
 //! * [`RunError`]: a problem with one product (or with the fetch) that does not stop the run;
 //! * [`OwnedProduct`] / [`OwnedImage`]: a product the sync created earlier, as found in the store;
+//! * [`Fingerprints`]: the two fingerprints the sync stores on a product to see changes without reading it;
 //! * [`SyncScope`]: which products a run is about.
 //!
 //! This module imports no other module of the crate; every other module may import it.
@@ -83,6 +84,16 @@ pub struct OwnedImage {
     pub id: String,
     /// Its URL.
     pub url: String,
+}
+
+/// The two fingerprints of a product's content (computed by [`crate::fingerprint`], written into the product's
+/// metadata by [`crate::mapping`], compared with an [`OwnedProduct`]'s by [`crate::plan`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprints {
+    /// Fingerprint of the whole content (stored as `metadata.catalog_sync_fingerprint`).
+    pub content: String,
+    /// Fingerprint of thumbnail and images (stored as `metadata.catalog_sync_images_fingerprint`).
+    pub images: String,
 }
 
 /// Which products a run is about.
