@@ -14,7 +14,6 @@ use ts_rs::TS;
 
 use crate::mapping::{InventoryItemCreateInput, ProductCreateInput, ProductUpdateInput};
 use crate::model::SourceId;
-use crate::stock::StockLevelWrite;
 
 /// The kind of a write batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -174,6 +173,37 @@ impl WriteBatch {
             }
         }
     }
+}
+
+/// Whether a level is created or updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum StockAction {
+    /// The item has no level at the location yet.
+    Create,
+    /// The item's level has another quantity.
+    Update,
+}
+
+/// One level to write, keyed the way `batchInventoryItemLevelsWorkflow` wants (`inventory_item_id`,
+/// `location_id`, `stocked_quantity`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StockLevelWrite {
+    /// Source id of the product (for reports).
+    #[serde(rename = "sourceId")]
+    #[ts(type = "number")]
+    pub source_id: SourceId,
+    /// Create or update.
+    pub action: StockAction,
+    /// The inventory item.
+    pub inventory_item_id: String,
+    /// The sync's stock location.
+    pub location_id: String,
+    /// The quantity to store: the source stock.
+    #[ts(type = "number")]
+    pub stocked_quantity: u64,
 }
 
 /// A product to archive or delete: its source id and Medusa id.

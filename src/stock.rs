@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::batching::{chunks, WriteBatch};
+use crate::batching::{chunks, StockAction, StockLevelWrite, WriteBatch};
 use crate::mapping::{source_id_of, INVENTORY_ITEM_MARKER};
 use crate::model::{RunError, SourceId};
 
@@ -59,37 +59,6 @@ pub struct ExistingLevel {
     pub stocked_quantity: f64,
 }
 
-/// Whether a level is created or updated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export)]
-pub enum StockAction {
-    /// The item has no level at the location yet.
-    Create,
-    /// The item's level has another quantity.
-    Update,
-}
-
-/// One level to write, keyed the way `batchInventoryItemLevelsWorkflow` wants (`inventory_item_id`,
-/// `location_id`, `stocked_quantity`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct StockLevelWrite {
-    /// Source id of the product (for reports).
-    #[serde(rename = "sourceId")]
-    #[ts(type = "number")]
-    pub source_id: SourceId,
-    /// Create or update.
-    pub action: StockAction,
-    /// The inventory item.
-    pub inventory_item_id: String,
-    /// The sync's stock location.
-    pub location_id: String,
-    /// The quantity to store: the source stock.
-    #[ts(type = "number")]
-    pub stocked_quantity: u64,
-}
-
 /// Input of [`plan_stock_levels`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -127,6 +96,7 @@ pub struct StockPlan {
 /// Plans the stock levels of a run. Deterministic: by source id. Products refused in this run are skipped.
 ///
 /// ```
+/// use catalog_sync::batching::{StockAction, WriteBatch};
 /// use catalog_sync::stock::*;
 /// let plan = plan_stock_levels(&StockPlanInput {
 ///     location_id: "sloc_1".into(),
@@ -140,7 +110,7 @@ pub struct StockPlan {
 ///     levels: vec![ExistingLevel { inventory_item_id: "iitem_1".into(), stocked_quantity: 5.0 }],
 /// });
 /// assert_eq!(plan.unchanged, 1);
-/// let catalog_sync::batching::WriteBatch::Stock { levels, .. } = &plan.batches[0] else { panic!() };
+/// let WriteBatch::Stock { levels, .. } = &plan.batches[0] else { panic!() };
 /// assert_eq!((levels[0].source_id, levels[0].action, levels[0].stocked_quantity), (2, StockAction::Create, 7));
 /// ```
 pub fn plan_stock_levels(input: &StockPlanInput) -> StockPlan {
