@@ -7,25 +7,64 @@
 //! the current time and seeds, and executes the plans this crate returns. Every decision is therefore
 //! deterministic and tested natively.
 //!
-//! Core modules contain no `wasm-bindgen`; [`wasm`] is the one boundary module that exports them.
+//! ## Layers
+//!
+//! The modules form layers, listed here from the bottom up: a module imports only modules of earlier layers,
+//! never of its own or a later one (`tests/core_layers.rs` checks it). So the core can be read in this order,
+//! and a change to a module can reach only the layers after it.
+//!
+//! 1. [`model`]: the shared vocabulary — source ids, run errors and their codes, the owned-product rows, the
+//!    fingerprints, the scope of a run.
+//! 2. [`options`], [`retry`], [`webhook`], [`queue`]: the plugin options and their defaults; whether and when a
+//!    failed request is tried again; whether a webhook call is accepted; which ids a queued run holds.
+//! 3. [`handles`]: the URL handle of a title, as Medusa makes it, and unique handles for new products.
+//! 4. [`source`]: what a source body says — each product validated on its own, the category list.
+//! 5. [`paging`]: which source requests a run makes (pages, single products, the category list).
+//! 6. [`taxonomy`], [`images`]: the categories and tags to create before the products; which images to copy
+//!    into the store, how each download is judged, which URL a product is written with.
+//! 7. [`mapping`]: a valid product as Medusa workflow inputs.
+//! 8. [`fingerprint`]: whether a product's content changed since the sync wrote it.
+//! 9. [`batching`]: how the writes are cut into workflow calls, and split when Medusa refuses one.
+//! 10. [`stock`]: which inventory levels to create or update.
+//! 11. [`plan`]: the sync plan — what to create, update, archive or delete, and every problem found.
+//! 12. [`report`], [`snapshot`]: the end-of-run report and its status; what the store holds of the sync's
+//!     products and what to repair first.
+//! 13. [`store`]: the store setup before a run (currency, sales channel, stock location).
+//! 14. [`error`]: every error the host can receive, with its stable code and details.
+//! 15. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
+//!     nothing.
+
+pub mod model;
+
+pub mod options;
+pub mod queue;
+pub mod retry;
+pub mod webhook;
+
+pub mod handles;
+
+pub mod source;
+
+pub mod paging;
+
+pub mod images;
+pub mod taxonomy;
+
+pub mod mapping;
+
+pub mod fingerprint;
 
 pub mod batching;
-pub mod error;
-pub mod fingerprint;
-pub mod handles;
-pub mod images;
-pub mod mapping;
-pub mod model;
-pub mod options;
-pub mod paging;
-pub mod plan;
-pub mod queue;
-pub mod report;
-pub mod retry;
-pub mod snapshot;
-pub mod source;
+
 pub mod stock;
+
+pub mod plan;
+
+pub mod report;
+pub mod snapshot;
+
 pub mod store;
-pub mod taxonomy;
+
+pub mod error;
+
 pub mod wasm;
-pub mod webhook;
