@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use crate::{
-    options::OptionsError, paging::PagingError, retry::RetryInputError, store::StoreSetupError,
-    webhook::WebhookError,
+    model::CoreErrorCode, options::OptionsError, paging::PagingError, retry::RetryInputError,
+    store::StoreSetupError, webhook::WebhookError,
 };
 
 /// Any error of the core, as reported to the host.
@@ -60,16 +60,16 @@ pub enum CoreError {
 
 impl CoreError {
     /// The stable, machine-readable error code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> CoreErrorCode {
         match self {
             CoreError::Options(error) => error.code(),
             CoreError::Paging(error) => error.code(),
             CoreError::Retry(error) => error.code(),
             CoreError::Webhook(error) => error.code(),
             CoreError::StoreSetup(error) => error.code(),
-            CoreError::InvalidInput { .. } => "INVALID_INPUT",
-            CoreError::Output { .. } => "INTERNAL_ERROR",
-            CoreError::HostCall { .. } => "HOST_CALL_FAILED",
+            CoreError::InvalidInput { .. } => CoreErrorCode::InvalidInput,
+            CoreError::Output { .. } => CoreErrorCode::InternalError,
+            CoreError::HostCall { .. } => CoreErrorCode::HostCallFailed,
         }
     }
 
@@ -114,7 +114,7 @@ mod tests {
             ..PluginOptionsInput::default()
         };
         let error = CoreError::from(validate_options(&raw).unwrap_err());
-        assert_eq!(error.code(), "INVALID_OPTION");
+        assert_eq!(error.code().as_str(), "INVALID_OPTION");
         assert_eq!(
             error.details(),
             json!({ "option": "pageSize", "value": "abc" })
@@ -124,13 +124,13 @@ mod tests {
             "catalog-sync option \"pageSize\" must be an integer between 1 and 1000 (got \"abc\")"
         );
         let page = CoreError::from(crate::paging::read_page_header("{").unwrap_err());
-        assert_eq!(page.code(), "MALFORMED_PAGE");
+        assert_eq!(page.code().as_str(), "MALFORMED_PAGE");
         assert!(page.details()["reason"]
             .as_str()
             .unwrap()
             .contains("truncated"));
         let webhook = CoreError::from(WebhookError::SignatureMismatch);
-        assert_eq!(webhook.code(), "WEBHOOK_SIGNATURE_MISMATCH");
+        assert_eq!(webhook.code().as_str(), "WEBHOOK_SIGNATURE_MISMATCH");
     }
 
     #[test]
@@ -140,7 +140,7 @@ mod tests {
             path: "total".to_string(),
             reason: "invalid type: string \"x\", expected u32".to_string(),
         };
-        assert_eq!(error.code(), "INVALID_INPUT");
+        assert_eq!(error.code().as_str(), "INVALID_INPUT");
         assert_eq!(
             error.to_string(),
             "planRemainingPages: invalid input at \"total\": invalid type: string \"x\", expected u32"
@@ -150,7 +150,7 @@ mod tests {
             url: "http://x/p".into(),
             reason: "boom".into(),
         };
-        assert_eq!(host.code(), "HOST_CALL_FAILED");
+        assert_eq!(host.code().as_str(), "HOST_CALL_FAILED");
         assert_eq!(
             host.details(),
             json!({ "function": "fetchPage", "url": "http://x/p", "reason": "boom" })

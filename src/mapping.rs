@@ -28,16 +28,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::images::ImageResolver;
-use crate::model::{Fingerprints, OwnedImage, OwnedProduct, RunError, SourceId};
+use crate::model::{Fingerprints, OwnedImage, OwnedProduct, RunError, RunErrorCode, SourceId};
 use crate::source::SourceProduct;
 use crate::taxonomy::{CategoryIndex, TagIndex};
-
-/// Code of a [`RunError`]: the product's category has no store category (it should have been created from
-/// `planCategories` before `planSync`). The product is rejected; if the sync owns it, it is left untouched.
-pub const UNKNOWN_CATEGORY: &str = "UNKNOWN_CATEGORY";
-/// Code of a [`RunError`]: one of the product's tags has no store tag (it should have been created from
-/// `planTags` before `planSync`). The product is rejected; if the sync owns it, it is left untouched.
-pub const UNKNOWN_TAG: &str = "UNKNOWN_TAG";
 
 /// Prefix of `external_id`: `dummyjson:<source id>`.
 pub const EXTERNAL_ID_PREFIX: &str = "dummyjson:";
@@ -438,8 +431,8 @@ pub struct MappingContext<'a> {
 /// Maps a validated source product, resolving its category and tags to store ids.
 ///
 /// Tags that are blank are skipped and repeated tags are written once (Medusa would refuse a blank tag and a
-/// duplicate link). A category or tag without a store id rejects the product with [`UNKNOWN_CATEGORY`] /
-/// [`UNKNOWN_TAG`] rather than writing it incompletely.
+/// duplicate link). A category or tag without a store id rejects the product with
+/// [`RunErrorCode::UnknownCategory`] / [`RunErrorCode::UnknownTag`] rather than writing it incompletely.
 pub fn map_product(
     product: SourceProduct,
     context: &MappingContext<'_>,
@@ -453,7 +446,7 @@ pub fn map_product(
                 return Err(RunError::new(
                     Some(id),
                     Some("category"),
-                    UNKNOWN_CATEGORY,
+                    RunErrorCode::UnknownCategory,
                     format!("product {id}: category \"{slug}\" does not exist in the store"),
                 ))
             }
@@ -471,7 +464,7 @@ pub fn map_product(
                 return Err(RunError::new(
                     Some(id),
                     Some("tags"),
-                    UNKNOWN_TAG,
+                    RunErrorCode::UnknownTag,
                     format!("product {id}: tag \"{tag}\" does not exist in the store"),
                 ))
             }

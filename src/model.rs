@@ -1,15 +1,58 @@
 //! The shared vocabulary of the core: the shapes every layer above speaks in, and nothing else.
 //!
 //! * [`SourceId`]: how a product is named in the source;
-//! * [`RunError`]: a problem with one product (or with the fetch) that does not stop the run;
+//! * [`RunError`]: a problem with one product (or with the fetch) that does not stop the run, with its
+//!   [`RunErrorCode`];
 //! * [`OwnedProduct`] / [`OwnedImage`]: a product the sync created earlier, as found in the store;
 //! * [`Fingerprints`]: the two fingerprints the sync stores on a product to see changes without reading it;
-//! * [`SyncScope`]: which products a run is about.
+//! * [`SyncScope`]: which products a run is about;
+//! * [`CoreErrorCode`]: the stable code of every error a core function throws to the host.
+//!
+//! Both code sets are closed Rust enums serialized as their `SCREAMING_SNAKE_CASE` text, so the package's
+//! TypeScript types carry them as unions of string literals (`type RunErrorCode = "INVALID_FIELD" | ...`).
 //!
 //! This module imports no other module of the crate; every other module may import it.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// Declares a closed set of stable codes: the enum (each variant serialized as its text, the TypeScript type a
+/// union of those texts), [`ALL`](RunErrorCode::ALL) and [`as_str`](RunErrorCode::as_str).
+macro_rules! codes {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident = $text:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        #[ts(export)]
+        pub enum $name {
+            $( $(#[$variant_meta])* #[serde(rename = $text)] $variant, )*
+        }
+
+        impl $name {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The code's text, e.g. `"INVALID_FIELD"` (what it serializes to).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+    };
+}
 
 /// Identifier of a product in the source (DummyJSON `id`).
 pub type SourceId = u64;
@@ -26,7 +69,10 @@ pub struct RunError {
     pub source_id: Option<SourceId>,
     /// Source field concerned (e.g. `price`, `dimensions.width`, `tags[2]`); `null` when not tied to a field.
     pub field: Option<String>,
-    /// Stable machine-readable code, e.g. `INVALID_FIELD`.
+    /// Stable machine-readable code, e.g. `INVALID_FIELD`: a [`RunErrorCode`]'s text. Kept as text so that
+    /// errors stored by an older version, whose code this version may no longer have, still read back as they
+    /// were; TypeScript sees the union of this version's codes.
+    #[ts(type = "RunErrorCode")]
     pub code: String,
     /// Human-readable explanation naming the product and the field.
     pub message: String,
@@ -37,15 +83,116 @@ impl RunError {
     pub fn new(
         source_id: Option<SourceId>,
         field: Option<&str>,
-        code: &str,
+        code: RunErrorCode,
         message: impl Into<String>,
     ) -> Self {
         RunError {
             source_id,
             field: field.map(str::to_string),
-            code: code.to_string(),
+            code: code.as_str().to_string(),
             message: message.into(),
         }
+    }
+
+    /// Whether the error has this code.
+    pub fn has_code(&self, code: RunErrorCode) -> bool {
+        self.code == code.as_str()
+    }
+}
+
+codes! {
+    /// The code of a [`RunError`]: what kind of problem the run met, for programs and for grouping.
+    pub enum RunErrorCode {
+        /// A product field has the wrong type or an invalid value.
+        InvalidField = "INVALID_FIELD",
+        /// A required product field (`id`, `title`, `price`, `stock`) is missing.
+        MissingField = "MISSING_FIELD",
+        /// A product entry is not a JSON object, or a single-product body is not JSON.
+        MalformedProduct = "MALFORMED_PRODUCT",
+        /// A page body is not a valid envelope.
+        MalformedPage = "MALFORMED_PAGE",
+        /// The same source id was received more than once.
+        DuplicateProductId = "DUPLICATE_PRODUCT_ID",
+        /// Two incoming products share a SKU.
+        DuplicateSku = "DUPLICATE_SKU",
+        /// Two incoming products share a barcode.
+        DuplicateBarcode = "DUPLICATE_BARCODE",
+        /// Fewer products were received than expected.
+        IncompleteFetch = "INCOMPLETE_FETCH",
+        /// Products missing upstream were left alone because the fetch cannot be trusted.
+        RemovalsSkipped = "REMOVALS_SKIPPED",
+        /// An owned product's `external_id` is not `dummyjson:<positive id>`; it is left alone.
+        UnrecognizedExternalId = "UNRECOGNIZED_EXTERNAL_ID",
+        /// The product's category has no store category (it should have been created from `planCategories`
+        /// first). The product is rejected; if the sync owns it, it is left untouched.
+        UnknownCategory = "UNKNOWN_CATEGORY",
+        /// One of the product's tags has no store tag (it should have been created from `planTags` first). The
+        /// product is rejected; if the sync owns it, it is left untouched.
+        UnknownTag = "UNKNOWN_TAG",
+        /// A synced product's variant has no inventory item, so its stock cannot be set.
+        MissingInventoryItem = "MISSING_INVENTORY_ITEM",
+        /// Medusa refused a write.
+        WriteFailed = "WRITE_FAILED",
+        /// The source answered 404 for an image.
+        ImageNotFound = "IMAGE_NOT_FOUND",
+        /// The source answered another error status for an image, or kept failing.
+        ImageHttpError = "IMAGE_HTTP_ERROR",
+        /// An image host could not be reached (network error or timeout).
+        ImageUnreachable = "IMAGE_UNREACHABLE",
+        /// An image body is not an image (wrong content type, unknown or truncated bytes).
+        ImageNotAnImage = "IMAGE_NOT_AN_IMAGE",
+        /// An image is larger than `imageMaxBytes`.
+        ImageTooLarge = "IMAGE_TOO_LARGE",
+        /// An image is of a type the sync does not copy (SVG).
+        ImageUnsupportedType = "IMAGE_UNSUPPORTED_TYPE",
+        /// An image URL is not an absolute http(s) URL.
+        ImageInvalidUrl = "IMAGE_INVALID_URL",
+        /// Medusa's File module refused to store an image.
+        ImageUploadFailed = "IMAGE_UPLOAD_FAILED",
+    }
+}
+
+codes! {
+    /// The stable code of an error a core function throws to the host (the `.code` of the JavaScript `Error`).
+    pub enum CoreErrorCode {
+        /// A plugin option is invalid.
+        InvalidOption = "INVALID_OPTION",
+        /// A source page body is not a valid envelope (truncated, not JSON, wrong types); retryable.
+        MalformedPage = "MALFORMED_PAGE",
+        /// A category list body is not a list of categories. No function throws it today: the category plan
+        /// falls back to names derived from the slugs.
+        MalformedCategories = "MALFORMED_CATEGORIES",
+        /// The source announced more products than the planner accepts.
+        SourceTooLarge = "SOURCE_TOO_LARGE",
+        /// The host passed a value of the wrong shape (or out of range) to a core function.
+        InvalidInput = "INVALID_INPUT",
+        /// The webhook is off: no secret is configured.
+        WebhookSecretMissing = "WEBHOOK_SECRET_MISSING",
+        /// A webhook body is larger than the limit.
+        WebhookBodyTooLarge = "WEBHOOK_BODY_TOO_LARGE",
+        /// A webhook signature header is absent or empty.
+        WebhookSignatureMissing = "WEBHOOK_SIGNATURE_MISSING",
+        /// A webhook signature header is not in the expected format.
+        WebhookSignatureMalformed = "WEBHOOK_SIGNATURE_MALFORMED",
+        /// A webhook signature does not match the body and timestamp.
+        WebhookSignatureMismatch = "WEBHOOK_SIGNATURE_MISMATCH",
+        /// A webhook timestamp is outside the replay window.
+        WebhookTimestampStale = "WEBHOOK_TIMESTAMP_STALE",
+        /// A webhook body is not a valid webhook body.
+        WebhookBodyInvalid = "WEBHOOK_BODY_INVALID",
+        /// Medusa has not created its store yet.
+        StoreNotReady = "STORE_NOT_READY",
+        /// The `salesChannelId` option names a channel the store does not have.
+        UnknownSalesChannel = "UNKNOWN_SALES_CHANNEL",
+        /// The `stockLocationId` option names a location the store does not have.
+        UnknownStockLocation = "UNKNOWN_STOCK_LOCATION",
+        /// A host function injected into the core failed or answered the wrong type.
+        HostCallFailed = "HOST_CALL_FAILED",
+        /// A result could not be handed to JavaScript (a bug, or a number beyond 2^53).
+        InternalError = "INTERNAL_ERROR",
+        /// The core panicked (a bug, never bad input). Thrown by the package wrapper, which also reloads the
+        /// WebAssembly module; never returned by a Rust function.
+        CorePanic = "CORE_PANIC",
     }
 }
 
@@ -110,4 +257,46 @@ pub enum SyncScope {
         #[ts(type = "Array<number>")]
         product_ids: Vec<SourceId>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_serializes_as_its_text_and_reads_back() {
+        let run = RunErrorCode::ALL
+            .iter()
+            .map(|code| (code.as_str(), serde_json::to_value(code)));
+        let core = CoreErrorCode::ALL
+            .iter()
+            .map(|code| (code.as_str(), serde_json::to_value(code)));
+        for (text, value) in run.chain(core) {
+            assert_eq!(value.unwrap(), serde_json::json!(text));
+            assert!(
+                text.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
+                "{text}"
+            );
+        }
+        for &code in RunErrorCode::ALL {
+            assert_eq!(
+                serde_json::from_value::<RunErrorCode>(code.as_str().into()).unwrap(),
+                code
+            );
+        }
+        assert_eq!(RunErrorCode::ALL.len(), 22);
+        assert_eq!(CoreErrorCode::ALL.len(), 18);
+    }
+
+    #[test]
+    fn a_stored_error_with_a_code_this_version_does_not_have_reads_back_unchanged() {
+        let stored = serde_json::json!({ "source_id": 3, "field": null, "code": "RETIRED_CODE", "message": "m" });
+        let error: RunError = serde_json::from_value(stored.clone()).unwrap();
+        assert_eq!(error.code, "RETIRED_CODE");
+        assert!(!error.has_code(RunErrorCode::InvalidField));
+        assert_eq!(serde_json::to_value(&error).unwrap(), stored);
+        let known = RunError::new(None, None, RunErrorCode::WriteFailed, "refused");
+        assert!(known.has_code(RunErrorCode::WriteFailed));
+        assert_eq!(known.code, "WRITE_FAILED");
+    }
 }

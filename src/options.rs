@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::model::CoreErrorCode;
+
 /// Default source: the public DummyJSON API.
 pub const DEFAULT_SOURCE_URL: &str = "https://dummyjson.com";
 /// Default largest image body the sync copies: 10 MiB.
@@ -168,8 +170,8 @@ pub struct OptionsError {
 
 impl OptionsError {
     /// Stable error code: `INVALID_OPTION`.
-    pub fn code(&self) -> &'static str {
-        "INVALID_OPTION"
+    pub fn code(&self) -> CoreErrorCode {
+        CoreErrorCode::InvalidOption
     }
 
     /// Structured details: `{ option, value }`.
@@ -683,7 +685,7 @@ mod tests {
             error.to_string(),
             "catalog-sync option \"pageSize\" must be an integer between 1 and 1000 (got \"abc\")"
         );
-        assert_eq!(error.code(), "INVALID_OPTION");
+        assert_eq!(error.code().as_str(), "INVALID_OPTION");
         assert_eq!(
             error.details(),
             json!({ "option": "pageSize", "value": "abc" })

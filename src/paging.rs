@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::SourceId;
+use crate::model::{CoreErrorCode, SourceId};
 use crate::options::SyncOptions;
 use crate::source::SOURCE_FIELDS;
 
@@ -124,11 +124,11 @@ pub enum PagingError {
 
 impl PagingError {
     /// Stable error code: `MALFORMED_PAGE`, `SOURCE_TOO_LARGE` or `INVALID_INPUT`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> CoreErrorCode {
         match self {
-            PagingError::MalformedPage { .. } => "MALFORMED_PAGE",
-            PagingError::SourceTooLarge { .. } => "SOURCE_TOO_LARGE",
-            PagingError::InvalidProductId => "INVALID_INPUT",
+            PagingError::MalformedPage { .. } => CoreErrorCode::MalformedPage,
+            PagingError::SourceTooLarge { .. } => CoreErrorCode::SourceTooLarge,
+            PagingError::InvalidProductId => CoreErrorCode::InvalidInput,
         }
     }
 
@@ -260,7 +260,7 @@ struct Envelope {
 /// use catalog_sync::paging::read_page_header;
 /// let header = read_page_header(r#"{"products":[{"id":1}],"total":194,"skip":0,"limit":1}"#).unwrap();
 /// assert_eq!((header.total, header.count), (194, 1));
-/// assert_eq!(read_page_header(r#"{"products":[{"id":1}"#).unwrap_err().code(), "MALFORMED_PAGE");
+/// assert_eq!(read_page_header(r#"{"products":[{"id":1}"#).unwrap_err().code().as_str(), "MALFORMED_PAGE");
 /// ```
 pub fn read_page_header(body: &str) -> Result<PageHeader, PagingError> {
     let envelope: Envelope =
@@ -401,7 +401,7 @@ mod tests {
             first_page_count: 1,
         };
         let error = plan_remaining_pages(&input).unwrap_err();
-        assert_eq!(error.code(), "SOURCE_TOO_LARGE");
+        assert_eq!(error.code().as_str(), "SOURCE_TOO_LARGE");
     }
 
     #[test]
@@ -422,7 +422,7 @@ mod tests {
             options: options(30),
             product_ids: vec![0],
         });
-        assert_eq!(zero.unwrap_err().code(), "INVALID_INPUT");
+        assert_eq!(zero.unwrap_err().code().as_str(), "INVALID_INPUT");
     }
 
     #[test]
@@ -476,7 +476,7 @@ mod tests {
         ];
         for (body, expected) in cases {
             let error = read_page_header(body).unwrap_err();
-            assert_eq!(error.code(), "MALFORMED_PAGE", "{body}");
+            assert_eq!(error.code().as_str(), "MALFORMED_PAGE", "{body}");
             assert!(error.to_string().contains(expected), "{body}: {error}");
         }
     }

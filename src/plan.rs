@@ -37,26 +37,11 @@ use crate::images::{image_errors, ImageFailure, ImageResolver, StoredImage};
 use crate::mapping::{
     create_input, inventory_item_input, map_product, source_id_of, update_input, MappingContext,
 };
-use crate::model::{OwnedProduct, RunError, SourceId, SyncScope};
+use crate::model::{OwnedProduct, RunError, RunErrorCode, SourceId, SyncScope};
 use crate::options::{OnMissing, SyncOptions};
 use crate::source::{parse_page, parse_product, SourceProduct};
 use crate::stock::StockTarget;
 use crate::taxonomy::{CategoryIndex, ExistingCategory, ExistingTag, TagIndex};
-
-/// Code of a [`RunError`]: a page body is not a valid envelope.
-pub const MALFORMED_PAGE: &str = "MALFORMED_PAGE";
-/// Code of a [`RunError`]: the same source id was received more than once.
-pub const DUPLICATE_PRODUCT_ID: &str = "DUPLICATE_PRODUCT_ID";
-/// Code of a [`RunError`]: two incoming products share a SKU.
-pub const DUPLICATE_SKU: &str = "DUPLICATE_SKU";
-/// Code of a [`RunError`]: two incoming products share a barcode.
-pub const DUPLICATE_BARCODE: &str = "DUPLICATE_BARCODE";
-/// Code of a [`RunError`]: fewer products were received than expected.
-pub const INCOMPLETE_FETCH: &str = "INCOMPLETE_FETCH";
-/// Code of a [`RunError`]: products missing upstream were left alone because the fetch cannot be trusted.
-pub const REMOVALS_SKIPPED: &str = "REMOVALS_SKIPPED";
-/// Code of a [`RunError`]: an owned product's `external_id` is not `dummyjson:<positive id>`; it is left alone.
-pub const UNRECOGNIZED_EXTERNAL_ID: &str = "UNRECOGNIZED_EXTERNAL_ID";
 
 /// Status value of a published product.
 const PUBLISHED: &str = "published";
@@ -197,7 +182,7 @@ impl Received {
                 self.errors.push(RunError::new(
                     Some(id),
                     Some("id"),
-                    DUPLICATE_PRODUCT_ID,
+                    RunErrorCode::DuplicateProductId,
                     format!("product {id}: received more than once; the first occurrence is used"),
                 ));
                 return;
@@ -233,7 +218,7 @@ fn receive(input: &PlanInput) -> Received {
                 received.errors.push(RunError::new(
                     None,
                     None,
-                    MALFORMED_PAGE,
+                    RunErrorCode::MalformedPage,
                     format!(
                         "page body {} of {}: {error}",
                         position + 1,
@@ -262,14 +247,14 @@ fn reject_shared_identifiers(received: &mut Received) {
             Some(RunError::new(
                 Some(id),
                 Some("sku"),
-                DUPLICATE_SKU,
+                RunErrorCode::DuplicateSku,
                 format!("product {id}: sku \"{sku}\" is already used by product {owner}"),
             ))
         } else if let Some((barcode, owner)) = barcode.and_then(|b| Some((b, *barcodes.get(b)?))) {
             Some(RunError::new(
                 Some(id),
                 Some("meta.barcode"),
-                DUPLICATE_BARCODE,
+                RunErrorCode::DuplicateBarcode,
                 format!("product {id}: barcode \"{barcode}\" is already used by product {owner}"),
             ))
         } else {
@@ -317,7 +302,7 @@ fn index_owned<'a>(owned: &'a [OwnedProduct], errors: &mut Vec<RunError>) -> Own
             None => errors.push(RunError::new(
                 None,
                 None,
-                UNRECOGNIZED_EXTERNAL_ID,
+                RunErrorCode::UnrecognizedExternalId,
                 format!(
                     "store product {}: external_id \"{}\" is not dummyjson:<id>; it is left untouched",
                     product.id, product.external_id
@@ -547,7 +532,7 @@ fn plan_removals(
         errors.push(RunError::new(
             None,
             None,
-            INCOMPLETE_FETCH,
+            RunErrorCode::IncompleteFetch,
             format!(
                 "received {} of {expected} products{consequence}",
                 completeness.received
@@ -576,7 +561,7 @@ fn plan_removals(
                 errors.push(RunError::new(
                     None,
                     None,
-                    REMOVALS_SKIPPED,
+                    RunErrorCode::RemovalsSkipped,
                     format!(
                         "{} product(s) missing upstream were neither archived nor deleted: {reason}",
                         candidates.len()

@@ -9,12 +9,9 @@ use ts_rs::TS;
 
 use crate::batching::{WriteBatch, WriteKind};
 use crate::images::ImageStats;
-use crate::model::{RunError, SourceId};
+use crate::model::{RunError, RunErrorCode, SourceId};
 use crate::plan::PlanCounts;
 use crate::stock::StockPlan;
-
-/// Code of a [`RunError`] produced by [`write_error_for`] and [`summarize_run`]: Medusa refused a write.
-pub const WRITE_FAILED: &str = "WRITE_FAILED";
 
 /// What the host reports back after executing one [`WriteBatch`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -164,7 +161,7 @@ pub fn write_error_for(batch: &WriteBatch, message: &str) -> Vec<RunError> {
             RunError::new(
                 source_id,
                 None,
-                WRITE_FAILED,
+                RunErrorCode::WriteFailed,
                 format!("{who}: Medusa refused to {action} it: {message}"),
             )
         })
@@ -221,7 +218,7 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
                 errors.push(RunError::new(
                     Some(id),
                     None,
-                    WRITE_FAILED,
+                    RunErrorCode::WriteFailed,
                     format!(
                         "product {id}: Medusa refused to {} it (batch {})",
                         result.kind.verb(),

@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::model::CoreErrorCode;
+
 /// Backoff base: the first retry waits up to this long.
 pub const BASE_DELAY_MS: u32 = 200;
 /// Backoff cap: no jittered delay exceeds this.
@@ -98,8 +100,8 @@ pub struct RetryInputError;
 
 impl RetryInputError {
     /// Stable error code: `INVALID_INPUT`.
-    pub fn code(&self) -> &'static str {
-        "INVALID_INPUT"
+    pub fn code(&self) -> CoreErrorCode {
+        CoreErrorCode::InvalidInput
     }
 
     /// Structured details: `{ field: "attempt", value: 0 }`.
@@ -390,7 +392,10 @@ mod tests {
     #[test]
     fn attempt_zero_is_invalid() {
         assert_eq!(
-            decide_retry(&input(0, http(503, None))).unwrap_err().code(),
+            decide_retry(&input(0, http(503, None)))
+                .unwrap_err()
+                .code()
+                .as_str(),
             "INVALID_INPUT"
         );
     }

@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::handles::to_handle;
-use crate::model::{RunError, SourceId};
+use crate::model::{CoreErrorCode, RunError, RunErrorCode, SourceId};
 
 /// Every top-level product field the sync reads (all of DummyJSON's product fields except `reviews`).
 /// A page request can `select` exactly these.
@@ -42,13 +42,6 @@ pub const SOURCE_FIELDS: &[&str] = &[
     "images",
     "thumbnail",
 ];
-
-/// Code of a [`RunError`]: a product field has the wrong type or an invalid value.
-pub const INVALID_FIELD: &str = "INVALID_FIELD";
-/// Code of a [`RunError`]: a required product field (`id`, `title`, `price`, `stock`) is missing.
-pub const MISSING_FIELD: &str = "MISSING_FIELD";
-/// Code of a [`RunError`]: a product entry is not a JSON object, or a single-product body is not JSON.
-pub const MALFORMED_PRODUCT: &str = "MALFORMED_PRODUCT";
 
 /// Physical dimensions of a product, in the source's units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -214,10 +207,10 @@ pub enum SourceError {
 
 impl SourceError {
     /// Stable error code: `MALFORMED_PAGE` or `MALFORMED_CATEGORIES`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> CoreErrorCode {
         match self {
-            SourceError::MalformedPage { .. } => "MALFORMED_PAGE",
-            SourceError::MalformedCategories { .. } => "MALFORMED_CATEGORIES",
+            SourceError::MalformedPage { .. } => CoreErrorCode::MalformedPage,
+            SourceError::MalformedCategories { .. } => CoreErrorCode::MalformedCategories,
         }
     }
 }
@@ -296,7 +289,7 @@ fn check_values(raw: RawProduct, origin: EntryOrigin) -> Result<SourceProduct, R
             None,
             origin,
             "id",
-            INVALID_FIELD,
+            RunErrorCode::InvalidField,
             Expect::PositiveInteger.requirement(),
             Some(&Value::from(0)),
         ));
@@ -308,7 +301,7 @@ fn check_values(raw: RawProduct, origin: EntryOrigin) -> Result<SourceProduct, R
             id,
             origin,
             "title",
-            INVALID_FIELD,
+            RunErrorCode::InvalidField,
             Expect::NonEmptyString.requirement(),
             Some(&shown),
         ));
@@ -318,7 +311,7 @@ fn check_values(raw: RawProduct, origin: EntryOrigin) -> Result<SourceProduct, R
         return Err(RunError::new(
             id,
             Some("price"),
-            INVALID_FIELD,
+            RunErrorCode::InvalidField,
             format!(
                 "product {}: field \"price\" {} (got {})",
                 raw.id,
@@ -334,7 +327,7 @@ fn check_values(raw: RawProduct, origin: EntryOrigin) -> Result<SourceProduct, R
                 id,
                 origin,
                 "category",
-                INVALID_FIELD,
+                RunErrorCode::InvalidField,
                 "must be a category slug with at least one letter or digit",
                 Some(&shown),
             ));
@@ -462,7 +455,7 @@ fn diagnose(json: &str, origin: EntryOrigin, parse_error: &serde_json::Error) ->
         return RunError::new(
             None,
             None,
-            MALFORMED_PRODUCT,
+            RunErrorCode::MalformedProduct,
             format!(
                 "{}: must be a JSON object (got {})",
                 origin.describe(),
@@ -481,7 +474,7 @@ fn diagnose(json: &str, origin: EntryOrigin, parse_error: &serde_json::Error) ->
                     id,
                     origin,
                     field,
-                    MISSING_FIELD,
+                    RunErrorCode::MissingField,
                     "is required but missing",
                     None,
                 )
@@ -491,7 +484,7 @@ fn diagnose(json: &str, origin: EntryOrigin, parse_error: &serde_json::Error) ->
                     id,
                     origin,
                     field,
-                    MISSING_FIELD,
+                    RunErrorCode::MissingField,
                     expect.requirement(),
                     Some(&Value::Null),
                 )
@@ -501,7 +494,7 @@ fn diagnose(json: &str, origin: EntryOrigin, parse_error: &serde_json::Error) ->
                     id,
                     origin,
                     field,
-                    INVALID_FIELD,
+                    RunErrorCode::InvalidField,
                     expect.requirement(),
                     Some(&Value::Null),
                 )
@@ -511,7 +504,7 @@ fn diagnose(json: &str, origin: EntryOrigin, parse_error: &serde_json::Error) ->
                     id,
                     origin,
                     field,
-                    INVALID_FIELD,
+                    RunErrorCode::InvalidField,
                     expect.requirement(),
                     Some(found),
                 )
@@ -526,7 +519,7 @@ fn diagnose(json: &str, origin: EntryOrigin, parse_error: &serde_json::Error) ->
                 id,
                 origin,
                 &format!("{parent}.{child}"),
-                INVALID_FIELD,
+                RunErrorCode::InvalidField,
                 expect.requirement(),
                 Some(found),
             );
@@ -549,7 +542,7 @@ fn unreadable(json: &str, origin: EntryOrigin, error: &serde_json::Error) -> Run
         return RunError::new(
             None,
             None,
-            MALFORMED_PRODUCT,
+            RunErrorCode::MalformedProduct,
             format!("{}: not valid JSON ({syntax})", origin.describe()),
         );
     }
@@ -567,13 +560,13 @@ fn unreadable(json: &str, origin: EntryOrigin, error: &serde_json::Error) -> Run
         Some(path) => RunError::new(
             id,
             Some(&path),
-            INVALID_FIELD,
+            RunErrorCode::InvalidField,
             format!("{label}: field \"{path}\" cannot be read ({error})"),
         ),
         None => RunError::new(
             id,
             None,
-            MALFORMED_PRODUCT,
+            RunErrorCode::MalformedProduct,
             format!("{label}: not a readable product ({error})"),
         ),
     }
@@ -591,7 +584,7 @@ fn field_error(
     id: Option<SourceId>,
     origin: EntryOrigin,
     field: &str,
-    code: &str,
+    code: RunErrorCode,
     requirement: &str,
     found: Option<&Value>,
 ) -> RunError {
@@ -675,7 +668,7 @@ mod tests {
     #[test]
     fn missing_id_is_named_by_position() {
         let error = rejected(r#"{"title":"A","price":1,"stock":1}"#);
-        assert_eq!(error.code, MISSING_FIELD);
+        assert!(error.has_code(RunErrorCode::MissingField));
         assert_eq!(error.source_id, None);
         assert_eq!(
             error.message,
@@ -686,7 +679,7 @@ mod tests {
     #[test]
     fn null_category_is_rejected_but_a_missing_one_is_not() {
         let error = rejected(r#"{"id":6,"title":"A","price":1,"stock":1,"category":null}"#);
-        assert_eq!(error.code, INVALID_FIELD);
+        assert!(error.has_code(RunErrorCode::InvalidField));
         assert_eq!(error.field.as_deref(), Some("category"));
         assert_eq!(error.source_id, Some(6));
         let product = parse_entry(
@@ -761,6 +754,6 @@ mod tests {
     #[test]
     fn malformed_envelope_is_a_page_error() {
         let error = parse_page(r#"{"products":[{"id":1}],"total":1"#).unwrap_err();
-        assert_eq!(error.code(), "MALFORMED_PAGE");
+        assert_eq!(error.code().as_str(), "MALFORMED_PAGE");
     }
 }

@@ -19,10 +19,7 @@ use ts_rs::TS;
 
 use crate::batching::{chunks, StockAction, StockLevelWrite, WriteBatch};
 use crate::mapping::{source_id_of, INVENTORY_ITEM_MARKER};
-use crate::model::{RunError, SourceId};
-
-/// Code of a [`RunError`]: a synced product's variant has no inventory item, so its stock cannot be set.
-pub const MISSING_INVENTORY_ITEM: &str = "MISSING_INVENTORY_ITEM";
+use crate::model::{RunError, RunErrorCode, SourceId};
 
 /// The stock the source has for one valid product of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -147,7 +144,7 @@ pub fn plan_stock_levels(input: &StockPlanInput) -> StockPlan {
             errors.push(RunError::new(
                 Some(id),
                 None,
-                MISSING_INVENTORY_ITEM,
+                RunErrorCode::MissingInventoryItem,
                 format!("product {id}: its variant has no inventory item, so its stock ({}) was not set; the next sync recreates it", target.stock),
             ));
             continue;
@@ -338,6 +335,6 @@ mod tests {
         assert_eq!(batches, vec![0, 0, 1]);
         assert_eq!(plan.errors.len(), 1);
         assert_eq!(plan.errors[0].source_id, Some(99));
-        assert_eq!(plan.errors[0].code, MISSING_INVENTORY_ITEM);
+        assert!(plan.errors[0].has_code(RunErrorCode::MissingInventoryItem));
     }
 }

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::model::CoreErrorCode;
 use crate::options::SyncOptions;
 use crate::snapshot::IdRow;
 
@@ -129,11 +130,11 @@ pub enum StoreSetupError {
 
 impl StoreSetupError {
     /// Stable error code: `STORE_NOT_READY` or `UNKNOWN_SALES_CHANNEL` / `UNKNOWN_STOCK_LOCATION`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> CoreErrorCode {
         match self {
-            StoreSetupError::NoStore => "STORE_NOT_READY",
-            StoreSetupError::UnknownSalesChannel(_) => "UNKNOWN_SALES_CHANNEL",
-            StoreSetupError::UnknownStockLocation(_) => "UNKNOWN_STOCK_LOCATION",
+            StoreSetupError::NoStore => CoreErrorCode::StoreNotReady,
+            StoreSetupError::UnknownSalesChannel(_) => CoreErrorCode::UnknownSalesChannel,
+            StoreSetupError::UnknownStockLocation(_) => CoreErrorCode::UnknownStockLocation,
         }
     }
 
@@ -387,7 +388,7 @@ mod tests {
             ..SyncOptions::default()
         };
         let error = plan_store_setup(&input(missing, warehouse.clone())).unwrap_err();
-        assert_eq!(error.code(), "UNKNOWN_STOCK_LOCATION");
+        assert_eq!(error.code().as_str(), "UNKNOWN_STOCK_LOCATION");
         assert!(error
             .to_string()
             .contains("\"sloc_x\" (option \"stockLocationId\")"));
@@ -396,7 +397,7 @@ mod tests {
             ..SyncOptions::default()
         };
         let error = plan_store_setup(&input(channel, warehouse)).unwrap_err();
-        assert_eq!(error.code(), "UNKNOWN_SALES_CHANNEL");
+        assert_eq!(error.code().as_str(), "UNKNOWN_SALES_CHANNEL");
         let mut no_store = input(SyncOptions::default(), vec![]);
         no_store.store = None;
         assert_eq!(

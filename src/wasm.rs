@@ -36,12 +36,13 @@ import type {
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
   StockPlan, InventoryItemState, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers,
+  CoreErrorCode,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */
 export interface CatalogSyncError extends Error {
   /** Stable machine-readable code, e.g. "INVALID_OPTION", "MALFORMED_PAGE", "INVALID_INPUT". */
-  code: string;
+  code: CoreErrorCode;
   /** Structured details, e.g. `{ option, value }` for INVALID_OPTION. */
   details: Record<string, unknown>;
 }
@@ -78,7 +79,7 @@ fn js_error(error: CoreError) -> JsValue {
     let _ = Reflect::set(
         &js,
         &JsValue::from_str("code"),
-        &JsValue::from_str(error.code()),
+        &JsValue::from_str(error.code().as_str()),
     );
     let _ = Reflect::set(&js, &JsValue::from_str("details"), &details);
     js.into()

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use ts_rs::TS;
 
-use crate::model::SourceId;
+use crate::model::{CoreErrorCode, SourceId};
 
 /// Default replay window, in seconds either side of the current time.
 pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
@@ -133,7 +133,7 @@ pub enum WebhookVerdict {
         /// The HTTP status: 503, 413, 401 or 400.
         status: u16,
         /// The error's stable code, e.g. `WEBHOOK_SIGNATURE_MISMATCH`.
-        code: String,
+        code: CoreErrorCode,
         /// What is wrong, for the sender.
         message: String,
     },
@@ -190,15 +190,15 @@ impl WebhookError {
     /// Stable error code: `WEBHOOK_SECRET_MISSING`, `WEBHOOK_BODY_TOO_LARGE`, `WEBHOOK_SIGNATURE_MISSING`,
     /// `WEBHOOK_SIGNATURE_MALFORMED`, `WEBHOOK_SIGNATURE_MISMATCH`, `WEBHOOK_TIMESTAMP_STALE` or
     /// `WEBHOOK_BODY_INVALID`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> CoreErrorCode {
         match self {
-            WebhookError::SecretMissing => "WEBHOOK_SECRET_MISSING",
-            WebhookError::BodyTooLarge { .. } => "WEBHOOK_BODY_TOO_LARGE",
-            WebhookError::SignatureMissing { .. } => "WEBHOOK_SIGNATURE_MISSING",
-            WebhookError::SignatureMalformed { .. } => "WEBHOOK_SIGNATURE_MALFORMED",
-            WebhookError::SignatureMismatch => "WEBHOOK_SIGNATURE_MISMATCH",
-            WebhookError::TimestampStale { .. } => "WEBHOOK_TIMESTAMP_STALE",
-            WebhookError::BodyInvalid { .. } => "WEBHOOK_BODY_INVALID",
+            WebhookError::SecretMissing => CoreErrorCode::WebhookSecretMissing,
+            WebhookError::BodyTooLarge { .. } => CoreErrorCode::WebhookBodyTooLarge,
+            WebhookError::SignatureMissing { .. } => CoreErrorCode::WebhookSignatureMissing,
+            WebhookError::SignatureMalformed { .. } => CoreErrorCode::WebhookSignatureMalformed,
+            WebhookError::SignatureMismatch => CoreErrorCode::WebhookSignatureMismatch,
+            WebhookError::TimestampStale { .. } => CoreErrorCode::WebhookTimestampStale,
+            WebhookError::BodyInvalid { .. } => CoreErrorCode::WebhookBodyInvalid,
         }
     }
 
@@ -264,7 +264,7 @@ pub fn check_webhook(call: &WebhookCall) -> WebhookVerdict {
         },
         Err(error) => WebhookVerdict::Refused {
             status: error.http_status(),
-            code: error.code().to_string(),
+            code: error.code(),
             message: error.to_string(),
         },
     }
@@ -536,7 +536,7 @@ mod tests {
     }
 
     fn code(input: &WebhookSignatureInput) -> &'static str {
-        verify_webhook_signature(input).unwrap_err().code()
+        verify_webhook_signature(input).unwrap_err().code().as_str()
     }
 
     fn hex_mac(key: &[u8], data: &[u8]) -> String {
@@ -749,7 +749,7 @@ data. The key needs to be hashed before being used by the HMAC algorithm.";
             ..signed(BODY, SIGNATURE)
         };
         let error = verify_webhook_signature(&stale).unwrap_err();
-        assert_eq!(error.code(), "WEBHOOK_TIMESTAMP_STALE");
+        assert_eq!(error.code().as_str(), "WEBHOOK_TIMESTAMP_STALE");
         assert_eq!(
             error.details(),
             serde_json::json!({ "ageSeconds": 400, "toleranceSeconds": 300 })
@@ -784,7 +784,7 @@ data. The key needs to be hashed before being used by the HMAC algorithm.";
 
     fn refusal(call: &WebhookCall) -> (u16, String) {
         match check_webhook(call) {
-            WebhookVerdict::Refused { status, code, .. } => (status, code),
+            WebhookVerdict::Refused { status, code, .. } => (status, code.to_string()),
             accepted => panic!("expected a refusal, got {accepted:?}"),
         }
     }
@@ -979,7 +979,7 @@ data. The key needs to be hashed before being used by the HMAC algorithm.";
         ];
         for (body, reason) in cases {
             let error = parse_webhook_body(body).unwrap_err();
-            assert_eq!(error.code(), "WEBHOOK_BODY_INVALID");
+            assert_eq!(error.code().as_str(), "WEBHOOK_BODY_INVALID");
             assert_eq!(error.http_status(), 400);
             assert!(
                 error.to_string().contains(reason),

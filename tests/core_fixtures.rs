@@ -288,7 +288,7 @@ fn run_source(input: &Value, _existing: &Value) -> Result<Value, String> {
                 "rejected": page.rejected().collect::<Vec<_>>(),
             }),
             Err(error) => {
-                json!({ "error": { "code": error.code(), "message": error.to_string() } })
+                json!({ "error": { "code": error.code().as_str(), "message": error.to_string() } })
             }
         })
         .collect();
@@ -304,7 +304,7 @@ fn run_source(input: &Value, _existing: &Value) -> Result<Value, String> {
         .map(|list| match parse_categories(list) {
             Ok(list) => json!({ "categories": list }),
             Err(error) => {
-                json!({ "error": { "code": error.code(), "message": error.to_string() } })
+                json!({ "error": { "code": error.code().as_str(), "message": error.to_string() } })
             }
         })
         .collect();
