@@ -173,6 +173,33 @@ impl WriteBatch {
             }
         }
     }
+
+    /// The batch without its contents: kind, index, length and source ids.
+    pub fn summary(&self) -> BatchSummary {
+        BatchSummary {
+            kind: self.kind(),
+            index: self.index(),
+            len: self.len(),
+            source_ids: self.source_ids(),
+        }
+    }
+}
+
+/// A write batch without its contents (see [`WriteBatch::summary`]): enough for the host to plan its writes and
+/// to report on a batch without holding the batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BatchSummary {
+    /// The batch's kind.
+    pub kind: WriteKind,
+    /// The batch's index (as `WriteBatch.index`).
+    pub index: usize,
+    /// Number of products in the batch.
+    pub len: usize,
+    /// Source id of each product of the batch, in order (`null` for an archive/delete entry without one).
+    #[ts(type = "Array<number | null>")]
+    pub source_ids: Vec<Option<SourceId>>,
 }
 
 /// Whether a level is created or updated.
@@ -406,4 +433,42 @@ fn halves(product_ids: &[String], source_ids: &[SourceId], mid: usize) -> (Half,
             source_ids[source_mid..].to_vec(),
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_outlines_the_batch_without_its_contents() {
+        let delete = WriteBatch::Delete {
+            index: 3,
+            product_ids: vec!["prod_1".into(), "prod_2".into()],
+            source_ids: vec![7],
+        };
+        assert_eq!(
+            delete.summary(),
+            BatchSummary {
+                kind: WriteKind::Delete,
+                index: 3,
+                len: 2,
+                source_ids: vec![Some(7), None],
+            }
+        );
+        let stock = WriteBatch::Stock {
+            index: 0,
+            levels: vec![StockLevelWrite {
+                source_id: 4,
+                action: StockAction::Create,
+                inventory_item_id: "iitem_4".into(),
+                location_id: "sloc_1".into(),
+                stocked_quantity: 2,
+            }],
+        };
+        let summary = serde_json::to_value(stock.summary()).unwrap();
+        assert_eq!(
+            summary,
+            serde_json::json!({ "kind": "stock", "index": 0, "len": 1, "sourceIds": [4] })
+        );
+    }
 }

@@ -305,6 +305,32 @@ pub struct InventoryItemCreateInput {
 /// Metadata key marking an inventory item the sync created (see [`InventoryItemMetadata`]).
 pub const INVENTORY_ITEM_MARKER: &str = "catalog_sync_external_id";
 
+/// How the sync marks what it owns in the store, for the host's queries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncMarkers {
+    /// Prefix of the `external_id` of every product the sync owns ([`EXTERNAL_ID_PREFIX`]).
+    pub external_id_prefix: &'static str,
+    /// Metadata key present on every inventory item the sync creates ([`INVENTORY_ITEM_MARKER`]).
+    pub inventory_item_marker: &'static str,
+}
+
+/// The sync's markers: the `external_id` prefix of its products and the metadata key of its inventory items.
+///
+/// ```
+/// use catalog_sync::mapping::{external_id, sync_markers};
+/// let markers = sync_markers();
+/// assert!(external_id(17).starts_with(markers.external_id_prefix));
+/// assert_eq!(markers.inventory_item_marker, "catalog_sync_external_id");
+/// ```
+pub fn sync_markers() -> SyncMarkers {
+    SyncMarkers {
+        external_id_prefix: EXTERNAL_ID_PREFIX,
+        inventory_item_marker: INVENTORY_ITEM_MARKER,
+    }
+}
+
 /// Metadata of an inventory item the sync creates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

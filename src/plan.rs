@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::batching::{build_batches, Removal, WriteBatch, Writes};
+use crate::batching::{build_batches, BatchSummary, Removal, WriteBatch, Writes};
 use crate::fingerprint::fingerprints;
 use crate::handles::{assign_handles, HandleRequest};
 use crate::images::{image_errors, ImageFailure, ImageResolver, StoredImage};
@@ -151,6 +151,34 @@ pub struct SyncPlan {
     /// unless they are created with their level (the stock location is known).
     #[serde(default)]
     pub stock: Vec<StockTarget>,
+}
+
+/// A plan without the contents of its batches: what the host needs before it writes (counts, completeness,
+/// errors, stock targets, one [`BatchSummary`] per batch), small whatever the size of the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CatalogPlanSummary {
+    /// Counts, as `SyncPlan.counts`.
+    pub counts: PlanCounts,
+    /// Completeness of the fetch, as `SyncPlan.completeness`.
+    pub completeness: Completeness,
+    /// Every problem found, as `SyncPlan.errors`.
+    pub errors: Vec<RunError>,
+    /// One entry per batch, in execution order.
+    pub batches: Vec<BatchSummary>,
+    /// The source stock of every valid product, as `SyncPlan.stock`.
+    pub stock: Vec<StockTarget>,
+}
+
+/// The summary of a plan: everything but the contents of its batches.
+pub fn summarize_plan(plan: &SyncPlan) -> CatalogPlanSummary {
+    CatalogPlanSummary {
+        counts: plan.counts,
+        completeness: plan.completeness.clone(),
+        errors: plan.errors.clone(),
+        batches: plan.batches.iter().map(WriteBatch::summary).collect(),
+        stock: plan.stock.clone(),
+    }
 }
 
 /// What the received bodies contained, after de-duplication.
@@ -583,5 +611,64 @@ fn plan_removals(
             OnMissing::Draft => writes.archive.push(removal),
             OnMissing::Delete => writes.delete.push(removal),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batching::WriteKind;
+
+    fn input(pages: Vec<String>, batch_size: u32) -> PlanInput {
+        PlanInput {
+            options: SyncOptions {
+                batch_size,
+                ..SyncOptions::default()
+            },
+            pages,
+            products: None,
+            not_found_ids: None,
+            scope: SyncScope::Full,
+            categories: Vec::new(),
+            tags: Vec::new(),
+            owned: Vec::new(),
+            taken_handles: Vec::new(),
+            sales_channel_id: None,
+            stock_location_id: None,
+            stored_images: Vec::new(),
+            image_failures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_is_the_plan_without_batch_contents() {
+        let page = r#"{"products":[{"id":1,"title":"A","price":1,"stock":2},{"id":2,"title":"B","price":"x","stock":1},
+            {"id":3,"title":"C","price":3,"stock":0},{"id":4,"title":"D","price":4,"stock":9}],
+            "total":4,"skip":0,"limit":4}"#;
+        let plan = plan_sync(&input(vec![page.to_string()], 2));
+        let summary = summarize_plan(&plan);
+        assert_eq!(summary.counts, plan.counts);
+        assert_eq!(summary.completeness, plan.completeness);
+        assert_eq!(summary.errors, plan.errors);
+        assert_eq!(summary.stock, plan.stock);
+        let outline: Vec<(WriteKind, usize, Vec<Option<SourceId>>)> = summary
+            .batches
+            .iter()
+            .map(|b| (b.kind, b.len, b.source_ids.clone()))
+            .collect();
+        assert_eq!(
+            outline,
+            vec![
+                (WriteKind::Create, 2, vec![Some(1), Some(3)]),
+                (WriteKind::Create, 1, vec![Some(4)])
+            ]
+        );
+        let keys: Vec<String> = serde_json::to_value(&summary).unwrap()["batches"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(keys, ["index", "kind", "len", "sourceIds"]);
     }
 }

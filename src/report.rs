@@ -136,6 +136,16 @@ pub struct SummarizeInput {
     pub images: Option<ImageStats>,
 }
 
+/// A batch Medusa refused and Medusa's message (the input of the host's `writeErrorFor`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WriteErrorInput {
+    /// The refused batch.
+    pub batch: WriteBatch,
+    /// Medusa's error message.
+    pub message: String,
+}
+
 /// Builds one `WRITE_FAILED` error per product of `batch`, for when Medusa refused it with `message`.
 ///
 /// Meant for a single-product batch that [`crate::batching::split_batch`] cannot split further, but works

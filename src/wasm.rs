@@ -12,17 +12,14 @@ use std::collections::VecDeque;
 
 use js_sys::{Function, Promise, Reflect};
 use serde::{de::DeserializeOwned, Serialize};
-use ts_rs::TS;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::batching::{self, WriteBatch, WriteKind};
+use crate::batching::{self, WriteBatch};
 use crate::error::CoreError;
-use crate::model::{RunError, SourceId};
 use crate::options::{self, OptionFallbacks, PluginOptionsInput, SyncOptions};
 use crate::paging::{self, CollectedPages, PageRequest, RemainingPagesInput};
-use crate::plan::{Completeness, PlanCounts, SyncPlan};
-use crate::stock::StockTarget;
+use crate::plan::SyncPlan;
 use crate::webhook::{self, WebhookSignatureInput};
 use crate::{images, mapping, plan, queue, report, retry, snapshot, stock, store, taxonomy};
 
@@ -35,7 +32,7 @@ import type {
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
-  StockPlan, InventoryItemState, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers,
+  StockPlan, InventoryItemState, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers, WriteErrorInput,
   CoreErrorCode,
 } from "./types";
 
@@ -478,7 +475,7 @@ impl CatalogPlan {
     /// source ids, in execution order.
     #[wasm_bindgen(unchecked_return_type = "CatalogPlanSummary")]
     pub fn summary(&self) -> Result<JsValue, JsValue> {
-        parsed_json("CatalogPlan.summary", &summarize_plan(&self.plan))
+        parsed_json("CatalogPlan.summary", &plan::summarize_plan(&self.plan))
     }
 
     /// Write batch number `position` (0-based, in execution order), exactly as `planSync(input).batches[position]`.
@@ -496,58 +493,6 @@ impl CatalogPlan {
     pub fn batch_json(&self, position: f64) -> Result<String, JsValue> {
         let batch = batch_at(&self.plan, position, "CatalogPlan.batchJson").map_err(js_error)?;
         json_text("CatalogPlan.batchJson", batch)
-    }
-}
-
-/// What `CatalogPlan.summary()` returns: a `SyncPlan` without the batches' contents.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct CatalogPlanSummary {
-    /// Counts, as `SyncPlan.counts`.
-    pub counts: PlanCounts,
-    /// Completeness of the fetch, as `SyncPlan.completeness`.
-    pub completeness: Completeness,
-    /// Every problem found, as `SyncPlan.errors`.
-    pub errors: Vec<RunError>,
-    /// One entry per batch, in execution order.
-    pub batches: Vec<BatchSummary>,
-    /// The source stock of every valid product, as `SyncPlan.stock`.
-    pub stock: Vec<StockTarget>,
-}
-
-/// A write batch without its contents.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BatchSummary {
-    /// The batch's kind.
-    pub kind: WriteKind,
-    /// The batch's index (as `WriteBatch.index`).
-    pub index: usize,
-    /// Number of products in the batch.
-    pub len: usize,
-    /// Source id of each product of the batch, in order (`null` for an archive/delete entry without one).
-    #[ts(type = "Array<number | null>")]
-    pub source_ids: Vec<Option<SourceId>>,
-}
-
-/// The summary of a plan.
-fn summarize_plan(plan: &SyncPlan) -> CatalogPlanSummary {
-    CatalogPlanSummary {
-        counts: plan.counts,
-        completeness: plan.completeness.clone(),
-        errors: plan.errors.clone(),
-        batches: plan
-            .batches
-            .iter()
-            .map(|batch| BatchSummary {
-                kind: batch.kind(),
-                index: batch.index(),
-                len: batch.len(),
-                source_ids: batch.source_ids(),
-            })
-            .collect(),
-        stock: plan.stock.clone(),
     }
 }
 
@@ -583,13 +528,6 @@ pub fn split_batch(
     call("splitBatch", batch, batching::split_batch)
 }
 
-/// Input of [`write_error_for`].
-#[derive(serde::Deserialize)]
-struct WriteErrorInput {
-    batch: WriteBatch,
-    message: String,
-}
-
 /// One `WRITE_FAILED` run error per product of a batch Medusa refused, naming the product and Medusa's message.
 ///
 /// ```js
@@ -598,9 +536,9 @@ struct WriteErrorInput {
 /// ```
 #[wasm_bindgen(js_name = writeErrorFor, unchecked_return_type = "RunError[]")]
 pub fn write_error_for(
-    #[wasm_bindgen(unchecked_param_type = "{ batch: WriteBatch, message: string }")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "WriteErrorInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    call("writeErrorFor", input, |input: &WriteErrorInput| {
+    call("writeErrorFor", input, |input: &report::WriteErrorInput| {
         report::write_error_for(&input.batch, &input.message)
     })
 }
@@ -643,24 +581,7 @@ pub fn check_webhook(
 /// ```
 #[wasm_bindgen(js_name = syncMarkers, unchecked_return_type = "SyncMarkers")]
 pub fn sync_markers() -> Result<JsValue, JsValue> {
-    to_js(
-        "syncMarkers",
-        &SyncMarkers {
-            external_id_prefix: mapping::EXTERNAL_ID_PREFIX,
-            inventory_item_marker: mapping::INVENTORY_ITEM_MARKER,
-        },
-    )
-}
-
-/// What [`sync_markers`] returns.
-#[derive(Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SyncMarkers {
-    /// Prefix of the `external_id` of every product the sync owns.
-    pub external_id_prefix: &'static str,
-    /// Metadata key present on every inventory item the sync creates.
-    pub inventory_item_marker: &'static str,
+    to_js("syncMarkers", &mapping::sync_markers())
 }
 
 /// The largest webhook body accepted, in bytes (65536): the host keeps at most this many bytes of a body and

@@ -31,7 +31,7 @@ use catalog_sync::mapping::{create_input, external_id, map_product, update_input
 use catalog_sync::model::OwnedProduct;
 use catalog_sync::options::{ImageMode, SyncOptions};
 use catalog_sync::plan::{plan_sync, PlanInput, SyncPlan};
-use catalog_sync::report::{summarize_run, write_error_for, SummarizeInput};
+use catalog_sync::report::{summarize_run, write_error_for, SummarizeInput, WriteErrorInput};
 use catalog_sync::source::{parse_categories, parse_entry, parse_page, parse_product, EntryOrigin};
 use catalog_sync::stock::{plan_stock_levels, StockPlanInput};
 use catalog_sync::taxonomy::{
@@ -448,11 +448,10 @@ fn run_report(input: &Value, _existing: &Value) -> Result<Value, String> {
         out.insert("report".into(), to_value(&summarize_run(&summarize)));
     }
     if let Some(write_error) = field(input, "writeErrorFor") {
-        let batch: WriteBatch = from_value(write_error["batch"].clone(), "writeErrorFor.batch")?;
-        let message = write_error["message"].as_str().unwrap_or_default();
+        let input: WriteErrorInput = from_value(write_error.clone(), "writeErrorFor")?;
         out.insert(
             "writeErrors".into(),
-            to_value(&write_error_for(&batch, message)),
+            to_value(&write_error_for(&input.batch, &input.message)),
         );
     }
     Ok(Value::Object(out))
