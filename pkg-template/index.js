@@ -3,15 +3,14 @@
  * catalog-sync-core: the Rust decision engine of catalog-sync, compiled to WebAssembly.
  *
  * This wrapper re-exports every function and class of the wasm-bindgen output (`catalog_sync.js`, loaded
- * synchronously) and adds two things. `planSync(input)` parses the JSON text of `planSyncJson(input)`: a large
- * plan crosses the boundary much faster as one string than object by object. And a Rust panic (a bug, never bad
- * input) surfaces as a WebAssembly trap; the wrapper turns it into an `Error` with `code: "CORE_PANIC"` and the
- * panic message, then loads a fresh instance of the module so that later calls do not run on the trapped
- * instance's state. The core's functions are stateless, so nothing is lost; a `CatalogPlan` (from
- * `planCatalog`) lives in the instance that made it, so after a panic the host plans again.
+ * synchronously) and adds one thing: a Rust panic (a bug, never bad input) surfaces as a WebAssembly trap; the
+ * wrapper turns it into an `Error` with `code: "CORE_PANIC"` and the panic message, then loads a fresh instance
+ * of the module so that later calls do not run on the trapped instance's state. The core's functions are
+ * stateless, so nothing is lost; a `CatalogPlan` (from `planCatalog`) lives in the instance that made it, so after
+ * a panic the host plans again.
  */
 const CORE_PATH = require.resolve('./catalog_sync.js');
-/** Global in which the core's panic hook leaves the panic message (see src/wasm.rs). */
+/** Global in which the core's panic hook leaves the panic message (see src/wasm/mod.rs). */
 const PANIC_GLOBAL = '__catalogSyncCorePanic';
 
 /** Whether an export is a wasm-bindgen class (its instances hold WebAssembly memory and have `free()`). */
@@ -86,9 +85,3 @@ useCore(require(CORE_PATH));
 for (const [name, value] of Object.entries(core)) {
   if (typeof value === 'function' && !isClass(value)) module.exports[name] = wrap(name);
 }
-
-const planSyncJson = module.exports.planSyncJson;
-/** Plans a sync (see planSyncJson in catalog_sync.d.ts) and returns the SyncPlan object. */
-module.exports.planSync = function planSync(input) {
-  return JSON.parse(planSyncJson(input));
-};

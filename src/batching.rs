@@ -2,7 +2,7 @@
 //!
 //! Order is deterministic: every create batch, then update, then archive, then delete; within a kind, by
 //! source id. Batch `index` numbers the batches of a plan from 0 in that order. Categories and tags are not
-//! batched here: the host creates them (from `planCategories` / `planTags`) before it calls `planSync`, so
+//! batched here: the host creates them (from `planCategories` / `planTags`) before it calls `planCatalog`, so
 //! every category and tag a product batch refers to already exists. Stock batches come from a second plan made
 //! after the product writes ([`crate::stock::plan_stock_levels`]), once every variant has its inventory item.
 //!

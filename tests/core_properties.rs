@@ -174,7 +174,7 @@ fn pages(entries: &[Value], page_size: usize) -> Vec<String> {
         .collect()
 }
 
-/// Runs the taxonomy plans and "creates" what they ask for, like the host does before `planSync`.
+/// Runs the taxonomy plans and "creates" what they ask for, like the host does before `planCatalog`.
 fn store_taxonomy(pages: &[String]) -> (Vec<ExistingCategory>, Vec<ExistingTag>) {
     let categories = plan_categories(&CategoryPlanInput {
         pages: pages.to_vec(),

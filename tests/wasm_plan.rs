@@ -1,4 +1,4 @@
-//! The planning exports, run as WebAssembly on a small catalog: taxonomy plans, `planSyncJson`, batch
+//! The planning exports, run as WebAssembly on a small catalog: taxonomy plans, `planCatalog`, batch
 //! splitting, write errors and the run report.
 //!
 //! Runs in Node and in headless Chromium like `wasm_boundary.rs` (see there for the commands).
@@ -11,7 +11,7 @@ use js_sys::Reflect;
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
-use wasm_support::{js, json_of};
+use wasm_support::{js, json_of, whole_plan};
 
 fn product(id: u64, title: &str, category: &str, price: Value) -> Value {
     json!({
@@ -71,8 +71,7 @@ fn plan() -> Value {
         "options": options(), "pages": pages, "scope": { "kind": "full" }, "categories": categories,
         "tags": tags, "owned": [], "takenHandles": ["phone-case"], "salesChannelId": null
     });
-    let text = wasm::plan_sync_json(js(input)).unwrap();
-    serde_json::from_str(&text).expect("planSyncJson returns JSON text")
+    whole_plan(&wasm::plan_catalog(js(input)).unwrap())
 }
 
 #[wasm_bindgen_test]
@@ -109,7 +108,7 @@ fn taxonomy_plans_create_what_products_use() {
 }
 
 #[wasm_bindgen_test]
-fn plan_sync_creates_valid_products_and_reports_the_bad_one() {
+fn plan_catalog_creates_valid_products_and_reports_the_bad_one() {
     let plan = plan();
     assert_eq!(plan["counts"]["toCreate"], json!(4));
     assert_eq!(plan["counts"]["rejected"], json!(1));
@@ -189,13 +188,14 @@ fn refused_batches_split_and_report() {
 }
 
 #[wasm_bindgen_test]
-fn plan_sync_with_a_wrong_shape_throws_invalid_input() {
-    let error =
-        wasm::plan_sync_json(js(json!({ "options": options(), "pages": [1, 2] }))).unwrap_err();
+fn plan_catalog_names_a_non_string_body() {
+    let error = wasm::plan_catalog(js(json!({ "options": options(), "pages": [1, 2] })))
+        .err()
+        .expect("a number is not a body");
     let code = Reflect::get(&error, &JsValue::from_str("code")).unwrap();
     assert_eq!(code.as_string().as_deref(), Some("INVALID_INPUT"));
     let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
-    assert_eq!(details["function"], json!("planSync"));
+    assert_eq!(details["function"], json!("planCatalog"));
     assert_eq!(details["path"], json!("pages[0]"));
 }
 
@@ -220,7 +220,7 @@ fn bodies_cross_intact_and_the_callers_input_is_untouched() {
         "tags": [{ "id": "t1", "value": "beauty" }, { "id": "t2", "value": "sale" }],
         "owned": [], "takenHandles": [], "salesChannelId": null
     }));
-    let plan: Value = serde_json::from_str(&wasm::plan_sync_json(input.clone()).unwrap()).unwrap();
+    let plan = whole_plan(&wasm::plan_catalog(input.clone()).unwrap());
     let created: Vec<&str> = plan["batches"]
         .as_array()
         .unwrap()

@@ -12,6 +12,7 @@ const path = require('node:path');
 const PKG = path.join(__dirname, '..', '..', 'pkg');
 const core = require(PKG);
 const { CATEGORY_SLUGS, generateCatalog, pageBodies, titleOf } = require('./support/catalog');
+const { planWhole } = require('./support/plan');
 
 /** Asserts that `fn` throws an Error with `.code === code` and an object `.details`; returns the error. */
 function throwsCode(fn, code) {
@@ -85,7 +86,7 @@ test('a generated 194-product catalog is planned as 194 creates with unique hand
   assert.ok(store.categoryPlan.create.every((c) => c.is_active === true && c.is_internal === false));
   assert.equal(store.categoryPlan.create.find((c) => c.handle === 'home-decoration').name, 'Home Decoration');
 
-  const plan = core.planSync(planInput(options, pages, store));
+  const plan = planWhole(core, planInput(options, pages, store));
   assert.equal(plan.counts.fetched, 194);
   assert.equal(plan.counts.valid, 194);
   assert.equal(plan.counts.toCreate, 194);
@@ -123,7 +124,7 @@ test('applying a plan and planning again changes nothing', () => {
   const options = core.validateOptions({ pageSize: 30 });
   const pages = fetchPages(options, sourceFor(generateCatalog(194)));
   const store = reconcileTaxonomy(pages);
-  const first = core.planSync(planInput(options, pages, store));
+  const first = planWhole(core, planInput(options, pages, store));
   const owned = createdProducts(first).map((p, i) => ({
     id: `prod_${i}`,
     externalId: p.external_id,
@@ -134,7 +135,7 @@ test('applying a plan and planning again changes nothing', () => {
     variantId: `variant_${i}`,
     priceId: `price_${i}`,
   }));
-  const second = core.planSync(planInput(options, pages, store, { owned }));
+  const second = planWhole(core, planInput(options, pages, store, { owned }));
   assert.equal(second.counts.unchanged, 194);
   assert.deepEqual(second.batches, []);
   assert.deepEqual(second.errors, []);
@@ -149,7 +150,7 @@ test('malformed products are rejected one by one with their id and field; the re
   products[149].images = 'not-a-list'; // product 150
   const pages = fetchPages(options, sourceFor(products));
   const store = reconcileTaxonomy(pages);
-  const plan = core.planSync(planInput(options, pages, store));
+  const plan = planWhole(core, planInput(options, pages, store));
   assert.equal(plan.counts.fetched, 194);
   assert.equal(plan.counts.rejected, 4);
   assert.equal(plan.counts.toCreate, 190);
@@ -170,7 +171,7 @@ test('a refused batch is split, single products get write errors, and the run is
   const options = core.validateOptions({ pageSize: 30, batchSize: 4 });
   const pages = fetchPages(options, sourceFor(generateCatalog(10)));
   const store = reconcileTaxonomy(pages);
-  const plan = core.planSync(planInput(options, pages, store));
+  const plan = planWhole(core, planInput(options, pages, store));
   assert.deepEqual(plan.batches.map((b) => b.products.length), [4, 4, 2]);
   const halves = core.splitBatch(plan.batches[1]);
   assert.deepEqual(halves.map((b) => [b.kind, b.index, b.products.length]), [['create', 1, 2], ['create', 1, 2]]);
@@ -204,23 +205,24 @@ test('thrown errors are Errors with a stable code and details', () => {
   assert.deepEqual(invalid.details, { option: 'pageSize', value: 'abc' });
   throwsCode(() => core.validateOptions({ sourceUrl: 'ftp://example.com' }), 'INVALID_OPTION');
   throwsCode(() => core.validateOptions({ schedule: '* * *' }), 'INVALID_OPTION');
-  const shape = throwsCode(() => core.planSync({ options: core.validateOptions({}), pages: 'nope' }), 'INVALID_INPUT');
-  assert.equal(shape.details.function, 'planSync');
+  const shape = throwsCode(() => core.planCatalog({ options: core.validateOptions({}), pages: 'nope' }), 'INVALID_INPUT');
+  assert.equal(shape.details.function, 'planCatalog');
   assert.equal(shape.details.path, 'pages');
   throwsCode(() => core.readPageHeader('{"products":[{"id":1},'), 'MALFORMED_PAGE');
   throwsCode(() => core.decideRetry({ attempt: 0, maxRetries: 4, seed: 1, nowMs: 0, url: 'u',
     outcome: { kind: 'network', message: 'x' } }), 'INVALID_INPUT');
-  throwsCode(() => core.parseWebhookBody(Buffer.from('{"product_id":-1}')), 'WEBHOOK_BODY_INVALID');
+  throwsCode(() => core.productRequests({ options: core.validateOptions({}), productIds: [0] }), 'INVALID_INPUT');
 });
 
 test('the markers the host queries with come from the core', () => {
   assert.deepEqual(core.syncMarkers(), { externalIdPrefix: 'dummyjson:', inventoryItemMarker: 'catalog_sync_external_id' });
-  const ids = core.orphanedInventoryItems([
-    { id: 'iitem_ours', metadata: { [core.syncMarkers().inventoryItemMarker]: `${core.syncMarkers().externalIdPrefix}4` }, variantIds: [] },
-    { id: 'iitem_linked', metadata: { catalog_sync_external_id: 'dummyjson:5' }, variantIds: ['variant_1'] },
-    { id: 'iitem_theirs', metadata: null, variantIds: [] },
-  ]);
-  assert.deepEqual(ids, ['iitem_ours']);
+  const { orphanedInventoryItemIds } = core.readSnapshot({ rows: [], currencyCode: 'usd', salesChannelId: null,
+    scope: { kind: 'full' }, inventoryItems: [
+      { id: 'iitem_ours', metadata: { [core.syncMarkers().inventoryItemMarker]: `${core.syncMarkers().externalIdPrefix}4` }, variantIds: [] },
+      { id: 'iitem_linked', metadata: { catalog_sync_external_id: 'dummyjson:5' }, variantIds: ['variant_1'] },
+      { id: 'iitem_theirs', metadata: null, variantIds: [] },
+    ] });
+  assert.deepEqual(orphanedInventoryItemIds, ['iitem_ours']);
 });
 
 test('options come back complete, with null (not undefined) for unset values', () => {
@@ -261,14 +263,15 @@ test('webhook signatures made with Node crypto verify; tampering and replays are
   const now = 1_750_000_000;
   const sign = (timestamp, bytes) => crypto.createHmac('sha256', secret)
     .update(`${timestamp}.`).update(bytes).digest('hex');
-  const input = { secret, timestamp: String(now), signature: sign(now, body), body, nowSeconds: now + 30 };
-  assert.equal(core.verifyWebhookSignature(input), undefined);
-  assert.deepEqual(core.parseWebhookBody(body), { productIds: [3, 4], event: 'product.updated' });
+  const check = ({ bytes = body, signature = sign(now, body), nowSeconds = now + 30 } = {}) => core.checkWebhook({
+    secret, headers: { 'x-webhook-timestamp': String(now), 'x-webhook-signature': signature }, body: bytes,
+    bodyLength: bytes.length, nowSeconds });
+  assert.deepEqual(check(), { kind: 'accepted', productIds: [3, 4], event: 'product.updated' });
   const tampered = Buffer.from(body);
   tampered[tampered.length - 2] ^= 1;
-  throwsCode(() => core.verifyWebhookSignature({ ...input, body: tampered }), 'WEBHOOK_SIGNATURE_MISMATCH');
-  throwsCode(() => core.verifyWebhookSignature({ ...input, nowSeconds: now + 301 }), 'WEBHOOK_TIMESTAMP_STALE');
-  throwsCode(() => core.verifyWebhookSignature({ ...input, signature: '' }), 'WEBHOOK_SIGNATURE_MISSING');
+  assert.equal(check({ bytes: tampered }).code, 'WEBHOOK_SIGNATURE_MISMATCH');
+  assert.equal(check({ nowSeconds: now + 301 }).code, 'WEBHOOK_TIMESTAMP_STALE');
+  assert.equal(check({ signature: '' }).code, 'WEBHOOK_SIGNATURE_MISSING');
 });
 
 test('checkWebhook answers a call signed with Node crypto over the raw Buffer, in the documented order', () => {
@@ -347,7 +350,7 @@ test('bodies with non-ASCII text cross intact, and the caller\'s input object is
   const store = reconcileTaxonomy(pages);
   const input = planInput(options, pages, store);
   const snapshot = JSON.stringify(input);
-  const created = createdProducts(core.planSync(input));
+  const created = createdProducts(planWhole(core, input));
   assert.equal(created[0].title, products[0].title);
   assert.equal(created[1].title, products[1].title);
   assert.equal(created[2].description, products[2].description);
@@ -365,7 +368,7 @@ test('the wrapper turns a WebAssembly trap into a CORE_PANIC error and reloads t
       globalThis.__catalogSyncCorePanic = 'catalog-sync core panicked: index out of bounds';
       throw new WebAssembly.RuntimeError('unreachable');
     },
-    planSyncJson() {
+    planCatalog() {
       throw new WebAssembly.RuntimeError('unreachable');
     },
   };
@@ -379,8 +382,8 @@ test('the wrapper turns a WebAssembly trap into a CORE_PANIC error and reloads t
     assert.equal(globalThis.__catalogSyncCorePanic, undefined, 'the message is consumed');
     // The trapped instance was replaced by a fresh load of the real module: calls work again.
     assert.equal(wrapped.validateOptions({}).pageSize, 30);
-    const unknown = throwsCode(() => wrapped.planSync({}), 'INVALID_INPUT');
-    assert.equal(unknown.details.function, 'planSync');
+    const unknown = throwsCode(() => wrapped.planCatalog({}), 'INVALID_INPUT');
+    assert.equal(unknown.details.function, 'planCatalog');
   } finally {
     delete require.cache[indexPath];
     if (realCore) require.cache[corePath] = realCore;

@@ -86,7 +86,7 @@ async function floor({ container, args }) {
     ? await container.resolve(Modules.STOCK_LOCATION).createStockLocations([{ name: 'Benchmark' }])
     : [null];
 
-  const plan = core.planSync({
+  const plan = core.planCatalog({
     options,
     pages,
     scope: { kind: 'full' },
@@ -97,7 +97,9 @@ async function floor({ container, args }) {
     salesChannelId: store ? store.default_sales_channel_id : null,
     stockLocationId: location ? location.id : null,
   });
-  const batches = plan.batches.filter((b) => b.kind === 'create');
+  const summary = plan.summary();
+  const batches = summary.batches.map((_, i) => JSON.parse(plan.batchJson(i))).filter((b) => b.kind === 'create');
+  plan.free();
   const products = batches.reduce((n, b) => n + b.products.length, 0);
 
   const calls = mode === 'single' ? [batches.flatMap((b) => b.products)] : batches.map((b) => b.products);

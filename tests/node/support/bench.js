@@ -4,12 +4,12 @@
  *
  *   node tests/node/support/bench.js generate <n> <file>   writes { pages, categories, tags } for n products
  *   node tests/node/support/bench.js plan <file> <iterations> <mode>
- *       plans the catalog with the built package (pkg/) `iterations` times in one of these modes and prints one
- *       JSON line { mode, products, iterations, firstMs, minMs, medianMs, peakRssKb }:
+ *       plans the catalog with the built package (pkg/, or the directory in $BENCH_PKG) `iterations` times in one
+ *       of these modes and prints one JSON line { mode, products, iterations, firstMs, minMs, medianMs, peakRssKb }:
  *         catalog      planCatalog(input) + summary() + free()           (input conversion + parse + map + plan)
- *         catalog-all  the same, plus batch(i) for every batch, each dropped once read (as a host writing them)
- *         json         planSyncJson(input)                               (plan handed over as JSON text)
- *         objects      planSync(input) = JSON.parse(planSyncJson(input)) (the whole plan as objects)
+ *         catalog-all  the same, plus JSON.parse(batchJson(i)) for every batch, each dropped once read (as the
+ *                      plugin writing them)
+ *         taxonomy     planCategories + planTags on the same pages       (what the host runs before planCatalog)
  *       Each mode runs in its own process, so peakRssKb (max resident memory, catalog included) is the mode's own.
  */
 const fs = require('node:fs');
@@ -39,20 +39,18 @@ const MODES = {
     try {
       const summary = plan.summary();
       let products = 0;
-      for (let i = 0; i < summary.batches.length; i++) products += plan.batch(i).products.length;
+      for (let i = 0; i < summary.batches.length; i++) products += JSON.parse(plan.batchJson(i)).products.length;
       if (products !== summary.counts.toCreate) throw new Error(`batches hold ${products} products`);
       return checked(summary.counts);
     } finally {
       plan.free();
     }
   },
-  json(core, input) {
-    const text = core.planSyncJson(input);
-    if (text.length < 2) throw new Error('empty plan');
+  taxonomy(core, input) {
+    const categories = core.planCategories({ pages: input.pages, existing: [] });
+    const tags = core.planTags({ pages: input.pages, existing: [] });
+    if (categories.create.length === 0 || tags.create.length === 0) throw new Error('no category or tag planned');
     return undefined;
-  },
-  objects(core, input) {
-    return checked(core.planSync(input).counts);
   },
 };
 
@@ -64,7 +62,7 @@ function checked(counts) {
 function plan(file, iterations, mode) {
   const run = MODES[mode];
   if (!run) throw new Error(`unknown mode ${mode} (${Object.keys(MODES).join(', ')})`);
-  const core = require(path.join(__dirname, '..', '..', '..', 'pkg'));
+  const core = require(process.env.BENCH_PKG || path.join(__dirname, '..', '..', '..', 'pkg'));
   const catalog = JSON.parse(fs.readFileSync(file, 'utf8'));
   const options = core.validateOptions({ pageSize: PAGE_SIZE });
   const input = {
@@ -97,6 +95,6 @@ const [command, ...args] = process.argv.slice(2);
 if (command === 'generate') generate(Number(args[0]), args[1]);
 else if (command === 'plan') plan(args[0], Number(args[1] || 5), args[2] || 'catalog');
 else {
-  console.error('usage: bench.js generate <n> <file> | plan <file> <iterations> <catalog|catalog-all|json|objects>');
+  console.error('usage: bench.js generate <n> <file> | plan <file> <iterations> <catalog|catalog-all|taxonomy>');
   process.exit(2);
 }

@@ -2,12 +2,11 @@
 // Each `@ts-expect-error` fails the compile if the line it marks is NOT an error, i.e. if a type is `any`.
 import {
   validateOptions, firstPageRequest, planRemainingPages, readPageHeader, decideRetry, planCategories, planTags,
-  planSync, planSyncJson, splitBatch, writeErrorFor, summarizeRun, verifyWebhookSignature, parseWebhookBody,
-  collectPages, productRequests, categoriesRequest, planCatalog, checkWebhook, webhookBodyLimit, mergeQueuedIds,
-  readSnapshot,
+  splitBatch, writeErrorFor, summarizeRun, collectPages, productRequests, categoriesRequest, planCatalog,
+  checkWebhook, webhookBodyLimit, mergeQueuedIds, readSnapshot, syncMarkers,
 } from "catalog-sync-core";
-import type { CatalogSyncError, SyncOptions, SyncPlan, WriteBatch, RunReport, RetryDecision, CatalogPlan,
-  CatalogPlanSummary } from "catalog-sync-core";
+import type { CatalogSyncError, CoreErrorCode, SyncOptions, WriteBatch, RunReport, RetryDecision, CatalogPlan,
+  CatalogPlanSummary, RunErrorCode } from "catalog-sync-core";
 
 const options: SyncOptions = validateOptions({ pageSize: 30, schedule: false, onMissing: "keep" });
 // @ts-expect-error onMissing is a closed set
@@ -36,36 +35,35 @@ const categories = planCategories({ pages: [], existing: [] });
 const handles: string[] = categories.create.map((c) => c.handle);
 const tagValues: string[] = planTags({ pages: [], existing: [] }).create.map((t) => t.value);
 
-const plan: SyncPlan = planSync({ options, pages: [], scope: { kind: "full" }, categories: [], tags: [], owned: [],
-  takenHandles: [], salesChannelId: null });
+const catalogPlan: CatalogPlan = planCatalog({ options, pages: [], scope: { kind: "targeted", productIds: [3] },
+  categories: [], tags: [], owned: [], takenHandles: [], salesChannelId: null });
 // @ts-expect-error scope is required
-planSync({ options, pages: [], categories: [], tags: [], owned: [], takenHandles: [], salesChannelId: null });
-const text: string = planSyncJson({ options, pages: [], scope: { kind: "targeted", productIds: [3] }, categories: [],
-  tags: [], owned: [], takenHandles: [], salesChannelId: null });
-const batches: WriteBatch[] = plan.batches.flatMap((batch) => splitBatch(batch));
-const catalogPlan: CatalogPlan = planCatalog({ options, pages: [], scope: { kind: "full" }, categories: [], tags: [],
-  owned: [], takenHandles: [], salesChannelId: null });
+planCatalog({ options, pages: [], categories: [], tags: [], owned: [], takenHandles: [], salesChannelId: null });
 const summary: CatalogPlanSummary = catalogPlan.summary();
 const outline: Array<["create" | "update" | "archive" | "delete" | "stock", number, Array<number | null>]> =
   summary.batches.map((b) => [b.kind, b.len, b.sourceIds]);
-const pulled: WriteBatch[] = summary.batches.map((_, i) => catalogPlan.batch(i));
 const batchCount: number = catalogPlan.batchCount;
 const batchTexts: string[] = summary.batches.map((_, i) => catalogPlan.batchJson(i));
-// @ts-expect-error a batch is typed, not any
-const notABatch: string = catalogPlan.batch(0);
+const pulled: WriteBatch[] = batchTexts.map((text) => JSON.parse(text) as WriteBatch);
+// @ts-expect-error batchJson hands over text, not a batch
+const notABatch: WriteBatch = catalogPlan.batchJson(0);
 // @ts-expect-error the summary has no batch contents
 summary.batches[0].products;
 // @ts-expect-error planCatalog takes a PlanInput
 planCatalog({ options });
 catalogPlan.free();
-const titles: string[] = plan.batches.flatMap((b) => (b.kind === "create" ? b.products.map((p) => p.title) : []));
+const batches: WriteBatch[] = pulled.flatMap((batch) => splitBatch(batch));
+const titles: string[] = pulled.flatMap((b) => (b.kind === "create" ? b.products.map((p) => p.title) : []));
 const messages: string[] = batches.length ? writeErrorFor({ batch: batches[0], message: "refused" }).map((e) => e.message) : [];
-const report: RunReport = summarizeRun({ plan, results: [], fetch: { requests: 0, retries: 0, pagesTotal: 0, pagesFetched: 0 } });
-const fromSummary: RunReport = summarizeRun({ plan: summary, results: [], fetch: { requests: 0, retries: 0, pagesTotal: 0, pagesFetched: 0 } });
+// @ts-expect-error writeErrorFor needs Medusa's message
+writeErrorFor({ batch: batches[0] });
+const report: RunReport = summarizeRun({ plan: summary, results: [], fetch: { requests: 0, retries: 0, pagesTotal: 0, pagesFetched: 0 } });
 const status: "success" | "partial" | "failed" = report.status;
+const runCode: RunErrorCode = summary.errors.length ? summary.errors[0].code : "INVALID_FIELD";
+// @ts-expect-error a run error's code is one of the core's codes, not any string
+const notARunCode: RunErrorCode = "NOT_A_CODE";
+const { externalIdPrefix } = syncMarkers();
 
-verifyWebhookSignature({ secret: "s", timestamp: "1", signature: "00", body: new Uint8Array(0), nowSeconds: 1 });
-const ids: number[] = parseWebhookBody(new Uint8Array(0)).productIds;
 const verdict = checkWebhook({ secret: null, headers: { "x-webhook-timestamp": "1", "set-cookie": ["a"] },
   body: new Uint8Array(0), bodyLength: 0, nowSeconds: 1 });
 const answer: number | number[] = verdict.kind === "refused" ? verdict.status : verdict.productIds;
@@ -87,9 +85,13 @@ async function collect(): Promise<number> {
   return collected.pages.length;
 }
 
-function codeOf(error: unknown): string {
+function codeOf(error: unknown): CoreErrorCode {
   return (error as CatalogSyncError).code;
 }
+const refusedCode: CoreErrorCode | null = verdict.kind === "refused" ? verdict.code : null;
+// @ts-expect-error a thrown error's code is one of the core's codes, not any string
+const notACode: CatalogSyncError["code"] = "NOT_A_CODE";
 
-export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, text, titles, messages, status, ids, collect, codeOf,
-  outline, pulled, batchCount, batchTexts, fromSummary, notABatch, fromEnv, answer, limit, queued, doomed];
+export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, titles, messages, status, collect, codeOf,
+  outline, pulled, batchCount, batchTexts, notABatch, fromEnv, answer, limit, queued, doomed, runCode, notARunCode,
+  externalIdPrefix, refusedCode, notACode];

@@ -13,7 +13,7 @@ export interface StoreSnapshot {
   takenHandles: string[]
 }
 
-/** The snapshot as the core's `planSync` takes it, plus the inventory items the stock step needs. */
+/** The snapshot as the core's `planCatalog` takes it, plus the inventory items the stock step needs. */
 export interface PlannableSnapshot {
   owned: OwnedProduct[]
   takenHandles: string[]

@@ -1,0 +1,133 @@
+//! Exports of [`crate::images`]: the image copy plan and the copier of one run.
+
+use wasm_bindgen::prelude::*;
+
+use super::bodies::WithBodies;
+use super::{export, AsIs, Objects};
+use crate::images::{self, ImageCopier, ImageDownload, ImageRetryInput, ImageUpload, StoredImage};
+use crate::options::SyncOptions;
+
+/// Plans the image downloads of a run (`images: "upload"`): every image or thumbnail URL of a valid incoming
+/// product without a stored copy, once, with the products using it. Nothing in `images: "link"` mode.
+///
+/// ```js
+/// const { copies, failures } = planImageCopies({ options, pages, storedUrls: stored.map((s) => s.sourceUrl) });
+/// // copies => [{ url: "https://cdn.dummyjson.com/.../1.webp", sourceIds: [1] }, ...]
+/// ```
+#[wasm_bindgen(js_name = planImageCopies, unchecked_return_type = "ImageCopyPlan")]
+pub fn plan_image_copies(
+    #[wasm_bindgen(unchecked_param_type = "ImageCopyPlanInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    export("planImageCopies", |call| {
+        let WithBodies(input) = call.input(input)?;
+        Ok(Objects(images::plan_image_copies(&input)))
+    })
+}
+
+/// The image copy of one run, held inside WebAssembly: the host reports each step (request failed, body
+/// received, file stored) and gets the decision back. See the Rust module `images` for the protocol.
+///
+/// ```js
+/// const copier = new ImageCopier(options, storedImages, plan.hostsDownLastRun);
+/// try {
+///   const skip = copier.precheck(url);                       // ImageFailure when the host is unreachable
+///   const decision = copier.retry({ url, attempt, seed, nowMs: Date.now(), outcome }); // after a failed request
+///   const verdict = copier.accept({ url, contentType, declaredLength }, bytes); // upload | reuse | reject
+///   if (verdict.action === "upload") record(copier.stored(verdict.file, file.id, file.url));
+/// } finally {
+///   copier.free();
+/// }
+/// ```
+#[wasm_bindgen(js_name = ImageCopier)]
+pub struct ImageCopierHandle {
+    copier: ImageCopier,
+}
+
+#[wasm_bindgen(js_class = ImageCopier)]
+impl ImageCopierHandle {
+    /// Starts the image copy of a run with the validated options, every stored image and the plan's
+    /// `hostsDownLastRun` (given one attempt until they answer).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StoredImage[]")] stored: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] hosts_down_last_run: JsValue,
+    ) -> Result<ImageCopierHandle, JsValue> {
+        export("ImageCopier", |call| {
+            let options: SyncOptions = call.input(options)?;
+            let stored: Vec<StoredImage> = call.input(stored)?;
+            let hosts_down_last_run: Vec<String> = call.input(hosts_down_last_run)?;
+            Ok(AsIs(ImageCopierHandle {
+                copier: ImageCopier::new(options, stored, hosts_down_last_run),
+            }))
+        })
+    }
+
+    /// Before requesting an image: the failure to record instead when its host is known to be unreachable in
+    /// this run, else `null`.
+    #[wasm_bindgen(unchecked_return_type = "ImageFailure | null")]
+    pub fn precheck(&mut self, url: &str) -> Result<JsValue, JsValue> {
+        export("ImageCopier.precheck", |_| {
+            Ok(Objects(self.copier.precheck(url)))
+        })
+    }
+
+    /// After a failed image request: retry after `delayMs`, or give up with the failure to record.
+    #[wasm_bindgen(unchecked_return_type = "ImageRetryDecision")]
+    pub fn retry(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageRetryInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        export("ImageCopier.retry", |call| {
+            let input: ImageRetryInput = call.input(input)?;
+            Ok(Objects(self.copier.retry(&input)?))
+        })
+    }
+
+    /// After a 2xx answer: upload the bytes as the file described, reuse a stored file with the same bytes, or
+    /// reject them (not an image, truncated, too large, SVG).
+    #[wasm_bindgen(unchecked_return_type = "ImageVerdict")]
+    pub fn accept(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageDownload")] download: JsValue,
+        bytes: &[u8],
+    ) -> Result<JsValue, JsValue> {
+        export("ImageCopier.accept", |call| {
+            let download: ImageDownload = call.input(download)?;
+            Ok(Objects(self.copier.accept(&download, bytes)))
+        })
+    }
+
+    /// After the File module stored an upload: the record to save (later identical bytes reuse it).
+    #[wasm_bindgen(unchecked_return_type = "StoredImage")]
+    pub fn stored(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageUpload")] file: JsValue,
+        file_id: &str,
+        url: &str,
+    ) -> Result<JsValue, JsValue> {
+        export("ImageCopier.stored", |call| {
+            let file: ImageUpload = call.input(file)?;
+            Ok(Objects(self.copier.stored(&file, file_id, url)))
+        })
+    }
+
+    /// After the File module refused an upload: the failure to record.
+    #[wasm_bindgen(js_name = uploadFailed, unchecked_return_type = "ImageFailure")]
+    pub fn upload_failed(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageUpload")] file: JsValue,
+        message: &str,
+    ) -> Result<JsValue, JsValue> {
+        export("ImageCopier.uploadFailed", |call| {
+            let file: ImageUpload = call.input(file)?;
+            Ok(Objects(self.copier.upload_failed(&file, message)))
+        })
+    }
+
+    /// The copy's figures so far (for `summarizeRun`).
+    #[wasm_bindgen(unchecked_return_type = "ImageStats")]
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        export("ImageCopier.stats", |_| Ok(Objects(self.copier.stats())))
+    }
+}
