@@ -7,9 +7,15 @@
 //! of the wrong type is rejected with a [`RunError`] naming the product and the field; the others go on.
 //!
 //! Speed: a page envelope is parsed with `products` as borrowed [`RawValue`]s, then every product goes
-//! through a typed fast path that allocates no `serde_json::Value`. Only a product that fails the fast path is
-//! parsed into a `Value` to diagnose precisely which field is wrong.
+//! through a typed fast path that allocates no `serde_json::Value` and borrows its text from the body. Only a
+//! product that fails the fast path is parsed into a `Value` to diagnose precisely which field is wrong. A
+//! planner that reads a few fields of every accepted product takes them from [`accepted_products`], which
+//! validates the same way and copies no text.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -101,38 +107,143 @@ pub struct SourceProduct {
     pub thumbnail: Option<String>,
 }
 
-/// The typed fast-path shape of one product, as DummyJSON spells it.
+/// The typed fast-path shape of one product, as DummyJSON spells it; its text borrowed from the body when it
+/// has no escapes.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawProduct {
+struct RawProduct<'a> {
     id: u64,
-    title: String,
-    description: Option<String>,
-    #[serde(default, deserialize_with = "non_null")]
-    category: Option<String>,
+    #[serde(borrow)]
+    title: Text<'a>,
+    #[serde(borrow)]
+    description: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "non_null")]
+    category: Option<Text<'a>>,
     price: f64,
     discount_percentage: Option<f64>,
     rating: Option<f64>,
     stock: u64,
-    tags: Option<Vec<String>>,
-    brand: Option<String>,
-    sku: Option<String>,
+    #[serde(borrow)]
+    tags: Option<Vec<Text<'a>>>,
+    #[serde(borrow)]
+    brand: Option<Text<'a>>,
+    #[serde(borrow)]
+    sku: Option<Text<'a>>,
     weight: Option<f64>,
     dimensions: Option<Dimensions>,
-    warranty_information: Option<String>,
-    shipping_information: Option<String>,
-    availability_status: Option<String>,
-    return_policy: Option<String>,
+    #[serde(borrow)]
+    warranty_information: Option<Text<'a>>,
+    #[serde(borrow)]
+    shipping_information: Option<Text<'a>>,
+    #[serde(borrow)]
+    availability_status: Option<Text<'a>>,
+    #[serde(borrow)]
+    return_policy: Option<Text<'a>>,
     minimum_order_quantity: Option<u64>,
-    meta: Option<RawMeta>,
-    images: Option<Vec<String>>,
-    thumbnail: Option<String>,
+    #[serde(borrow)]
+    meta: Option<RawMeta<'a>>,
+    #[serde(borrow)]
+    images: Option<Vec<Text<'a>>>,
+    #[serde(borrow)]
+    thumbnail: Option<Text<'a>>,
 }
 
 /// `meta` of a product: only the barcode is read.
 #[derive(Deserialize)]
-struct RawMeta {
-    barcode: Option<String>,
+struct RawMeta<'a> {
+    #[serde(borrow)]
+    barcode: Option<Text<'a>>,
+}
+
+/// The text of a product field: borrowed from the body, or owned when the JSON string has escapes. (serde
+/// borrows a `Cow<str>` only as a direct field, not inside an `Option` or a `Vec`.)
+struct Text<'a>(Cow<'a, str>);
+
+impl Text<'_> {
+    fn owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// A product the validation accepted, its text still borrowed from the body: what a planner that reads a few
+/// fields of every product uses ([`accepted_products`]), without copying the rest.
+pub struct AcceptedProduct<'a> {
+    raw: RawProduct<'a>,
+}
+
+impl<'a> AcceptedProduct<'a> {
+    /// The product's source id.
+    pub fn id(&self) -> SourceId {
+        self.raw.id
+    }
+
+    /// The category slug, if any.
+    pub fn category(&self) -> Option<&str> {
+        self.raw.category.as_ref().map(|text| text.0.as_ref())
+    }
+
+    /// The tag values, in source order.
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        self.raw.tags.iter().flatten().map(|text| text.0.as_ref())
+    }
+
+    /// The whole product, its text copied.
+    fn into_source_product(self) -> SourceProduct {
+        let raw = self.raw;
+        let text = |value: Option<Text<'_>>| value.map(Text::owned);
+        let texts = |values: Option<Vec<Text<'_>>>| {
+            values
+                .unwrap_or_default()
+                .into_iter()
+                .map(Text::owned)
+                .collect()
+        };
+        SourceProduct {
+            id: raw.id,
+            title: raw.title.owned(),
+            description: text(raw.description),
+            category: text(raw.category),
+            price: raw.price,
+            discount_percentage: raw.discount_percentage,
+            rating: raw.rating,
+            stock: raw.stock,
+            tags: texts(raw.tags),
+            brand: text(raw.brand),
+            sku: text(raw.sku),
+            weight: raw.weight,
+            dimensions: raw.dimensions,
+            warranty_information: text(raw.warranty_information),
+            shipping_information: text(raw.shipping_information),
+            availability_status: text(raw.availability_status),
+            return_policy: text(raw.return_policy),
+            minimum_order_quantity: raw.minimum_order_quantity,
+            barcode: text(raw.meta.and_then(|meta| meta.barcode)),
+            images: texts(raw.images),
+            thumbnail: text(raw.thumbnail),
+        }
+    }
 }
 
 /// Where a product entry came from, to name it when it has no usable id.
@@ -224,6 +335,16 @@ struct RawPage<'a> {
     products: Vec<&'a RawValue>,
 }
 
+impl RawPage<'_> {
+    /// Where the page's product number `index` came from.
+    fn origin(&self, index: usize) -> EntryOrigin {
+        EntryOrigin::Page {
+            skip: self.skip,
+            index,
+        }
+    }
+}
+
 /// Parses a `/products` page body; every product is validated on its own.
 ///
 /// ```
@@ -236,29 +357,51 @@ struct RawPage<'a> {
 /// assert_eq!(error.message, r#"product 2: field "price" must be a non-negative number (got "abc")"#);
 /// ```
 pub fn parse_page(body: &str) -> Result<SourcePage, SourceError> {
-    let raw: RawPage<'_> =
-        serde_json::from_str(body).map_err(|error| SourceError::MalformedPage {
-            reason: error.to_string(),
-        })?;
+    let raw = read_page(body)?;
     let entries = raw
         .products
         .iter()
         .enumerate()
-        .map(|(index, product)| {
-            parse_entry(
-                product.get(),
-                EntryOrigin::Page {
-                    skip: raw.skip,
-                    index,
-                },
-            )
-        })
+        .map(|(index, product)| parse_entry(product.get(), raw.origin(index)))
         .collect();
     Ok(SourcePage {
         total: raw.total,
         skip: raw.skip,
         limit: raw.limit,
         entries,
+    })
+}
+
+/// The products of a `/products` page body that [`parse_page`] accepts, their text borrowed from the body; the
+/// rejected ones are left out (`parse_page` reports them).
+///
+/// ```
+/// use catalog_sync::source::accepted_products;
+/// let body = r#"{"products":[{"id":1,"title":"A","price":1,"stock":3,"tags":["x"]},{"id":2,"title":"B","price":"abc","stock":1}],
+///               "total":2,"skip":0,"limit":2}"#;
+/// let accepted = accepted_products(body).unwrap();
+/// assert_eq!(accepted.iter().map(|p| p.id()).collect::<Vec<_>>(), [1]);
+/// assert_eq!(accepted[0].tags().collect::<Vec<_>>(), ["x"]);
+/// ```
+pub fn accepted_products(body: &str) -> Result<Vec<AcceptedProduct<'_>>, SourceError> {
+    let raw = read_page(body)?;
+    Ok(raw
+        .products
+        .iter()
+        .enumerate()
+        .filter_map(|(index, product)| accept(product.get(), raw.origin(index)).ok())
+        .collect())
+}
+
+/// The body of `GET /products/:id` as an [`AcceptedProduct`], when [`parse_product`] accepts it.
+pub fn accepted_product(body: &str) -> Option<AcceptedProduct<'_>> {
+    accept(body, EntryOrigin::Single).ok()
+}
+
+/// The envelope of a page body, its products still unread.
+fn read_page(body: &str) -> Result<RawPage<'_>, SourceError> {
+    serde_json::from_str(body).map_err(|error| SourceError::MalformedPage {
+        reason: error.to_string(),
     })
 }
 
@@ -276,14 +419,20 @@ pub fn parse_product(body: &str) -> Result<SourceProduct, RunError> {
 
 /// Validates one product given as JSON text.
 pub fn parse_entry(json: &str, origin: EntryOrigin) -> Result<SourceProduct, RunError> {
-    match serde_json::from_str::<RawProduct>(json) {
-        Ok(raw) => check_values(raw, origin),
-        Err(error) => Err(diagnose(json, origin, &error)),
-    }
+    accept(json, origin).map(AcceptedProduct::into_source_product)
+}
+
+/// Validates one product: the typed fast path, then the value checks; a product it refuses is diagnosed by
+/// the slow path, which names the field.
+fn accept(json: &str, origin: EntryOrigin) -> Result<AcceptedProduct<'_>, RunError> {
+    let raw: RawProduct<'_> =
+        serde_json::from_str(json).map_err(|error| diagnose(json, origin, &error))?;
+    check_values(&raw, origin)?;
+    Ok(AcceptedProduct { raw })
 }
 
 /// The value checks types alone cannot express, on a product whose types are right.
-fn check_values(raw: RawProduct, origin: EntryOrigin) -> Result<SourceProduct, RunError> {
+fn check_values(raw: &RawProduct<'_>, origin: EntryOrigin) -> Result<(), RunError> {
     if raw.id == 0 {
         return Err(field_error(
             None,
@@ -295,8 +444,8 @@ fn check_values(raw: RawProduct, origin: EntryOrigin) -> Result<SourceProduct, R
         ));
     }
     let id = Some(raw.id);
-    if raw.title.trim().is_empty() {
-        let shown = Value::String(raw.title.clone());
+    if raw.title.0.trim().is_empty() {
+        let shown = Value::String(raw.title.0.to_string());
         return Err(field_error(
             id,
             origin,
@@ -321,8 +470,8 @@ fn check_values(raw: RawProduct, origin: EntryOrigin) -> Result<SourceProduct, R
         ));
     }
     if let Some(category) = &raw.category {
-        if to_handle(category).is_empty() {
-            let shown = Value::String(category.clone());
+        if to_handle(&category.0).is_empty() {
+            let shown = Value::String(category.0.to_string());
             return Err(field_error(
                 id,
                 origin,
@@ -333,29 +482,7 @@ fn check_values(raw: RawProduct, origin: EntryOrigin) -> Result<SourceProduct, R
             ));
         }
     }
-    Ok(SourceProduct {
-        id: raw.id,
-        title: raw.title,
-        description: raw.description,
-        category: raw.category,
-        price: raw.price,
-        discount_percentage: raw.discount_percentage,
-        rating: raw.rating,
-        stock: raw.stock,
-        tags: raw.tags.unwrap_or_default(),
-        brand: raw.brand,
-        sku: raw.sku,
-        weight: raw.weight,
-        dimensions: raw.dimensions,
-        warranty_information: raw.warranty_information,
-        shipping_information: raw.shipping_information,
-        availability_status: raw.availability_status,
-        return_policy: raw.return_policy,
-        minimum_order_quantity: raw.minimum_order_quantity,
-        barcode: raw.meta.and_then(|meta| meta.barcode),
-        images: raw.images.unwrap_or_default(),
-        thumbnail: raw.thumbnail,
-    })
+    Ok(())
 }
 
 /// The type a product field must have.
@@ -432,8 +559,10 @@ const SCHEMA: &[(&str, Expect, bool)] = &[
 const NON_NULLABLE: &[&str] = &["category"];
 
 /// Deserializes an optional field that may be absent (`#[serde(default)]`) but not `null`.
-fn non_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    String::deserialize(deserializer).map(Some)
+fn non_null<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Text<'a>>, D::Error> {
+    Text::deserialize(deserializer).map(Some)
 }
 
 /// Nested fields checked when their parent object is present.

@@ -2,10 +2,10 @@
 //! slug → id / value → id lookups the mapping uses afterwards.
 //!
 //! The host runs `planCategories` and `planTags`, executes their plans, then passes *all* store categories
-//! and tags to `planSync`. Reading categories and tags needs only two fields per product, so these planners
-//! use a light parse that ignores everything else; a product that the full validation later rejects may
-//! therefore still have its category or tags created — harmless (an unused category), and it keeps the
-//! taxonomy planners three times cheaper than a full parse.
+//! and tags to `planCatalog`. The categories and tags come only from the products the source validation
+//! accepts (the same validation as [`crate::source::parse_page`], read without copying the products' text:
+//! [`accepted_products`]), the ones the plan writes: a product rejected for a bad price gets no category or
+//! tag created.
 //!
 //! Category handle = the slug, passed through [`to_handle`] (DummyJSON slugs are already handles, so this is
 //! the identity for them; a malformed slug such as `"Home Decor"` still gets a valid handle).
@@ -13,11 +13,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use ts_rs::TS;
 
 use crate::handles::to_handle;
-use crate::source::parse_categories;
+use crate::source::{accepted_product, accepted_products, parse_categories, AcceptedProduct};
 
 /// A product category that exists in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -125,38 +124,21 @@ pub struct TagPlanInput {
     pub existing: Vec<ExistingTag>,
 }
 
-/// The two product fields the taxonomy planners read.
-#[derive(Deserialize)]
-struct TaxonomyFields {
-    category: Option<String>,
-    tags: Option<Vec<String>>,
-}
-
-#[derive(Deserialize)]
-struct PageProducts<'a> {
-    #[serde(borrow)]
-    products: Vec<&'a RawValue>,
-}
-
-/// Calls `visit` with the category and tags of every readable product of the pages and single bodies.
-/// Unreadable pages and products are skipped: `planSync` reports them.
+/// Calls `visit` with every product of the pages and single bodies that the source validation accepts.
+/// Malformed pages and rejected products are skipped: the plan reports them.
 fn for_each_product(
     pages: &[String],
     products: Option<&[String]>,
-    mut visit: impl FnMut(TaxonomyFields),
+    mut visit: impl FnMut(&AcceptedProduct<'_>),
 ) {
     for page in pages {
-        if let Ok(page) = serde_json::from_str::<PageProducts<'_>>(page) {
-            for product in page.products {
-                if let Ok(fields) = serde_json::from_str::<TaxonomyFields>(product.get()) {
-                    visit(fields);
-                }
-            }
+        if let Ok(accepted) = accepted_products(page) {
+            accepted.iter().for_each(&mut visit);
         }
     }
     for product in products.unwrap_or_default() {
-        if let Ok(fields) = serde_json::from_str::<TaxonomyFields>(product) {
-            visit(fields);
+        if let Some(product) = accepted_product(product) {
+            visit(&product);
         }
     }
 }
@@ -189,9 +171,10 @@ pub fn name_from_slug(slug: &str) -> String {
 /// renames categories back and forth.
 pub fn plan_categories(input: &CategoryPlanInput) -> CategoryPlan {
     let mut used: BTreeSet<String> = BTreeSet::new();
-    for_each_product(&input.pages, input.products.as_deref(), |fields| {
-        if let Some(slug) = fields.category {
-            let handle = to_handle(&slug);
+    for_each_product(&input.pages, input.products.as_deref(), |product| {
+        // A handle is its own handle: a slug already seen as one needs no conversion.
+        if let Some(slug) = product.category().filter(|slug| !used.contains(*slug)) {
+            let handle = to_handle(slug);
             if !handle.is_empty() {
                 used.insert(handle);
             }
@@ -246,10 +229,10 @@ pub fn plan_tags(input: &TagPlanInput) -> TagPlan {
         .map(|tag| tag.value.as_str())
         .collect();
     let mut missing: BTreeSet<String> = BTreeSet::new();
-    for_each_product(&input.pages, input.products.as_deref(), |fields| {
-        for tag in fields.tags.unwrap_or_default() {
-            if !tag.trim().is_empty() && !existing.contains(tag.as_str()) {
-                missing.insert(tag);
+    for_each_product(&input.pages, input.products.as_deref(), |product| {
+        for tag in product.tags() {
+            if !tag.trim().is_empty() && !existing.contains(tag) && !missing.contains(tag) {
+                missing.insert(tag.to_string());
             }
         }
     });
@@ -307,5 +290,44 @@ impl TagIndex {
     /// The id of the tag with this exact value.
     pub fn id_for_value(&self, value: &str) -> Option<&str> {
         self.by_value.get(value).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page with a valid product and one rejected for its price.
+    fn page() -> Vec<String> {
+        vec![r#"{"products":[
+            {"id":1,"title":"Lamp","price":10,"stock":1,"category":"home-decoration","tags":["lighting"]},
+            {"id":2,"title":"Apple","price":"abc","stock":1,"category":"groceries","tags":["fruits","lighting"]}],
+            "total":2,"skip":0,"limit":2}"#
+            .to_string()]
+    }
+
+    #[test]
+    fn a_product_rejected_by_validation_gets_no_category_and_no_tag() {
+        let categories = plan_categories(&CategoryPlanInput {
+            pages: page(),
+            products: None,
+            categories_body: None,
+            existing: Vec::new(),
+        });
+        let handles: Vec<&str> = categories
+            .create
+            .iter()
+            .map(|c| c.handle.as_str())
+            .collect();
+        assert_eq!(handles, ["home-decoration"]);
+        let tags = plan_tags(&TagPlanInput {
+            pages: page(),
+            products: Some(vec![
+                r#"{"id":3,"title":"Pear","price":1,"stock":-2,"tags":["pears"]}"#.into(),
+            ]),
+            existing: Vec::new(),
+        });
+        let values: Vec<&str> = tags.create.iter().map(|t| t.value.as_str()).collect();
+        assert_eq!(values, ["lighting"]);
     }
 }
