@@ -29,7 +29,8 @@
 //! 11. [`plan`]: the sync plan — what to create, update, archive or delete, and every problem found.
 //! 12. [`report`], [`snapshot`]: the end-of-run report and its status; what the store holds of the sync's
 //!     products and what to repair first.
-//! 13. [`store`]: the store setup before a run (currency, sales channel, stock location).
+//! 13. [`store`], [`lifecycle`]: the store setup before a run (currency, sales channel, stock location); the life
+//!     of a run across instances — statuses and transitions, owner and lease, how a run ends, where it executes.
 //! 14. [`error`]: every error the host can receive, with its stable code and details.
 //! 15. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
 //!     nothing.
@@ -63,6 +64,7 @@ pub mod plan;
 pub mod report;
 pub mod snapshot;
 
+pub mod lifecycle;
 pub mod store;
 
 pub mod error;

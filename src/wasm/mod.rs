@@ -18,7 +18,7 @@
 //!
 //! One file per exported area: `options`, `paging` (requests and retries), `fetch` (the page loop driven through
 //! an injected `fetchPage`), `taxonomy`, `plan`, `report`, `images`, `stock`, `store`, `snapshot`, `webhook`
-//! (and the queue); `bodies` reads the raw source bodies of a planner input, `allocator` is the WebAssembly
+//! (and the queue), `lifecycle` (transitions, liveness and end of a run); `bodies` reads the raw source bodies of a planner input, `allocator` is the WebAssembly
 //! allocator. Every export is re-exported here.
 
 use js_sys::Reflect;
@@ -33,6 +33,7 @@ mod allocator;
 mod bodies;
 mod fetch;
 mod images;
+mod lifecycle;
 mod options;
 mod paging;
 mod plan;
@@ -45,6 +46,9 @@ mod webhook;
 
 pub use fetch::collect_pages;
 pub use images::{plan_image_copies, ImageCopierHandle};
+pub use lifecycle::{
+    end_run, execution_site, final_write_retry_delay, lease_figures, run_liveness, run_transition,
+};
 pub use options::validate_options;
 pub use paging::{
     categories_request, decide_retry, first_page_request, plan_remaining_pages, product_requests,
@@ -67,6 +71,7 @@ import type {
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
   StockPlan, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode,
+  RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */

@@ -318,6 +318,31 @@ test('queued webhook ids merge into one sorted, duplicate-free list whatever the
   throwsCode(() => core.mergeQueuedIds({ queued: ['12'], incoming: [] }), 'INVALID_INPUT');
 });
 
+test('the run lifecycle: transitions for the conditional updates, liveness by lease, endings and their messages', () => {
+  assert.deepEqual(core.runTransition({ kind: 'startQueued' }), { from: 'queued', to: 'running', guard: 'none' });
+  assert.deepEqual(core.runTransition({ kind: 'begin' }), { from: null, to: 'running', guard: 'none' });
+  assert.deepEqual(core.runTransition({ kind: 'finish', outcome: 'partial' }), { from: 'running', to: 'partial', guard: 'owner' });
+  assert.deepEqual(core.runTransition({ kind: 'interrupt' }), { from: 'running', to: 'interrupted', guard: 'observed' });
+  throwsCode(() => core.runTransition({ kind: 'finish', outcome: 'queued' }), 'INVALID_INPUT');
+
+  const { heartbeatIntervalMs, leaseMs } = core.leaseFigures();
+  assert.deepEqual([heartbeatIntervalMs, leaseMs], [5000, 20000]);
+  const owner = { host: 'same', pid: 1, boot: 'b-1', mode: 'worker' };
+  const ask = (nowMs, thisBoot, heldHere) => core.runLiveness({ owner, heartbeatAtMs: 1e12, nowMs, thisBoot, heldHere });
+  assert.deepEqual(ask(1e12 + leaseMs - 1, 'b-2', false), { kind: 'live', leaseEndsAtMs: 1e12 + leaseMs });
+  assert.deepEqual(ask(1e12 + leaseMs, 'b-2', false), { kind: 'dead', reason: { kind: 'leaseExpired', silentMs: leaseMs } });
+  assert.deepEqual(ask(1e12 + 1, 'b-1', false), { kind: 'dead', reason: { kind: 'abandonedHere' } });
+
+  const failed = core.endRun({ kind: 'completed', status: 'failed', errors: [{ source_id: 3, field: null, code: 'WRITE_FAILED', message: 'product 3: no' }] });
+  assert.deepEqual(failed, { transition: { from: 'running', to: 'failed', guard: 'owner' }, errorMessage: 'product 3: no' });
+  const interrupted = core.endRun({ kind: 'interrupted', owner, reason: { kind: 'leaseExpired', silentMs: 21500 } });
+  assert.equal(interrupted.transition.to, 'interrupted');
+  assert.match(interrupted.errorMessage, /^interrupted: its process \(worker pid 1 on same\) gave no sign of life for 21 s/);
+  assert.deepEqual([1, 2, 3, 4, 5].map(core.finalWriteRetryDelay), [500, 1000, 2000, 4000, null]);
+  assert.deepEqual(['server', 'worker', 'shared'].map(core.executionSite), ['workers', 'thisProcess', 'thisProcess']);
+  throwsCode(() => core.executionSite('cluster'), 'INVALID_INPUT');
+});
+
 test('collectPages awaits an injected async fetchPage, within the concurrency bound', async () => {
   const options = core.validateOptions({ pageSize: 30, concurrency: 2 });
   const serve = sourceFor(generateCatalog(194));

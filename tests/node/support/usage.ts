@@ -3,10 +3,11 @@
 import {
   validateOptions, firstPageRequest, planRemainingPages, readPageHeader, decideRetry, planCategories, planTags,
   splitBatch, writeErrorFor, summarizeRun, collectPages, productRequests, categoriesRequest, planCatalog,
-  checkWebhook, webhookBodyLimit, mergeQueuedIds, readSnapshot, syncMarkers,
+  checkWebhook, webhookBodyLimit, mergeQueuedIds, readSnapshot, syncMarkers, runTransition, runLiveness, endRun,
+  leaseFigures, finalWriteRetryDelay, executionSite,
 } from "catalog-sync-core";
 import type { CatalogSyncError, CoreErrorCode, SyncOptions, WriteBatch, RunReport, RetryDecision, CatalogPlan,
-  CatalogPlanSummary, RunErrorCode } from "catalog-sync-core";
+  CatalogPlanSummary, RunErrorCode, SyncRunStatus, RunOwner } from "catalog-sync-core";
 
 const options: SyncOptions = validateOptions({ pageSize: 30, schedule: false, onMissing: "keep" });
 // @ts-expect-error onMissing is a closed set
@@ -78,6 +79,19 @@ const doomed: string[] = readSnapshot({ rows: [], currencyCode: "usd", salesChan
 // @ts-expect-error the scope is required
 readSnapshot({ rows: [], currencyCode: "usd", salesChannelId: null });
 
+const reached: SyncRunStatus = runTransition({ kind: "finish", outcome: "success" }).to;
+// @ts-expect-error a run cannot finish as queued
+runTransition({ kind: "finish", outcome: "queued" });
+const runOwner: RunOwner = { host: "h", pid: 1, boot: "b", mode: "worker" };
+const verdict2 = runLiveness({ owner: runOwner, heartbeatAtMs: 0, nowMs: 1, thisBoot: "x", heldHere: false });
+const leaseEnd: number | null = verdict2.kind === "live" ? verdict2.leaseEndsAtMs : null;
+// @ts-expect-error the worker mode is a closed set
+runLiveness({ owner: { ...runOwner, mode: "cluster" }, heartbeatAtMs: 0, nowMs: 1, thisBoot: "x", heldHere: false });
+const endMessage: string | null = endRun({ kind: "failed", message: null }).errorMessage;
+const leaseMs: number = leaseFigures().leaseMs;
+const retryIn: number | null = finalWriteRetryDelay(1);
+const site: "thisProcess" | "workers" = executionSite("server");
+
 async function collect(): Promise<number> {
   const collected = await collectPages(options, async (request) => request.url);
   // @ts-expect-error fetchPage must resolve with a string
@@ -94,4 +108,4 @@ const notACode: CatalogSyncError["code"] = "NOT_A_CODE";
 
 export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, titles, messages, status, collect, codeOf,
   outline, pulled, batchCount, batchTexts, notABatch, fromEnv, answer, limit, queued, doomed, runCode, notARunCode,
-  externalIdPrefix, refusedCode, notACode];
+  externalIdPrefix, refusedCode, notACode, reached, leaseEnd, endMessage, leaseMs, retryIn, site];

@@ -1,0 +1,33 @@
+//! The life of a run across Medusa instances: its statuses and the transitions between them, who owns a running
+//! run and whether that owner is still alive, how a run ends and with which message, and where it executes.
+//!
+//! Several Medusa processes (one or more `server` instances, one or more `worker` instances) share one database.
+//! At most one run may be `running` at a time, and a run belongs to one process at a time. The host enforces both
+//! with conditional updates (compare-and-set) whose preconditions come from here:
+//!
+//! * [`status`]: the statuses of a run ([`SyncRunStatus`]), the events that move it ([`RunEvent`]) and, for each
+//!   event, the transition ([`RunTransition`]: the status required, the status reached, and what else the update
+//!   must match — [`RunGuard`]). Invalid transitions are refused ([`RunTransition::apply`]).
+//! * [`liveness`]: who owns a run ([`RunOwner`]), the heartbeat and lease figures ([`LEASE`]), and whether the
+//!   owner of a running run is alive ([`run_liveness`]): a pure function of the owner, its last heartbeat, the
+//!   current time (the database's clock, so all instances agree) and the calling process.
+//! * [`ending`]: how a run ends ([`RunEnding`] → [`RunEnd`]: the transition and the message of a failed or
+//!   interrupted run), and how often a final-status write that failed is tried again ([`final_write_retry_delay`]).
+//! * [`placement`]: where a run executes, from the instance's worker mode ([`execution_site`]).
+
+pub mod ending;
+pub mod liveness;
+pub mod placement;
+pub mod status;
+
+pub use ending::{end_run, final_write_retry_delay, RunEnd, RunEnding, FINAL_WRITE_RETRIES};
+pub use liveness::{
+    run_liveness, DeathReason, LeaseFigures, Liveness, LivenessInput, RunOwner, LEASE,
+};
+pub use placement::{execution_site, ExecutionSite, WorkerMode};
+pub use status::{
+    run_transition, RunEvent, RunGuard, RunTransition, SyncRunStatus, TransitionRefused,
+};
+
+#[cfg(test)]
+mod protocol_tests;
