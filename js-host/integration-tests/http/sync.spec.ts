@@ -5,6 +5,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { WorkflowManager } from "@medusajs/framework/orchestration"
 import { ContainerRegistrationKeys, Modules, toHandle } from "@medusajs/framework/utils"
 import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
+import { leaseFigures } from "catalog-sync-core"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
 import type { SyncRunView } from "../../src/lib/run-view"
 import { loginAsAdmin } from "../helpers/admin"
@@ -349,37 +350,42 @@ medusaIntegrationTestRunner({
       expect(next.status).toBe("success")
     })
 
-    it("marks a run left by a dead process as failed instead of blocking, but respects a live one", async () => {
+    it("interrupts a run whose lease ran out instead of blocking, but respects one whose owner is alive, whatever its host and pid", async () => {
       const service = getContainer().resolve<CatalogSyncModuleService>("catalogSync")
-      const now = new Date()
+      const { leaseMs } = leaseFigures()
+      // Left by a process that died: same host, a pid that does not exist, no heartbeat for longer than the lease.
+      const silentSince = new Date(Date.now() - leaseMs - 5_000)
       await service.createSyncRuns({
         id: "csrun_dead",
         trigger: "schedule",
         status: "running",
-        started_at: now,
-        heartbeat_at: now,
-        owner: `${hostname()}#99999999#gone`,
+        started_at: silentSince,
+        heartbeat_at: silentSince,
+        owner: { host: hostname(), pid: 99999999, boot: "gone", mode: "shared" },
       })
       const run = await syncNow(api, auth)
       expect(run.status).toBe("success")
+      expect(run.owner).toMatchObject({ host: hostname(), pid: process.pid, mode: "shared" })
       const { data: dead } = await api.get<{ run: SyncRunView }>("/admin/sync/runs/csrun_dead", auth)
-      expect(dead.run).toMatchObject({
-        status: "failed",
-        error_message: "interrupted: the Medusa process stopped during the sync",
-      })
+      expect(dead.run.status).toBe("interrupted")
+      expect(dead.run.error_message).toMatch(
+        new RegExp(`^interrupted: its process \\(shared pid 99999999 on ${hostname()}\\) gave no sign of life for \\d+ s`)
+      )
+      expect(dead.run.finished_at).not.toBeNull()
 
+      // Another instance in another PID namespace with this very host name and pid: its fresh heartbeat says alive.
       await service.createSyncRuns({
-        id: "csrun_elsewhere",
+        id: "csrun_twin",
         trigger: "schedule",
         status: "running",
         started_at: new Date(),
         heartbeat_at: new Date(),
-        owner: "another-host#4242#live",
+        owner: { host: hostname(), pid: process.pid, boot: "another-boot", mode: "worker" },
       })
       const blocked = await api.post<{ type: string; run_id: string }>("/admin/sync/trigger", {}, { ...auth, ...ANY_STATUS })
       expect(blocked.status).toBe(409)
-      expect(blocked.data).toMatchObject({ type: "conflict", run_id: "csrun_elsewhere" })
-      await service.updateSyncRuns({ id: "csrun_elsewhere", status: "failed" })
+      expect(blocked.data).toMatchObject({ type: "conflict", run_id: "csrun_twin" })
+      await service.updateSyncRuns({ id: "csrun_twin", status: "failed" })
     })
 
     it("does not schedule the job when the schedule option is false", () => {

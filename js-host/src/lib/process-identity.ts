@@ -1,62 +1,27 @@
 import { randomUUID } from "node:crypto"
 import { hostname } from "node:os"
-
-/** How often a running sync refreshes `sync_run.heartbeat_at`. */
-export const HEARTBEAT_INTERVAL_MS = 10_000
-
-/** A run whose heartbeat is older than this is considered abandoned by its process. */
-export const HEARTBEAT_STALE_MS = 45_000
+import type { ConfigModule, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { RunOwner, WorkerMode } from "catalog-sync-core"
 
 /**
- * This process as written to `sync_run.owner`: `host#pid#boot`, where `boot` is random per process
- * start, so a restarted process that got the same pid (pid 1 in a container) is still a different owner.
+ * Random per process start: what identifies this process as the owner of a run. Host names and process ids
+ * identify nothing across instances (two containers may share both), so liveness never looks at them.
  */
-export const PROCESS_OWNER = `${hostname()}#${process.pid}#${randomUUID().slice(0, 8)}`
+const BOOT = randomUUID()
 
-/** The parts of an owner string. */
-interface Owner {
-  host: string
-  pid: number
+/** The worker mode of this Medusa instance (`projectConfig.workerMode`, which Medusa fills from `MEDUSA_WORKER_MODE`). */
+export function workerModeOf(container: MedusaContainer): WorkerMode {
+  const config = container.resolve<ConfigModule>(ContainerRegistrationKeys.CONFIG_MODULE)
+  return config.projectConfig.workerMode ?? "shared"
 }
 
-function parseOwner(owner: string): Owner | null {
-  const [host, pid] = owner.split("#")
-  const parsedPid = Number(pid)
-  return host && Number.isInteger(parsedPid) && parsedPid > 0 ? { host, pid: parsedPid } : null
+/** This process as the owner of a run, as the run record shows it: host, pid, boot and worker mode. */
+export function thisProcess(container: MedusaContainer): RunOwner {
+  return { host: hostname(), pid: process.pid, boot: BOOT, mode: workerModeOf(container) }
 }
 
-function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"
-  }
-}
-
-/**
- * Tells whether the process that owns a `running` run is gone, so the run can be marked failed and
- * a new sync may start.
- *
- * - owned by this very process (same boot) → alive;
- * - owned by an earlier process on this host with this pid, or by a pid that no longer exists → dead;
- * - otherwise (another host, or a live pid that may be another Medusa process) → dead only when its
- *   heartbeat is older than {@link HEARTBEAT_STALE_MS}.
- *
- * @param owner - `sync_run.owner`
- * @param heartbeatAt - `sync_run.heartbeat_at`
- * @param nowMs - the current time (ms since epoch)
- */
-export function isRunOwnerGone(owner: string | null, heartbeatAt: Date | null, nowMs: number): boolean {
-  if (owner === PROCESS_OWNER) {
-    return false
-  }
-  const parsed = owner ? parseOwner(owner) : null
-  if (parsed && parsed.host === hostname()) {
-    if (parsed.pid === process.pid || !isPidAlive(parsed.pid)) {
-      return true
-    }
-  }
-  const lastSign = heartbeatAt ? new Date(heartbeatAt).getTime() : 0
-  return nowMs - lastSign > HEARTBEAT_STALE_MS
+/** The `boot` of this process (see {@link thisProcess}). */
+export function thisBoot(): string {
+  return BOOT
 }

@@ -1,15 +1,24 @@
-import type { FetchStats } from "catalog-sync-core"
+import type { FetchStats, RunOwner } from "catalog-sync-core"
 import { startingProgress } from "../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../modules/catalog-sync/service"
 import type { PhaseTimings, RunProgress } from "../modules/catalog-sync/types"
+
+/** Thrown at a batch boundary of a run that another process took over: this process stops writing. */
+export class RunLostError extends Error {
+  constructor(readonly runId: string) {
+    super(`catalog-sync: run ${runId} was taken over by another process; this process stopped writing to the store`)
+  }
+}
 
 /** Progress is written to the run record at most this often (the last state is always written). */
 const PROGRESS_WRITE_INTERVAL_MS = 250
 
 /**
- * The live telemetry of one run in this process: request counters, phase timings and progress.
- * Steps of the sync workflow update it; progress is persisted to the run record (throttled), and the
- * final figures are stored when the run ends, whether it succeeded or failed.
+ * One run this process executes: its live telemetry (request counters, phase timings, progress) and its
+ * ownership. Steps of the sync workflow update the telemetry; progress is persisted to the run record
+ * (throttled) with a heartbeat, and the final figures are stored when the run ends. Every write to the record
+ * is guarded by the owner's boot: once one is refused, the run was taken over, the tracker is `lost`, and the
+ * next {@link checkpoint} (each batch boundary) stops the sync.
  */
 export class RunTracker {
   /** Requests, retries and pages, as the core's `summarizeRun` wants them. */
@@ -22,19 +31,48 @@ export class RunTracker {
   private lastWriteAt = 0
   private writing: Promise<void> | null = null
   private dirty = false
+  private lost_ = false
 
   /**
    * @param runId - the run this tracker belongs to
-   * @param startedAt - when the run started
+   * @param owner - this process, as the run's owner
    * @param service - the module service that stores progress
    * @param onWriteError - called when a progress write fails (the sync goes on)
    */
   constructor(
     readonly runId: string,
-    readonly startedAt: Date,
+    readonly owner: RunOwner,
     private readonly service: CatalogSyncModuleService,
     private readonly onWriteError: (error: Error) => void
   ) {}
+
+  /** Whether another process took the run over (a guarded write was refused). */
+  get lost(): boolean {
+    return this.lost_
+  }
+
+  /** The heartbeat: proves this process alive, with the progress when it changed; notes a lost run. */
+  async beat(): Promise<void> {
+    if (this.dirty) {
+      await this.flush()
+    } else if (!this.lost_ && !(await this.service.heartbeat(this.runId, this.owner.boot))) {
+      this.lost_ = true
+    }
+  }
+
+  /**
+   * A batch boundary: a guarded heartbeat (with the progress) that confirms this process still owns the run.
+   * @throws {RunLostError} when the run was taken over: nothing more may be written
+   */
+  async checkpoint(): Promise<void> {
+    if (!this.lost_) {
+      this.dirty = false
+      this.lost_ = !(await this.service.heartbeat(this.runId, this.owner.boot, { ...this.progress }))
+    }
+    if (this.lost_) {
+      throw new RunLostError(this.runId)
+    }
+  }
 
   /**
    * Runs one phase: marks it in the progress and records its duration as `<phase>_ms`,
@@ -73,7 +111,9 @@ export class RunTracker {
     this.dirty = false
     this.lastWriteAt = Date.now()
     try {
-      await this.service.saveProgress(this.runId, { ...this.progress })
+      if (!this.lost_ && !(await this.service.heartbeat(this.runId, this.owner.boot, { ...this.progress }))) {
+        this.lost_ = true
+      }
     } catch (error) {
       this.onWriteError(error as Error)
     } finally {
@@ -89,6 +129,11 @@ export function registerTracker(tracker: RunTracker): void {
   trackers.set(tracker.runId, tracker)
 }
 
+/** Whether this process executes the run (the core's `heldHere` in liveness). */
+export function isHeldHere(runId: string): boolean {
+  return trackers.has(runId)
+}
+
 /** Forgets the tracker of a finished run. */
 export function unregisterTracker(runId: string): void {
   trackers.delete(runId)
@@ -96,7 +141,7 @@ export function unregisterTracker(runId: string): void {
 
 /**
  * The tracker of a run started by this process.
- * @throws when the run was not started through `startSync` in this process
+ * @throws when the run is not executed by this process (use `startSync`)
  */
 export function trackerFor(runId: string): RunTracker {
   const tracker = trackers.get(runId)

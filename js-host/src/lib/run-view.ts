@@ -1,4 +1,4 @@
-import type { RunCounts, RunError } from "catalog-sync-core"
+import type { RunCounts, RunError, RunOwner } from "catalog-sync-core"
 import type { PhaseTimings, RunProgress, SyncRunRecord, SyncRunStatus, SyncTrigger } from "../modules/catalog-sync/types"
 
 /** A run as the admin API returns it: every record field plus the summary fields dashboards use. */
@@ -26,8 +26,12 @@ export interface SyncRunView extends RunCounts {
   errors: RunError[]
   /** Source product ids of a targeted run, `null` for a full sync. */
   product_ids: number[] | null
-  owner: string | null
+  /** The instance that ran (or runs) it: host, pid, boot and worker mode; `null` while no process took it. */
+  owner: RunOwner | null
+  /** Its last sign of life, by the database's clock. */
   heartbeat_at: string | null
+  /** For an interrupted webhook run: the queued run its product ids went into again. */
+  requeued_run_id: string | null
 }
 
 function iso(value: Date | string | null): string | null {
@@ -78,5 +82,6 @@ export function toRunView(run: SyncRunRecord): SyncRunView {
     product_ids: run.product_ids?.ids ?? null,
     owner: run.owner,
     heartbeat_at: iso(run.heartbeat_at),
+    requeued_run_id: run.requeued_run_id,
   }
 }

@@ -1,34 +1,20 @@
 import type { ILockingModule } from "@medusajs/framework/types"
 
-/** The Locking-module key every sync takes: one sync at a time per store. */
+/**
+ * The Locking-module key held while an instance decides to start a run and records it (Sync Now, the schedule,
+ * starting the queued run). With a shared provider (Redis, Postgres) two instances deciding at once take turns;
+ * the database decides anyway (one running run, conditional transitions), so the lock only spares the loser a
+ * refused insert, and nothing depends on it.
+ */
 export const SYNC_LOCK_KEY = "catalog-sync:run"
 
-/**
- * Lease of the lock in seconds. The running sync renews it with every heartbeat; if its process
- * dies, a shared provider (Postgres, Redis) frees the key when the lease ends. The default
- * in-memory provider keeps locks in the process itself, so they die with it.
- */
-export const SYNC_LOCK_LEASE_SECONDS = 60
+/** Longest wait for the lock, in seconds (its holders read and write a few rows). */
+const SYNC_LOCK_TIMEOUT_SECONDS = 10
 
-/**
- * Takes the sync lock for a run without waiting.
- * @returns `false` when another run holds it
- */
-export async function tryAcquireSyncLock(locking: ILockingModule, runId: string): Promise<boolean> {
-  try {
-    await locking.acquire(SYNC_LOCK_KEY, { ownerId: runId, expire: SYNC_LOCK_LEASE_SECONDS })
-    return true
-  } catch {
-    return false
-  }
-}
+/** Lease of the lock in seconds: a process killed while holding it frees the key this much later at most. */
+const SYNC_LOCK_LEASE_SECONDS = 15
 
-/** Extends the lease of a lock the run holds (called with every heartbeat). */
-export async function renewSyncLock(locking: ILockingModule, runId: string): Promise<void> {
-  await locking.acquire(SYNC_LOCK_KEY, { ownerId: runId, expire: SYNC_LOCK_LEASE_SECONDS })
-}
-
-/** Gives the lock back (only if this run holds it). */
-export async function releaseSyncLock(locking: ILockingModule, runId: string): Promise<void> {
-  await locking.release(SYNC_LOCK_KEY, { ownerId: runId })
+/** Runs `work` while holding the sync lock (waiting for it when another instance holds it). */
+export function withSyncLock<T>(locking: ILockingModule, work: () => Promise<T>): Promise<T> {
+  return locking.execute(SYNC_LOCK_KEY, work, { timeout: SYNC_LOCK_TIMEOUT_SECONDS, expire: SYNC_LOCK_LEASE_SECONDS })
 }

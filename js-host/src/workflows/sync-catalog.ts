@@ -7,7 +7,7 @@ import { prepareStoreStep } from "./steps/prepare-store"
 import { readSnapshotStep } from "./steps/read-snapshot"
 import { reconcileTaxonomyStep } from "./steps/reconcile-taxonomy"
 import { repairInterruptedWritesStep } from "./steps/repair-interrupted-writes"
-import { recordRunStep } from "./steps/record-run"
+import { summarizeRunStep } from "./steps/summarize-run"
 import { syncStockStep } from "./steps/sync-stock"
 import { writeBatchesStep } from "./steps/write-batches"
 import type { SyncCatalogInput } from "./types"
@@ -16,11 +16,13 @@ import type { SyncCatalogInput } from "./types"
 export const syncCatalogWorkflowId = "catalog-sync"
 
 /**
- * One catalog sync, for a run `startSync` created (and whose lock it holds):
+ * One catalog sync, for a run this process owns (`startSync`, `startQueuedRun`, or a worker's claim):
  * fetch everything from the source (meanwhile: snapshot of the products the sync owns) →
  * store currency, sales channel and stock location, categories and tags, new images copied into file
  * storage → repair what a killed sync left half-written → plan (core) → write batches → stock levels
- * (core plan) → record. Nothing is written before the fetch is complete.
+ * (core plan) → the report (core), which the run's owner records. Nothing is written before the fetch is
+ * complete; every batch boundary confirms that this process still owns the run (a run taken over by another
+ * process stops there).
  *
  * The host does the I/O; every decision (validation, mapping, diff, handles, batching, retries,
  * the report) is the core's. Each product write runs as its own Medusa workflow, which compensates
@@ -41,7 +43,7 @@ export const syncCatalogWorkflow = createWorkflow(
     const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired, images })
     const results = writeBatchesStep({ runId: input.runId, plan })
     const stock = syncStockStep({ runId: input.runId, plan, results, snapshot: repaired, store })
-    const report = recordRunStep({ runId: input.runId, plan, results, stock, images })
+    const report = summarizeRunStep({ runId: input.runId, plan, results, stock, images })
     return new WorkflowResponse(report)
   }
 )

@@ -15,5 +15,7 @@ export function announceFinishedRun(run: SyncRun): void {
     })
   } else if (run.status === "failed") {
     toast.error("Sync failed", { description: run.error_message ?? "See the run details." })
+  } else if (run.status === "interrupted") {
+    toast.error("Sync interrupted", { description: run.error_message ?? "See the run details." })
   }
 }

@@ -7,9 +7,10 @@ const APPEARANCE: Record<SyncRunStatus, { color: "grey" | "blue" | "green" | "or
   success: { color: "green", label: "Success" },
   partial: { color: "orange", label: "Partial" },
   failed: { color: "red", label: "Failed" },
+  interrupted: { color: "red", label: "Interrupted" },
 }
 
-/** A run's status as a coloured badge: Queued (grey), Running (blue), Success (green), Partial (orange), Failed (red). */
+/** A run's status as a coloured badge: Queued (grey), Running (blue), Success (green), Partial (orange), Failed and Interrupted (red). */
 export const RunStatusBadge = ({ status }: { status: SyncRunStatus }) => {
   const { color, label } = APPEARANCE[status] ?? { color: "grey", label: status }
   return (

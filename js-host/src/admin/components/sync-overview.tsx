@@ -43,9 +43,9 @@ const FinishedRun = ({ run }: { run: SyncRun }) => (
         took <span className="text-ui-fg-base">{formatDuration(run.duration_seconds)}</span> · {formatTrigger(run.trigger)} run
       </Text>
     </div>
-    {run.status === "failed" && run.error_message ? (
+    {(run.status === "failed" || run.status === "interrupted") && run.error_message ? (
       <Alert variant="error" data-testid="sync-failure">
-        The sync failed: {run.error_message}
+        The sync {run.status}: {run.error_message}
       </Alert>
     ) : null}
     <RunFigures run={run} />

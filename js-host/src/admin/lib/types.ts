@@ -2,10 +2,16 @@
  * The shapes of the plugin's admin API (`/admin/sync/*`) as the admin customizations read them.
  */
 
+import type { RunOwner, SyncRunStatus } from "catalog-sync-core"
+
 export type { AnalyticsPoint, AnalyticsTotals, SyncAnalytics } from "../../api/admin/sync/analytics/aggregate"
 
-/** The life-cycle status of a run: `queued` (a webhook run waiting for the running sync), `running`, then how it ended. */
-export type SyncRunStatus = "queued" | "running" | "success" | "partial" | "failed"
+/**
+ * The life-cycle status of a run (generated from the core): `queued` (a webhook run waiting for the running
+ * sync), `running`, then how it ended — `success`, `partial`, `failed`, or `interrupted` (its process stopped and
+ * another instance took the run over). The instance that runs a run: its `RunOwner`.
+ */
+export type { RunOwner, SyncRunStatus } from "catalog-sync-core"
 
 /** What started a run. */
 export type SyncTrigger = "schedule" | "manual" | "webhook"
@@ -62,6 +68,12 @@ export interface SyncRun {
   error_message: string | null
   errors: RunError[]
   product_ids: number[] | null
+  /** The instance that ran (or runs) it; `null` while no instance took it. */
+  owner: RunOwner | null
+  /** Its last sign of life. */
+  heartbeat_at: string | null
+  /** For an interrupted webhook run: the queued run its products went into again. */
+  requeued_run_id: string | null
 }
 
 /** `GET /admin/sync/status`. */

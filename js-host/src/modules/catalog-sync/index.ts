@@ -1,16 +1,17 @@
 import { Module } from "@medusajs/framework/utils"
 import { CATALOG_SYNC_MODULE } from "./constants"
-import recoverInterruptedRunsLoader from "./loaders/recover-interrupted-runs"
 import validateOptionsLoader from "./loaders/validate-options"
 import CatalogSyncModuleService from "./service"
 
 export { CATALOG_SYNC_MODULE } from "./constants"
 
 /**
- * The catalog-sync module: the `sync_run` records and the validated plugin options. Its loaders
- * validate the options (a bad one stops boot) and recover runs interrupted by a dead process.
+ * The catalog-sync module: the `sync_run` records and the validated plugin options. Its loader
+ * validates the options (a bad one stops boot). Runs a dead process left `running` are taken over once their
+ * lease runs out (`lib/takeover.ts`), not at boot: a restarting instance cannot tell another live instance's
+ * run from its own dead one.
  */
 export default Module(CATALOG_SYNC_MODULE, {
   service: CatalogSyncModuleService,
-  loaders: [validateOptionsLoader, recoverInterruptedRunsLoader],
+  loaders: [validateOptionsLoader],
 })

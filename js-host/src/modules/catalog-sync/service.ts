@@ -1,22 +1,25 @@
-import { MedusaService } from "@medusajs/framework/utils"
-import type { RunError, StoredImage, SyncOptions } from "catalog-sync-core"
+import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import type { Context } from "@medusajs/framework/types"
+import { InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import { runTransition } from "catalog-sync-core"
+import type { RunEnd, RunError, RunOwner, StoredImage, SyncOptions } from "catalog-sync-core"
 import { markApplicationStarted } from "../../lib/application-state"
-import { INTERRUPTED_MESSAGE, startingProgress } from "./constants"
+import { startingProgress } from "./constants"
 import SyncRun from "./models/sync-run"
 import SyncedImage from "./models/synced-image"
 import { validateModuleOptions } from "./plugin-options"
-import type {
-  NewRunInput,
-  RunCompletion,
-  RunProgress,
-  SyncRunRecord,
-  SyncRunStatus,
-} from "./types"
+import { applyTransition, compareAndSet, DB_DURATION_MS, DB_NOW, readRunningRuns } from "./run-records"
+import type { ColumnValue, RunningRun } from "./run-records"
+import { SYNC_RUN_STATUSES } from "./types"
+import type { NewRunInput, RunFigures, RunProgress, SyncRunRecord, SyncRunStatus } from "./types"
 
 /**
  * The `catalogSync` module's service: holds the validated plugin options, keeps the `sync_run`
- * records (create, queue, progress, heartbeat, completion, failure, listing) and remembers the images
- * copied into Medusa's file storage (`synced_image`, one row per source URL).
+ * records and remembers the images copied into Medusa's file storage (`synced_image`, one row per source URL).
+ *
+ * Every change of a run's life cycle (record, queue, start, claim, heartbeat, end, interrupt) is one of the
+ * core's transitions applied as a single conditional statement (`run-records.ts`) whose result says whether it
+ * applied: two processes racing for one run never both win, and a process that lost its run changes nothing.
  *
  * The generated CRUD methods (`createSyncRuns`, `updateSyncRuns`, `listAndCountSyncRuns`, …) come
  * from `MedusaService`; the methods below are the ones the sync, the routes and the job use.
@@ -46,135 +49,201 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
     return this.syncOptions_
   }
 
-  /** Records a new run in status `running`, owned by the calling process. */
-  async beginRun(input: NewRunInput): Promise<SyncRunRecord> {
-    const created = await this.createSyncRuns({
-      id: input.id,
+  /**
+   * Records a new run in status `running` (the core's `begin` transition: an insert), owned by `owner`, or by
+   * nobody when it is handed to the workers; its start and first heartbeat are the database's time.
+   *
+   * @returns the run, or `null` when another run is running (the table allows one)
+   */
+  @InjectManager()
+  async beginRun(input: NewRunInput, @MedusaContext() context: Context = {}): Promise<SyncRunRecord | null> {
+    return applyTransition(managerOf(context), input.id, runTransition({ kind: "begin" }), {
       trigger: input.trigger,
       product_ids: input.productIds === null ? null : { ids: input.productIds },
       ...runningFields(input.owner),
     })
-    return created as SyncRunRecord
   }
 
-  /** The webhook run waiting for the sync lock, or `null` (there is at most one). */
+  /** The webhook run waiting for the running sync, or `null` (there is at most one). */
   async findQueuedRun(): Promise<SyncRunRecord | null> {
     const [run] = await this.listSyncRuns({ status: "queued" }, { take: 1 })
     return (run as SyncRunRecord | undefined) ?? null
   }
 
   /**
-   * Records the queued webhook run (status `queued`, trigger `webhook`) with the source ids it will
-   * sync; its `started_at` is the time it was queued until it starts.
-   * @throws when another run is already queued (the table allows one)
+   * Records the queued webhook run (the core's `queue` transition: status `queued`, trigger `webhook`) with the
+   * source ids it will sync; its `started_at` is the time it was queued until it starts.
+   *
+   * @returns whether it was recorded: `false` when another run is already queued (the table allows one)
    */
-  async queueRun(id: string, productIds: number[]): Promise<SyncRunRecord> {
-    const created = await this.createSyncRuns({
-      id,
+  @InjectManager()
+  async queueRun(id: string, productIds: number[], @MedusaContext() context: Context = {}): Promise<boolean> {
+    const queued = await applyTransition(managerOf(context), id, runTransition({ kind: "queue" }), {
       trigger: "webhook",
-      status: "queued",
-      started_at: new Date(),
+      started_at: DB_NOW,
       product_ids: { ids: productIds },
     })
-    return created as SyncRunRecord
+    return queued !== null
   }
 
-  /** Webhook runs whose process died while they ran (marked failed as interrupted) and that were not queued again. */
+  /**
+   * Replaces the ids of the queued run if they are still `observed` (a compare-and-set: two webhook calls
+   * merging at once never lose each other's ids; the loser merges again).
+   *
+   * @returns whether the ids were replaced (`false`: they changed meanwhile, or the run started)
+   */
+  @InjectManager()
+  async setQueuedIds(
+    id: string,
+    observed: number[],
+    productIds: number[],
+    @MedusaContext() context: Context = {}
+  ): Promise<boolean> {
+    return compareAndSet(
+      managerOf(context),
+      id,
+      { status: "queued", column: "product_ids", value: { ids: observed } },
+      { product_ids: { ids: productIds } }
+    )
+  }
+
+  /**
+   * Starts the queued run (the core's `startQueued` transition: same id, status `running`, from now), owned
+   * by `owner`, or by nobody when it is handed to the workers.
+   *
+   * @returns the run, or `null` when it is no longer queued or another run is running
+   */
+  @InjectManager()
+  async startQueuedRun(
+    id: string,
+    owner: RunOwner | null,
+    @MedusaContext() context: Context = {}
+  ): Promise<SyncRunRecord | null> {
+    return applyTransition(managerOf(context), id, runTransition({ kind: "startQueued" }), runningFields(owner))
+  }
+
+  /**
+   * A worker takes a run a server handed to the workers (the core's `claim` transition: only a run without
+   * owner): delivered twice, the event still starts the run once.
+   *
+   * @returns the run, or `null` when another worker took it or it ended
+   */
+  @InjectManager()
+  async claimRun(id: string, owner: RunOwner, @MedusaContext() context: Context = {}): Promise<SyncRunRecord | null> {
+    return applyTransition(managerOf(context), id, runTransition({ kind: "claim" }), {
+      owner,
+      heartbeat_at: DB_NOW,
+    })
+  }
+
+  /**
+   * The owner's heartbeat (the core's `heartbeat` transition, guarded by its boot), with the live progress
+   * when given: proves the owner alive and tells it whether it still owns the run.
+   *
+   * @returns whether the caller still owns the run (`false`: it was taken over; the caller must stop writing)
+   */
+  @InjectManager()
+  async heartbeat(
+    id: string,
+    ownerBoot: string,
+    progress: RunProgress | null = null,
+    @MedusaContext() context: Context = {}
+  ): Promise<boolean> {
+    const changes: Record<string, ColumnValue> = { heartbeat_at: DB_NOW }
+    if (progress) {
+      changes.progress = { ...progress }
+    }
+    const run = await applyTransition(managerOf(context), id, runTransition({ kind: "heartbeat" }), changes, {
+      ownerBoot,
+    })
+    return run !== null
+  }
+
+  /**
+   * Ends a run its owner executed: the core's `RunEnd` (status, message) with what the owner measured.
+   *
+   * @returns whether it applied (`false`: the caller no longer owns the run, which it must then leave alone)
+   */
+  @InjectManager()
+  async endRun(
+    id: string,
+    ownerBoot: string,
+    end: RunEnd,
+    figures: RunFigures,
+    @MedusaContext() context: Context = {}
+  ): Promise<boolean> {
+    const run = await applyTransition(
+      managerOf(context),
+      id,
+      end.transition,
+      {
+        ...endFields(end),
+        ...(figures.counts ?? {}),
+        ...(figures.errors ? { errors: jsonArray(figures.errors) } : {}),
+        requests: figures.requests,
+        retries: figures.retries,
+        phase_timings: { ...figures.phase_timings },
+        progress: { ...figures.progress },
+        heartbeat_at: DB_NOW,
+      },
+      { ownerBoot }
+    )
+    return run !== null
+  }
+
+  /**
+   * Ends a running run whose owner another process judged gone (the core's `interrupt` end), if the run still
+   * has the owner and heartbeat that process observed: an owner that proved alive meanwhile keeps its run.
+   *
+   * @returns whether the run was interrupted
+   */
+  @InjectManager()
+  async interruptRun(observed: RunningRun, end: RunEnd, @MedusaContext() context: Context = {}): Promise<boolean> {
+    const run = await applyTransition(managerOf(context), observed.id, end.transition, endFields(end), {
+      observed: { owner: observed.owner, heartbeatAt: observed.heartbeat_at },
+    })
+    return run !== null
+  }
+
+  /** The running runs as takeovers judge them, with the database's current time (ms). */
+  @InjectManager()
+  async readRunningRuns(@MedusaContext() context: Context = {}): Promise<{ runs: RunningRun[]; nowMs: number }> {
+    return readRunningRuns(managerOf(context))
+  }
+
+  /** Webhook runs a dead process interrupted whose ids were not queued again yet, oldest first. */
   async listInterruptedWebhookRuns(): Promise<SyncRunRecord[]> {
     const runs = await this.listSyncRuns(
-      { trigger: "webhook", status: "failed", error_message: INTERRUPTED_MESSAGE },
+      { trigger: "webhook", status: "interrupted", requeued_run_id: null },
       { order: { started_at: "ASC" }, take: null }
     )
     return (runs as SyncRunRecord[]).filter((run) => (run.product_ids?.ids ?? []).length > 0)
   }
 
-  /** Notes on an interrupted webhook run that its product ids were queued again, in run `queuedRunId`. */
-  async markRequeued(id: string, queuedRunId: string): Promise<void> {
-    await this.updateSyncRuns({ id, error_message: `${INTERRUPTED_MESSAGE}; its products were queued again (run ${queuedRunId})` })
-  }
-
-  /** Replaces the source ids of the queued run. */
-  async setQueuedIds(id: string, productIds: number[]): Promise<void> {
-    await this.updateSyncRuns({ id, product_ids: { ids: productIds } })
-  }
-
-  /** Turns the queued run into a run in status `running`, owned by the calling process, from now. */
-  async beginQueuedRun(id: string, owner: string): Promise<SyncRunRecord> {
-    const updated = await this.updateSyncRuns({ id, ...runningFields(owner) })
-    return updated as SyncRunRecord
-  }
-
-  /** Stores the live progress of a running run and refreshes its heartbeat. */
-  async saveProgress(id: string, progress: RunProgress): Promise<void> {
-    await this.updateSyncRuns({ id, progress: { ...progress }, heartbeat_at: new Date() })
-  }
-
-  /** Refreshes the heartbeat of a running run (proof that its process is alive). */
-  async heartbeat(id: string): Promise<void> {
-    await this.updateSyncRuns({ id, heartbeat_at: new Date() })
-  }
-
-  /** Stores the outcome of a run that reached the end of the workflow. */
-  async completeRun(id: string, completion: RunCompletion): Promise<void> {
-    const { report, fetch, phaseTimings, startedAt, progress } = completion
-    const finishedAt = new Date()
-    await this.updateSyncRuns({
-      id,
-      status: report.status,
-      finished_at: finishedAt,
-      duration_ms: finishedAt.getTime() - startedAt.getTime(),
-      fetched: report.counts.fetched,
-      created: report.counts.created,
-      updated: report.counts.updated,
-      unchanged: report.counts.unchanged,
-      kept: report.counts.kept,
-      archived: report.counts.archived,
-      deleted: report.counts.deleted,
-      rejected: report.counts.rejected,
-      failed: report.counts.failed,
-      stock_levels: report.counts.stock_levels,
-      images_uploaded: report.counts.images_uploaded,
-      images_reused: report.counts.images_reused,
-      requests: fetch.requests,
-      retries: fetch.retries,
-      phase_timings: { ...phaseTimings },
-      progress: { ...progress },
-      errors: jsonArray(report.errors),
-      error_message: report.status === "failed" ? summarizeFailure(report.errors) : null,
-      heartbeat_at: finishedAt,
-    })
-  }
-
   /**
-   * Marks a run `failed` with a message (source down, workflow error, interrupted process).
-   * Counters already known (requests, retries, phase timings) can be stored along.
+   * Notes on an interrupted webhook run that its ids were queued again, in run `queuedRunId` — once: of two
+   * processes doing it at once, one does.
+   *
+   * @returns whether this call noted it
    */
-  async failRun(
-    id: string,
-    message: string,
-    extra: Partial<Pick<SyncRunRecord, "requests" | "retries" | "phase_timings">> = {}
-  ): Promise<void> {
-    const run = (await this.retrieveSyncRun(id)) as SyncRunRecord
-    const finishedAt = new Date()
-    await this.updateSyncRuns({
+  @InjectManager()
+  async markRequeued(id: string, queuedRunId: string, @MedusaContext() context: Context = {}): Promise<boolean> {
+    return compareAndSet(
+      managerOf(context),
       id,
-      status: "failed",
-      finished_at: finishedAt,
-      duration_ms: finishedAt.getTime() - new Date(run.started_at).getTime(),
-      error_message: message,
-      heartbeat_at: finishedAt,
-      ...extra,
-    })
+      { status: "interrupted", column: "requeued_run_id", value: null },
+      { requeued_run_id: queuedRunId }
+    )
   }
 
-  /** Every run currently recorded as `running` (normally zero or one). */
+  /** Every run currently recorded as `running` (zero or one). */
   async listRunningRuns(): Promise<SyncRunRecord[]> {
     const runs = await this.listSyncRuns({ status: "running" }, { order: { started_at: "DESC" } })
     return runs as SyncRunRecord[]
   }
 
   /**
-   * Whether a run was interrupted (its process died; marked failed with {@link INTERRUPTED_MESSAGE})
+   * Whether a run was interrupted (its process died and another took it over: status `interrupted`)
    * since the last run that completed (success or partial), other than `currentRunId`: only then can
    * the store hold parts of a half-done write, such as inventory items without their product.
    */
@@ -185,7 +254,7 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
     )
     const since = completed ? { started_at: { $gt: completed.started_at } } : {}
     const interrupted = await this.listSyncRuns(
-      { ...since, status: "failed", error_message: INTERRUPTED_MESSAGE, id: { $ne: currentRunId } },
+      { ...since, status: "interrupted", id: { $ne: currentRunId } },
       { take: 1, select: ["id"] }
     )
     return interrupted.length > 0
@@ -272,18 +341,26 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
 }
 
 /** The statuses of a run that has started: every status but `queued`. */
-const STARTED_STATUSES: SyncRunStatus[] = ["running", "success", "partial", "failed"]
+const STARTED_STATUSES: SyncRunStatus[] = SYNC_RUN_STATUSES.filter((status) => status !== "queued")
 
-/** The fields of a run that starts now in the calling process (`owner`). */
-function runningFields(owner: string) {
-  const now = new Date()
+/** The entity manager Medusa put in a method's context (`@InjectManager`). */
+function managerOf(context: Context): SqlEntityManager {
+  return context.manager as SqlEntityManager
+}
+
+/** The fields of a run that starts now, executed by `owner` (or handed to the workers: no owner yet). */
+function runningFields(owner: RunOwner | null): Record<string, ColumnValue> {
   return {
-    status: "running" as const,
-    started_at: now,
-    heartbeat_at: now,
+    started_at: DB_NOW,
+    heartbeat_at: DB_NOW,
     owner,
     progress: { ...startingProgress() },
   }
+}
+
+/** The fields every end of a run sets: when, how long, and the core's message. */
+function endFields(end: RunEnd): Record<string, ColumnValue> {
+  return { finished_at: DB_NOW, duration_ms: DB_DURATION_MS, error_message: end.errorMessage }
 }
 
 /**
@@ -292,9 +369,4 @@ function runningFields(owner: string) {
  */
 function jsonArray<T extends object>(items: T[]): Record<string, unknown> {
   return items.map((item) => ({ ...item })) as unknown as Record<string, unknown>
-}
-
-/** The message of a failed run: the first recorded error, or a generic one. */
-function summarizeFailure(errors: { message: string }[]): string {
-  return errors[0]?.message ?? "the sync failed"
 }

@@ -1,10 +1,22 @@
-import type { FetchStats, RunCounts, RunError, RunReport } from "catalog-sync-core"
+import type { RunCounts, RunError, RunOwner, SyncRunStatus } from "catalog-sync-core"
+
+export type { SyncRunStatus } from "catalog-sync-core"
 
 /** What started a run. */
 export type SyncTrigger = "schedule" | "manual" | "webhook"
 
-/** The life-cycle status of a run: `queued` (a webhook run waiting for the lock), `running`, then how it ended. */
-export type SyncRunStatus = "queued" | "running" | "success" | "partial" | "failed"
+/**
+ * Every status of a run, as the `status` column lists them: the keys of an object typed by the core's union, so the
+ * compiler refuses a list that misses a status or names one the core does not have.
+ */
+export const SYNC_RUN_STATUSES = Object.keys({
+  queued: true,
+  running: true,
+  success: true,
+  partial: true,
+  failed: true,
+  interrupted: true,
+} satisfies Record<SyncRunStatus, true>) as SyncRunStatus[]
 
 /** Live progress of a run, stored in `sync_run.progress`. */
 export interface RunProgress {
@@ -34,26 +46,31 @@ export interface SyncRunRecord extends RunCounts {
   error_message: string | null
   errors: RunError[] | null
   product_ids: { ids: number[] } | null
-  owner: string | null
+  /** The process that runs (or ran) it; `null` for a queued run, or a run handed to the workers that none took yet. */
+  owner: RunOwner | null
   heartbeat_at: Date | null
+  /** For an interrupted webhook run: the queued run its product ids went into again. */
+  requeued_run_id: string | null
 }
 
 /** Input of `beginRun`. */
 export interface NewRunInput {
-  /** The run id, chosen before the record exists (it also owns the sync lock). */
+  /** The run id, chosen before the record exists. */
   id: string
   trigger: SyncTrigger
   /** Source product ids of a targeted sync, `null` for a full sync. */
   productIds: number[] | null
-  /** The process running it (see `process-identity.ts`). */
-  owner: string
+  /** The process that executes it, or `null` when it is handed to the workers (a worker claims it). */
+  owner: RunOwner | null
 }
 
-/** Input of `completeRun`: the core's report plus what the host measured. */
-export interface RunCompletion {
-  report: RunReport
-  fetch: FetchStats
-  phaseTimings: PhaseTimings
+/** What the owner measured, stored with the end of its run. */
+export interface RunFigures {
+  requests: number
+  retries: number
+  phase_timings: PhaseTimings
   progress: RunProgress
-  startedAt: Date
+  /** The report's counts and errors, for a run that went to its end. */
+  counts?: RunCounts
+  errors?: RunError[]
 }

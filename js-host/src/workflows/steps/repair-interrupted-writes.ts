@@ -63,7 +63,10 @@ export const repairInterruptedWritesStep = createStep(
     const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
     const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
     const { currencyCode } = service.getSyncOptions()
-    const repaired = await trackerFor(input.runId).phase("repair", async () => {
+    const tracker = trackerFor(input.runId)
+    const repaired = await tracker.phase("repair", async () => {
+      // The first writes to products: only while this process still owns the run.
+      await tracker.checkpoint()
       const interrupted = await service.interruptedSinceLastCompletedRun(input.runId)
       const snapshot = readSnapshot({
         rows: input.snapshot.rows,

@@ -70,7 +70,7 @@ async function levelsAt(
  * inventory item): after the product writes, reads their levels at the sync's stock location, asks
  * the core which levels to create or update (`planStockLevels`: a level equal to the source stock is
  * not written), and writes them with `batchInventoryItemLevelsWorkflow`, a refused batch bisected
- * like the product batches.
+ * like the product batches. Each batch starts with a checkpoint of the run's ownership, as product batches do.
  */
 export const syncStockStep = createStep(
   "catalog-sync-stock",
@@ -88,9 +88,10 @@ export const syncStockStep = createStep(
         items,
         levels: await levelsAt(container, locationId, items),
       })
-      const results = await mapWithConcurrency(plan.batches, STOCK_WRITES_IN_FLIGHT, (batch) =>
-        writeBatch(container, batch)
-      )
+      const results = await mapWithConcurrency(plan.batches, STOCK_WRITES_IN_FLIGHT, async (batch) => {
+        await tracker.checkpoint()
+        return writeBatch(container, batch)
+      })
       return { plan, results }
     })
     return new StepResponse(synced)

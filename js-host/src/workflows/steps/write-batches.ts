@@ -38,6 +38,8 @@ export interface WriteBatchesInput {
  * {@link WRITES_IN_FLIGHT} of them run at a time. A refused batch is bisected down to the refused
  * products, which are recorded; the rest land (each result carries the errors of its refused
  * products). Each batch's JSON text is parsed only when its turn comes. Progress (products written of planned) is stored on the run as batches land.
+ * Before each batch, a checkpoint confirms that this process still owns the run: a run another process took
+ * over stops here (`RunLostError`).
  */
 export const writeBatchesStep = createStep(
   "catalog-sync-write-batches",
@@ -48,6 +50,7 @@ export const writeBatchesStep = createStep(
       for (const run of runsOfOneKind(input.plan.summary.batches)) {
         done.push(
           ...(await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
+            await tracker.checkpoint()
             const batch = JSON.parse(input.plan.batches[position]) as WriteBatch
             const result = await writeBatch(container, batch)
             tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })

@@ -1,15 +1,19 @@
 import { model } from "@medusajs/framework/utils"
+import { SYNC_RUN_STATUSES } from "../types"
 
 /**
  * One execution of the catalog sync: what started it, how it ended, what it counted, how long each
  * phase took, its live progress while it runs, and the per-product errors it recorded.
  *
- * `owner` and `heartbeat_at` identify the process that runs it, so that a run left `running` by a
- * process that died can be told apart from a run another live process is still executing.
+ * `owner` (the core's `RunOwner`: host, pid, boot, worker mode) names the process that executes a running
+ * run, and `heartbeat_at` (the database's clock) is its last sign of life: a run whose lease ran out is
+ * taken over (status `interrupted`) by another process. A run a server handed to the workers has no owner
+ * until a worker claims it. Status changes are conditional updates (see the module service).
  *
- * A `queued` run is a webhook run waiting for the sync lock: its `product_ids` collect the ids of
+ * A `queued` run is a webhook run waiting for the running sync: its `product_ids` collect the ids of
  * every webhook call that arrived while another sync ran, and its `started_at` is when it was queued
- * until it starts. At most one run is `queued` at a time (a partial unique index).
+ * until it starts. At most one run is `queued` and at most one is `running` (two partial unique indexes).
+ * An interrupted webhook run whose ids were queued again names that run in `requeued_run_id`.
  */
 const SyncRun = model
   .define(
@@ -17,7 +21,7 @@ const SyncRun = model
     {
       id: model.id({ prefix: "csrun" }).primaryKey(),
       trigger: model.enum(["schedule", "manual", "webhook"]),
-      status: model.enum(["queued", "running", "success", "partial", "failed"]).default("running"),
+      status: model.enum(SYNC_RUN_STATUSES).default("running"),
       started_at: model.dateTime(),
       finished_at: model.dateTime().nullable(),
       duration_ms: model.number().nullable(),
@@ -40,14 +44,16 @@ const SyncRun = model
       error_message: model.text().nullable(),
       errors: model.json().nullable(),
       product_ids: model.json().nullable(),
-      owner: model.text().nullable(),
+      owner: model.json().nullable(),
       heartbeat_at: model.dateTime().nullable(),
+      requeued_run_id: model.text().nullable(),
     }
   )
   .indexes([
     { on: ["status"] },
     { on: ["started_at"] },
     { name: "IDX_catalog_sync_run_one_queued", on: ["status"], unique: true, where: "status = 'queued'" },
+    { name: "IDX_catalog_sync_run_one_running", on: ["status"], unique: true, where: "status = 'running'" },
   ])
 
 export default SyncRun

@@ -11,7 +11,7 @@ import { RunStatusBadge } from "../../../../components/run-status-badge"
 import { TimeStamp } from "../../../../components/time-stamp"
 import { httpStatusOf, useSyncRun } from "../../../../lib/api"
 import { formatCount, formatDuration, formatProductIds, formatRate, formatTrigger } from "../../../../lib/format"
-import type { SyncRun } from "../../../../lib/types"
+import type { RunOwner, SyncRun } from "../../../../lib/types"
 
 const BackLink = () => (
   <Link
@@ -33,9 +33,19 @@ const Fact = ({ label, children }: { label: string; children: ReactNode }) => (
   </div>
 )
 
-/** Products in sync per second of the run, for a run that did not fail. */
+/** Products in sync per second of the run, for a run that went to its end without failing. */
 function rateOf(run: SyncRun): number | null {
-  return run.status === "failed" || !run.duration_seconds ? null : run.products_synced / run.duration_seconds
+  return run.status === "failed" || run.status === "interrupted" || !run.duration_seconds
+    ? null
+    : run.products_synced / run.duration_seconds
+}
+
+/** The instance that ran a run: worker mode, host and process, e.g. "worker · host-a · pid 42 (boot 1a2b3c4d)". */
+function formatOwner(owner: RunOwner | null, status: SyncRun["status"]): string {
+  if (owner === null) {
+    return status === "running" ? "Waiting for a worker" : "—"
+  }
+  return `${owner.mode} · ${owner.host} · pid ${owner.pid} (boot ${owner.boot.slice(0, 8)})`
 }
 
 const RunDetail = ({ run }: { run: SyncRun }) => (
@@ -73,11 +83,15 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
         <Fact label="Scope">
           {run.product_ids ? `Targeted: ${formatProductIds(run.product_ids, 50)}` : "Full catalog"}
         </Fact>
+        <Fact label="Ran on">
+          <span data-testid="run-owner">{formatOwner(run.owner, run.status)}</span>
+        </Fact>
       </div>
       <div className="flex flex-col gap-4 px-6 py-4">
-        {run.status === "failed" && run.error_message ? (
+        {(run.status === "failed" || run.status === "interrupted") && run.error_message ? (
           <Alert variant="error" data-testid="run-failure">
-            The sync failed: {run.error_message}
+            The sync {run.status}: {run.error_message}
+            {run.requeued_run_id ? ` Its products were queued again in run ${run.requeued_run_id}.` : ""}
           </Alert>
         ) : null}
         {run.status === "queued" ? (

@@ -1,0 +1,136 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { setTimeout as sleep } from "node:timers/promises"
+import { endRun, finalWriteRetryDelay, leaseFigures } from "catalog-sync-core"
+import type { RunEnding, RunOwner, RunReport } from "catalog-sync-core"
+import { CATALOG_SYNC_MODULE } from "../modules/catalog-sync/constants"
+import type CatalogSyncModuleService from "../modules/catalog-sync/service"
+import type { SyncRunRecord } from "../modules/catalog-sync/types"
+import { syncCatalogWorkflow } from "../workflows/sync-catalog"
+import { thisProcess } from "./process-identity"
+import { RunTracker, registerTracker, unregisterTracker } from "./run-tracker"
+
+/**
+ * Executes a run in this process once `take` recorded this process as its owner (a new run, the queued run
+ * starting, or a worker claiming a run a server handed over). The tracker is registered before `take`, so this
+ * process never judges its own new run abandoned. The sync workflow then runs in the background, with a
+ * heartbeat; when it ends, its end is recorded (unless the run was taken over) and `afterEnd` runs.
+ *
+ * @returns whether `take` applied (`false`: the run is someone else's, or not in the state `take` needs)
+ */
+export async function executeHere(
+  container: MedusaContainer,
+  runId: string,
+  take: (owner: RunOwner) => Promise<SyncRunRecord | null>,
+  afterEnd: () => Promise<unknown>
+): Promise<boolean> {
+  const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const owner = thisProcess(container)
+  const tracker = new RunTracker(runId, owner, service, (error) =>
+    logger.warn(`catalog-sync: could not save the progress of run ${runId}: ${error.message}`)
+  )
+  registerTracker(tracker)
+  let run: SyncRunRecord | null
+  try {
+    run = await take(owner)
+  } catch (error) {
+    unregisterTracker(runId)
+    throw error
+  }
+  if (!run) {
+    unregisterTracker(runId)
+    return false
+  }
+  void runInBackground(container, tracker, run.product_ids?.ids ?? null).finally(() =>
+    afterEnd().catch((error: Error) =>
+      logger.warn(`catalog-sync: could not start the queued webhook run after run ${runId}: ${error.message}`)
+    )
+  )
+  return true
+}
+
+/**
+ * Runs the sync workflow of a run this process owns, with a heartbeat every `leaseFigures().heartbeatIntervalMs`,
+ * then records how it ended. Never throws. A run another process took over (the tracker is `lost`) is left
+ * alone: its workflow stopped at the next batch boundary, and its record is the taker's.
+ */
+async function runInBackground(container: MedusaContainer, tracker: RunTracker, productIds: number[] | null): Promise<void> {
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const { runId } = tracker
+  const heartbeat = setInterval(() => {
+    tracker.beat().catch((error: Error) => logger.warn(`catalog-sync: heartbeat of run ${runId} failed: ${error.message}`))
+  }, leaseFigures().heartbeatIntervalMs)
+  heartbeat.unref()
+  try {
+    let ending: RunEnding
+    let report: RunReport | null = null
+    try {
+      const { result, errors } = await syncCatalogWorkflow(container).run({
+        input: { runId, productIds },
+        throwOnError: false,
+      })
+      if (errors.length) {
+        ending = { kind: "failed", message: errors[0].error?.message ?? null }
+      } else {
+        report = result
+        ending = { kind: "completed", status: result.status, errors: result.errors }
+      }
+    } catch (error) {
+      ending = { kind: "failed", message: (error as Error).message }
+    }
+    if (tracker.lost) {
+      logger.warn(`catalog-sync: run ${runId} was taken over by another process; this process stopped and leaves its record alone`)
+    } else {
+      await finishRun(container, tracker, ending, report)
+    }
+  } finally {
+    clearInterval(heartbeat)
+    unregisterTracker(runId)
+  }
+}
+
+/**
+ * Records the end of a run (the core's `endRun`: status and message) with what the tracker measured, as a write
+ * guarded by this process's ownership. A write that fails is tried again after the core's
+ * `finalWriteRetryDelay`s, the heartbeat still going; then the run is given up: its lease runs out and another
+ * process (or this one) interrupts it, so no run stays `running` under a live process that no longer runs it.
+ */
+async function finishRun(
+  container: MedusaContainer,
+  tracker: RunTracker,
+  ending: RunEnding,
+  report: RunReport | null
+): Promise<void> {
+  const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const { runId } = tracker
+  const end = endRun(ending)
+  await tracker.flush()
+  const figures = {
+    requests: tracker.fetch.requests,
+    retries: tracker.fetch.retries,
+    phase_timings: { ...tracker.phaseTimings },
+    progress: { ...tracker.progress },
+    ...(report ? { counts: report.counts, errors: report.errors } : {}),
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      if (!(await service.endRun(runId, tracker.owner.boot, end, figures))) {
+        logger.warn(`catalog-sync: run ${runId} was taken over by another process before its end was recorded`)
+      } else if (end.errorMessage !== null) {
+        logger.error(`catalog-sync: run ${runId} ${end.transition.to}: ${end.errorMessage}`)
+      }
+      return
+    } catch (error) {
+      const delay = finalWriteRetryDelay(attempt)
+      const message = `catalog-sync: could not record the end of run ${runId} (attempt ${attempt}): ${(error as Error).message}`
+      if (delay === null) {
+        logger.error(`${message}; giving the run up: it is interrupted once its lease runs out`)
+        return
+      }
+      logger.warn(`${message}; trying again in ${delay} ms`)
+      await sleep(delay)
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { summarizeRun } from "catalog-sync-core"
+import type { BatchResult, RunReport } from "catalog-sync-core"
+import type { CopiedImages } from "../../lib/copy-images"
+import { trackerFor } from "../../lib/run-tracker"
+import type { PlannedSync } from "./plan-sync"
+import type { SyncedStock } from "./sync-stock"
+
+/** Input of the summary step. */
+export interface SummarizeRunInput {
+  runId: string
+  plan: PlannedSync
+  results: BatchResult[]
+  stock: SyncedStock
+  images: CopiedImages
+}
+
+/**
+ * The run's outcome: the core's `summarizeRun` turns the plan's summary, the product and stock batch results,
+ * the stock plan and the fetch and image figures into the status (`success` / `partial` / `failed`), the counts
+ * and the errors. The workflow's result; the run's owner records it (`run-executor.ts`), as a write guarded by
+ * its ownership, tried again when it fails. Writes nothing.
+ */
+export const summarizeRunStep = createStep(
+  "catalog-sync-summarize-run",
+  async (input: SummarizeRunInput): Promise<StepResponse<RunReport>> => {
+    const tracker = trackerFor(input.runId)
+    const report = summarizeRun({
+      plan: input.plan.summary,
+      results: [...input.results, ...input.stock.results],
+      fetch: tracker.fetch,
+      stock: input.stock.plan,
+      images: input.images.stats,
+    })
+    tracker.updateProgress({ phase: "done" })
+    return new StepResponse(report)
+  }
+)
