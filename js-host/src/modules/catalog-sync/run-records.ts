@@ -41,16 +41,23 @@ export interface RunningRun {
   heartbeat_at: Date | null
 }
 
-/** `"column" = ?` (or the computed value) for each change, with the bound values. */
-function assignments(changes: Record<string, ColumnValue>): { sql: string[]; params: unknown[] } {
-  const sql: string[] = []
+/** The columns of the changes, the SQL expression of each value (in the same order), and the bound values. */
+function assignments(changes: Record<string, ColumnValue>): { columns: string[]; values: string[]; params: unknown[] } {
+  const columns: string[] = []
+  const values: string[] = []
   const params: unknown[] = []
   for (const [column, value] of Object.entries(changes)) {
     const [expression, bound] = columnValue(value)
-    sql.push(`"${column}" = ${expression}`)
+    columns.push(`"${column}"`)
+    values.push(expression)
     params.push(...bound)
   }
-  return { sql, params }
+  return { columns, values, params }
+}
+
+/** `"column" = value, …` of assignments. */
+function setClause({ columns, values }: { columns: string[]; values: string[] }): string {
+  return columns.map((column, i) => `${column} = ${values[i]}`).join(", ")
 }
 
 /** The SQL of one value and what it binds. */
@@ -118,18 +125,16 @@ export async function applyTransition(
 ): Promise<SyncRunRecord | null> {
   const set = assignments({ ...changes, status: transition.to })
   if (transition.from === null) {
-    const columns = Object.keys(changes).concat("status")
-    const values = set.sql.map((assignment) => assignment.slice(assignment.indexOf(" = ") + 3))
     return changeOne(
       manager,
-      `INSERT INTO ${TABLE} ("id", ${columns.map((c) => `"${c}"`).join(", ")}) VALUES (?, ${values.join(", ")}) RETURNING *`,
+      `INSERT INTO ${TABLE} ("id", ${set.columns.join(", ")}) VALUES (?, ${set.values.join(", ")}) RETURNING *`,
       [id, ...set.params]
     )
   }
   const [condition, guardParams] = guardCondition(transition, guard)
   return changeOne(
     manager,
-    `UPDATE ${TABLE} SET ${set.sql.join(", ")}, "updated_at" = now() ` +
+    `UPDATE ${TABLE} SET ${setClause(set)}, "updated_at" = now() ` +
       `WHERE "id" = ? AND "deleted_at" IS NULL AND "status" = ?${condition} RETURNING *`,
     [...set.params, id, transition.from, ...guardParams]
   )
@@ -151,7 +156,7 @@ export async function compareAndSet(
   const [expression, bound] = expected.value === null ? ["NULL", []] : columnValue(expected.value)
   const changed = await changeOne(
     manager,
-    `UPDATE ${TABLE} SET ${set.sql.join(", ")}, "updated_at" = now() WHERE "id" = ? AND "deleted_at" IS NULL ` +
+    `UPDATE ${TABLE} SET ${setClause(set)}, "updated_at" = now() WHERE "id" = ? AND "deleted_at" IS NULL ` +
       `AND "status" = ? AND "${expected.column}" IS NOT DISTINCT FROM ${expression} RETURNING "id"`,
     [...set.params, id, expected.status, ...bound]
   )
