@@ -91,7 +91,7 @@ async function main() {
   const run = await syncAndWait(admin, (l) => console.log(l));
   if (args.json) console.log(JSON.stringify(run));
   else console.log(formatRun(run));
-  process.exit(run.status === 'failed' ? 1 : 0);
+  process.exit(run.status === 'failed' || run.status === 'interrupted' ? 1 : 0);
 }
 
 if (require.main === module) {

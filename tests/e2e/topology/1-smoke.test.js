@@ -1,7 +1,7 @@
 'use strict';
 /**
- * The topology itself (no sync yet): one server and N workers of the built app on one PostgreSQL and one Redis.
- * Each instance is up, runs in its mode and uses Medusa's Redis modules; the server serves the admin API and the
+ * The topology itself (no sync yet): two servers and N workers of the built app on one PostgreSQL and one Redis.
+ * Each instance is up, runs in its mode and uses Medusa's Redis modules; the servers serve the admin API and the
  * plugin's routes, the workers serve no API route; only the workers consume the Redis event bus.
  */
 const { describe, it, before } = require('node:test');
@@ -30,8 +30,8 @@ function logMessages(file) {
   });
 }
 
-describe('topology: one server and workers on PostgreSQL and Redis', () => {
-  before(() => assert.ok(env.workerUrls.length >= 2, `at least two workers (${env.workerUrls.join(', ')})`));
+describe('topology: servers and workers on PostgreSQL and Redis', () => {
+  before(() => assert.ok(env.serverUrls.length >= 2 && env.workerUrls.length >= 2, `two servers and two workers (${env.instances.map((i) => i.url).join(', ')})`));
 
   it('every instance answers /health and runs in its mode with the topology Redis URL', async () => {
     for (const inst of env.instances) {
@@ -51,13 +51,15 @@ describe('topology: one server and workers on PostgreSQL and Redis', () => {
     }
   });
 
-  it('the server serves the admin API, the admin and the plugin routes', async () => {
-    const admin = await new MedusaAdmin(env.medusaUrl).login(env.email, env.password);
-    const products = await admin.raw('GET', '/admin/products?limit=1&fields=id');
-    assert.equal(products.status, 200, JSON.stringify(products.body));
-    const status = await admin.raw('GET', '/admin/sync/status');
-    assert.equal(status.status, 200, JSON.stringify(status.body));
-    assert.equal((await fetch(`${env.medusaUrl}/app`)).status, 200);
+  it('every server serves the admin API, the admin and the plugin routes', async () => {
+    for (const url of env.serverUrls) {
+      const admin = await new MedusaAdmin(url).login(env.email, env.password);
+      const products = await admin.raw('GET', '/admin/products?limit=1&fields=id');
+      assert.equal(products.status, 200, `${url} ${JSON.stringify(products.body)}`);
+      const status = await admin.raw('GET', '/admin/sync/status');
+      assert.equal(status.status, 200, `${url} ${JSON.stringify(status.body)}`);
+      assert.equal((await fetch(`${url}/app`)).status, 200, url);
+    }
   });
 
   it('the workers register no API route: login, admin API, plugin routes, admin and webhook all answer 404', async () => {
@@ -72,7 +74,7 @@ describe('topology: one server and workers on PostgreSQL and Redis', () => {
     }
   });
 
-  it('the Redis event bus is consumed by every worker and not by the server', async () => {
+  it('the Redis event bus is consumed by every worker and by no server', async () => {
     const clients = await redisClients(env.redisPort);
     const owners = clientOwners(clients, env.instances);
     const consumers = clients.filter((c) => c.name === EVENT_BUS_WORKER).map((c) => owners.get(c));

@@ -1,30 +1,72 @@
 'use strict';
 /**
- * What the topology test files share: the server, workers and Redis that tests/e2e/topology/run.sh started (passed
- * in E2E_* variables), Redis's client list, and which process owns a loopback TCP connection (to tell which
- * instance holds a Redis connection, from /proc: no external tool).
+ * What the topology test files share: the servers, workers and Redis that tests/e2e/topology/run.sh started
+ * (passed in E2E_* variables), Redis's client list, which process owns a loopback TCP connection (to tell which
+ * instance holds a Redis connection, from /proc: no external tool), which instance a run's owner is, and
+ * restarting the workers with other plugin options.
  */
 const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { promisify } = require('node:util');
 const { e2eEnv } = require('../context');
+const { configureInstance, startInstance, stopInstance } = require('../../support/medusa-process');
 
 const execFileP = promisify(execFile);
 
 /**
- * The topology environment: e2eEnv() (the server is `medusaUrl`, `instanceDir`) plus the workers and Redis.
- * @returns {ReturnType<typeof e2eEnv> & { topologyDir: string, workerUrls: string[], redisPort: number,
- *   redisUrl: string, instances: { name: string, dir: string, url: string, mode: string }[] }}
+ * The topology environment: e2eEnv() (the first server is `medusaUrl`, `instanceDir`) plus every server, the
+ * workers and Redis.
+ * @returns {ReturnType<typeof e2eEnv> & { topologyDir: string, serverUrls: string[], workerUrls: string[],
+ *   redisPort: number, redisUrl: string, instances: { name: string, dir: string, url: string, mode: string }[] }}
  */
 function topologyEnv() {
   const env = e2eEnv();
   const topologyDir = process.env.E2E_TOPOLOGY_DIR;
   if (!topologyDir) throw new Error('E2E_TOPOLOGY_DIR is not set: run these tests through tests/e2e/topology/run.sh');
+  const serverUrls = (process.env.E2E_SERVER_URLS || env.medusaUrl).split(',').filter(Boolean);
   const workerUrls = (process.env.E2E_WORKER_URLS || '').split(',').filter(Boolean);
-  const instances = [{ name: 'server', dir: path.join(topologyDir, 'server'), url: env.medusaUrl, mode: 'server' }]
+  const instances = serverUrls
+    .map((url, i) => {
+      const name = i === 0 ? 'server' : `server-${i + 1}`;
+      return { name, dir: path.join(topologyDir, name), url, mode: 'server' };
+    })
     .concat(workerUrls.map((url, i) => ({ name: `worker-${i + 1}`, dir: path.join(topologyDir, `worker-${i + 1}`), url, mode: 'worker' })));
-  return { ...env, topologyDir, workerUrls, redisPort: Number(process.env.E2E_REDIS_PORT), redisUrl: process.env.E2E_REDIS_URL, instances };
+  return {
+    ...env, topologyDir, serverUrls, workerUrls, instances,
+    redisPort: Number(process.env.E2E_REDIS_PORT), redisUrl: process.env.E2E_REDIS_URL,
+  };
+}
+
+/**
+ * The instance whose Medusa process is a run's owner (`run.owner.pid`, with the instance's PID file), or null.
+ * @param {{ owner: { pid: number } | null }} run
+ * @param {ReturnType<typeof topologyEnv>} env
+ */
+function ownerInstance(run, env) {
+  if (!run.owner) return null;
+  return env.instances.find((inst) => {
+    try { return instancePids(inst.dir).includes(run.owner.pid); } catch { return false; }
+  }) ?? null;
+}
+
+/**
+ * Stops the workers, rewrites their plugin options (the base options with `overrides`) and starts them again side
+ * by side: the servers keep running (scheduled jobs only run in workers).
+ * @param {object} overrides
+ * @param {ReturnType<typeof topologyEnv>} env
+ */
+async function restartWorkers(overrides, env) {
+  const options = { ...env.baseOptions, ...overrides };
+  const workers = env.instances.filter((inst) => inst.mode === 'worker');
+  await Promise.all(workers.map((inst) => stopInstance(inst.dir)));
+  for (const inst of workers) {
+    await configureInstance({
+      instDir: inst.dir, appDir: env.appDir, port: Number(new URL(inst.url).port), databaseUrl: env.databaseUrl,
+      options, mode: 'worker', redisUrl: env.redisUrl, filesFrom: path.join(env.topologyDir, 'server'),
+    });
+  }
+  await Promise.all(workers.map((inst) => startInstance(inst.dir)));
 }
 
 /**
@@ -92,4 +134,4 @@ function clientOwners(clients, instances) {
   }));
 }
 
-module.exports = { topologyEnv, redisClients, clientOwners };
+module.exports = { topologyEnv, redisClients, clientOwners, ownerInstance, restartWorkers, instancePids };
