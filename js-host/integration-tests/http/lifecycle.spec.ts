@@ -1,11 +1,16 @@
 import path from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
 import { endRun, leaseFigures } from "catalog-sync-core"
 import type { RunOwner } from "catalog-sync-core"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
 import { enqueueProductIds } from "../../src/lib/sync-queue"
 import { takeOverDeadRuns } from "../../src/lib/takeover"
+import { loginAsAdmin } from "../helpers/admin"
+import type { Api } from "../helpers/admin"
+import { syncNow, triggerSync } from "../helpers/runs"
+import type { AdminAuth } from "../helpers/runs"
 import { startStandIn } from "../helpers/stand-in"
 import type { StandIn } from "../helpers/stand-in"
 
@@ -15,7 +20,8 @@ let standIn: StandIn
 
 beforeAll(async () => {
   standIn = await startStandIn()
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false })
+  // Batches of 10 products: a sync has many batch boundaries.
+  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false, batchSize: 10 })
 })
 
 afterAll(async () => {
@@ -44,14 +50,26 @@ const FIGURES = {
  */
 medusaIntegrationTestRunner({
   medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ getContainer }) => {
+  testSuite: ({ api: untypedApi, getContainer }) => {
+    const api = untypedApi as Api
+    let auth: AdminAuth
     let container: MedusaContainer
     let service: CatalogSyncModuleService
 
-    beforeAll(() => {
+    beforeAll(async () => {
       container = getContainer()
       service = container.resolve<CatalogSyncModuleService>("catalogSync")
+      auth = await loginAsAdmin(container, api)
     })
+
+    afterEach(() => {
+      standIn.setFaults({})
+    })
+
+    async function productCount(): Promise<number> {
+      const [, count] = await container.resolve(Modules.PRODUCT).listAndCountProducts({}, { take: 1 })
+      return count
+    }
 
     function begin(id: string, by: RunOwner | null) {
       return service.beginRun({ id, trigger: "manual", productIds: null, owner: by })
@@ -162,6 +180,45 @@ medusaIntegrationTestRunner({
       await service.updateSyncRuns({ id: "csrun_unclaimed", heartbeat_at: new Date(Date.now() - leaseMs) })
       expect(await takeOverDeadRuns(container)).toEqual(["csrun_unclaimed"])
       expect((await service.findRun("csrun_unclaimed"))?.error_message).toMatch(/^interrupted: no worker took the run/)
+    })
+
+    it("stops a sync taken over at its next batch boundary; its process never writes the run record again", async () => {
+      // Slow source answers (images among them): the run is still writing when it is taken over.
+      standIn.setFaults({ slowMs: 20 })
+      const runId = await triggerSync(api, auth)
+      let atTakeover = 0
+      for (let i = 0; i < 1200 && atTakeover === 0; i += 1) {
+        atTakeover = await productCount()
+        if (atTakeover === 0) await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+      expect(atTakeover).toBeGreaterThan(0)
+      // Another process judged the owner dead (as if it had been paused for longer than the lease) and takes over.
+      const [seen] = (await service.readRunningRuns()).runs
+      expect(seen.id).toBe(runId)
+      const end = endRun({ kind: "interrupted", owner: seen.owner, reason: { kind: "leaseExpired", silentMs: 21_000 } })
+      expect(await service.interruptRun(seen, end)).toBe(true)
+      const interrupted = await service.findRun(runId)
+
+      // The owner notices at its next boundary: the writes stop (batches that passed their boundary before the
+      // takeover may land: two in flight, two more while the count was read), and it leaves the record as the
+      // takeover wrote it.
+      let count = await productCount()
+      for (let stable = 0; stable < 12; ) {
+        await new Promise((resolve) => setTimeout(resolve, 250))
+        const now = await productCount()
+        stable = now === count ? stable + 1 : 0
+        count = now
+      }
+      expect(count).toBeLessThan(194)
+      expect(count).toBeLessThanOrEqual(atTakeover + 4 * 10)
+      expect(await service.findRun(runId)).toEqual(interrupted)
+      expect(interrupted).toMatchObject({ status: "interrupted", error_message: end.errorMessage })
+
+      // The next run completes the catalog.
+      standIn.setFaults({})
+      const next = await syncNow(api, auth)
+      expect(next).toMatchObject({ status: "success", fetched: 194 })
+      expect(await productCount()).toBe(194)
     })
   },
 })
