@@ -192,6 +192,9 @@ test('catalog sync admin: widget, Sync Now, errors, run history, analytics, sett
     assert.deepEqual(
       rejectedRun.errors.map((e) => e.source_id).sort((a, b) => a - b), [3, 5], 'the malformed products are the ones rejected');
     assert.ok((await page.getByTestId('phase-row').count()) >= 3, 'phase timings are shown');
+    const owner = rejectedRun.owner;
+    assert.equal(await textOf(page.getByTestId('run-owner')), `${owner.mode} · ${owner.host} · pid ${owner.pid} (boot ${owner.boot.slice(0, 8)})`,
+      'the run page says which instance ran the run');
     await screenshot(page, 'admin-run-detail');
   });
 

@@ -1,8 +1,8 @@
 import { MedusaError } from "@medusajs/framework/utils"
 
 /**
- * A sync is already running, so a trigger is refused (HTTP 409). `runId` is the run in progress when
- * it is known (this process's lock does not say which run holds it; the run records usually do).
+ * A sync is already running, so a trigger is refused (HTTP 409). `runId` is the run in progress, as the run
+ * records say (`null` when it ended between the refusal and the reading).
  */
 export class SyncAlreadyRunningError extends MedusaError {
   /** The run in progress, when known. */

@@ -65,18 +65,25 @@ export function useSyncStatus(onFinished?: (run: SyncRun) => void) {
     refetchInterval: (q) => (q.state.data?.running || q.state.data?.queued ? RUNNING_POLL_MS : IDLE_POLL_MS),
   })
   const runningId = query.data?.running?.id ?? null
+  const queuedId = query.data?.queued?.id ?? null
   const watched = useRef<string | null>(null)
+  const watchedQueued = useRef<string | null>(null)
   const onFinishedRef = useRef(onFinished)
   onFinishedRef.current = onFinished
 
   useEffect(() => {
-    if (!query.isSuccess || runningId === watched.current) {
+    if (!query.isSuccess || (runningId === watched.current && queuedId === watchedQueued.current)) {
       return
     }
-    // A run started or ended: the history, run pages and analytics are out of date.
+    // A run started, ended, or was queued or left the queue (a queued run may start and end between two polls):
+    // the history, run pages and analytics are out of date.
     void queryClient.invalidateQueries({
       predicate: (q) => q.queryKey[0] === catalogSyncKeys.all[0] && q.queryKey[1] !== "status",
     })
+    watchedQueued.current = queuedId
+    if (runningId === watched.current) {
+      return
+    }
     const finishedId = watched.current
     const latest = query.data.status
     if (finishedId && latest && latest.id === finishedId && !isPending(latest)) {
@@ -89,7 +96,7 @@ export function useSyncStatus(onFinished?: (run: SyncRun) => void) {
         .catch(() => undefined)
     }
     watched.current = runningId
-  }, [runningId, query.isSuccess, query.data, queryClient])
+  }, [runningId, queuedId, query.isSuccess, query.data, queryClient])
 
   return query
 }
