@@ -1,6 +1,6 @@
 //! Write batches: how the plan's writes are cut into Medusa workflow calls.
 //!
-//! Order is deterministic: every create batch, then update, then archive, then delete; within a kind, by
+//! Order is deterministic: every create batch, then update, then complete, then archive, then delete; within a kind, by
 //! source id. Batch `index` numbers the batches of a plan from 0 in that order. Categories and tags are not
 //! batched here: the host creates them (from `planCategories` / `planTags`) before it calls `planCatalog`, so
 //! every category and tag a product batch refers to already exists. Stock batches come from a second plan made
@@ -12,7 +12,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::mapping::{InventoryItemCreateInput, ProductCreateInput, ProductUpdateInput};
+use crate::mapping::{
+    InventoryItemCreateInput, ProductCompletion, ProductCreateInput, ProductUpdateInput,
+};
 use crate::model::SourceId;
 
 /// The kind of a write batch.
@@ -24,6 +26,9 @@ pub enum WriteKind {
     Create,
     /// `updateProductsWorkflow`.
     Update,
+    /// What owned products lack (a variant, a price set, an inventory item), created on the products as they are
+    /// (the plugin's `catalog-sync-complete-products` workflow).
+    Complete,
     /// `updateProductsWorkflow` with `status: "draft"` (products missing upstream, `onMissing: "draft"`).
     Archive,
     /// `deleteProductsWorkflow`.
@@ -34,11 +39,12 @@ pub enum WriteKind {
 }
 
 impl WriteKind {
-    /// The verb for messages: `create`, `update`, `archive`, `delete`, `set the stock level of`.
+    /// The verb for messages: `create`, `update`, `complete`, `archive`, `delete`, `set the stock level of`.
     pub fn verb(self) -> &'static str {
         match self {
             WriteKind::Create => "create",
             WriteKind::Update => "update",
+            WriteKind::Complete => "complete",
             WriteKind::Archive => "archive",
             WriteKind::Delete => "delete",
             WriteKind::Stock => "set the stock level of",
@@ -70,6 +76,13 @@ pub enum WriteBatch {
         index: usize,
         /// `updateProductsWorkflow` entries.
         products: Vec<ProductUpdateInput>,
+    },
+    /// Owned products to complete.
+    Complete {
+        /// Position of the batch in the plan.
+        index: usize,
+        /// What each product lacks.
+        completions: Vec<ProductCompletion>,
     },
     /// Products to set to `draft`.
     Archive {
@@ -110,6 +123,7 @@ impl WriteBatch {
         match self {
             WriteBatch::Create { .. } => WriteKind::Create,
             WriteBatch::Update { .. } => WriteKind::Update,
+            WriteBatch::Complete { .. } => WriteKind::Complete,
             WriteBatch::Archive { .. } => WriteKind::Archive,
             WriteBatch::Delete { .. } => WriteKind::Delete,
             WriteBatch::Stock { .. } => WriteKind::Stock,
@@ -121,6 +135,7 @@ impl WriteBatch {
         match self {
             WriteBatch::Create { index, .. }
             | WriteBatch::Update { index, .. }
+            | WriteBatch::Complete { index, .. }
             | WriteBatch::Archive { index, .. }
             | WriteBatch::Delete { index, .. }
             | WriteBatch::Stock { index, .. } => *index,
@@ -132,6 +147,7 @@ impl WriteBatch {
         match self {
             WriteBatch::Create { products, .. } => products.len(),
             WriteBatch::Update { products, .. } => products.len(),
+            WriteBatch::Complete { completions, .. } => completions.len(),
             WriteBatch::Archive { product_ids, .. } | WriteBatch::Delete { product_ids, .. } => {
                 product_ids.len()
             }
@@ -156,6 +172,9 @@ impl WriteBatch {
                 .iter()
                 .map(|p| Some(p.metadata.catalog_sync_source_id))
                 .collect(),
+            WriteBatch::Complete { completions, .. } => {
+                completions.iter().map(|c| Some(c.source_id)).collect()
+            }
             WriteBatch::Archive {
                 product_ids,
                 source_ids,
@@ -249,6 +268,8 @@ pub struct Writes {
     pub create: Vec<(ProductCreateInput, Option<InventoryItemCreateInput>)>,
     /// Products to update.
     pub update: Vec<ProductUpdateInput>,
+    /// Owned products to complete.
+    pub complete: Vec<ProductCompletion>,
     /// Products to archive.
     pub archive: Vec<Removal>,
     /// Products to delete.
@@ -276,6 +297,12 @@ pub fn build_batches(writes: Writes, batch_size: usize) -> Vec<WriteBatch> {
         batches.push(WriteBatch::Update {
             index: index(),
             products,
+        });
+    }
+    for completions in chunks(writes.complete, size) {
+        batches.push(WriteBatch::Complete {
+            index: index(),
+            completions,
         });
     }
     for removals in chunks(writes.archive, size) {
@@ -365,6 +392,16 @@ pub fn split_batch(batch: &WriteBatch) -> Vec<WriteBatch> {
             WriteBatch::Update {
                 index,
                 products: products[mid..].to_vec(),
+            },
+        ],
+        WriteBatch::Complete { completions, .. } => vec![
+            WriteBatch::Complete {
+                index,
+                completions: completions[..mid].to_vec(),
+            },
+            WriteBatch::Complete {
+                index,
+                completions: completions[mid..].to_vec(),
             },
         ],
         WriteBatch::Archive {

@@ -28,7 +28,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::images::ImageResolver;
-use crate::model::{Fingerprints, OwnedImage, OwnedProduct, RunError, RunErrorCode, SourceId};
+use crate::model::{
+    Fingerprints, OwnedImage, OwnedPrice, OwnedProduct, RunError, RunErrorCode, SourceId,
+};
 use crate::source::SourceProduct;
 use crate::taxonomy::{CategoryIndex, TagIndex};
 
@@ -143,14 +145,12 @@ pub struct VariantCreateInput {
     pub prices: Vec<PriceInput>,
 }
 
-/// The variant of an updated product.
+/// The sync's variant of an updated product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct VariantUpdateInput {
-    /// Id of the existing variant; absent only when the snapshot has no variant (Medusa then creates one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub id: Option<String>,
+    /// Id of the existing variant.
+    pub id: String,
     /// Variant title (`Default`).
     pub title: String,
     /// SKU.
@@ -161,12 +161,33 @@ pub struct VariantUpdateInput {
     pub manage_inventory: bool,
     /// Always `false`.
     pub allow_backorder: bool,
-    /// `{ Default: "Default" }`, sent only with a variant to create (no `id`).
+    /// The variant's full price list: every price it has outside price lists, with its id (Medusa deletes the
+    /// prices an update does not name), the one in the sync's currency at the source amount (added when
+    /// missing). Absent when the variant has no price set: Medusa would ignore the prices, so a completion gives
+    /// it a price set ([`ProductCompletion::prices`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub options: Option<DefaultOptionValue>,
-    /// Always carried (updating a variant without prices can drop them, Medusa #11176).
-    pub prices: Vec<PriceInput>,
+    pub prices: Option<Vec<PriceInput>>,
+}
+
+/// A variant of an updated product that the sync does not own (added in the admin): named by its id only, so
+/// Medusa keeps it as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KeptVariant {
+    /// The variant's id.
+    pub id: String,
+}
+
+/// One entry of an update's `variants`: the sync's variant with its changes, or another one kept as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum VariantEntry {
+    /// The sync's variant.
+    Synced(VariantUpdateInput),
+    /// A variant the sync does not own.
+    Kept(KeptVariant),
 }
 
 /// A sales channel reference: `{ id }`.
@@ -339,20 +360,24 @@ pub struct InventoryItemMetadata {
     pub catalog_sync_external_id: String,
 }
 
-/// The inventory item, with its level at `location_id`, of a product about to be created.
+/// The inventory item of a product (or variant) about to be created, with its level at `location_id` when the
+/// location is known.
 pub fn inventory_item_input(
     product: &MappedProduct,
-    location_id: &str,
+    location_id: Option<&str>,
 ) -> InventoryItemCreateInput {
     InventoryItemCreateInput {
         sku: product.sku.clone(),
         title: DEFAULT_OPTION.to_string(),
         description: DEFAULT_OPTION.to_string(),
         requires_shipping: true,
-        location_levels: vec![LocationLevelInput {
-            location_id: location_id.to_string(),
-            stocked_quantity: product.stock,
-        }],
+        location_levels: location_id
+            .map(|location_id| LocationLevelInput {
+                location_id: location_id.to_string(),
+                stocked_quantity: product.stock,
+            })
+            .into_iter()
+            .collect(),
         metadata: InventoryItemMetadata {
             catalog_sync_external_id: external_id(product.source_id),
         },
@@ -394,8 +419,12 @@ pub struct ProductUpdateInput {
     pub length: Option<f64>,
     /// Metadata (merged by Medusa; every key is sent).
     pub metadata: ProductMetadata,
-    /// The single variant, with its id and price id.
-    pub variants: Vec<VariantUpdateInput>,
+    /// Every variant of the product (Medusa deletes the ones an update does not name): the sync's with its
+    /// changes first, the others by id. Absent when the sync's variant is missing: the completion creates it
+    /// with the source's content, and Medusa leaves the variants alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub variants: Option<Vec<VariantEntry>>,
 }
 
 /// What the sync writes for one product, before ids, handle and fingerprints are attached.
@@ -559,6 +588,12 @@ pub fn create_input(
     fingerprints: Fingerprints,
     sales_channel_id: Option<&str>,
 ) -> ProductCreateInput {
+    let price = PriceInput {
+        id: None,
+        currency_code: product.currency_code.clone(),
+        amount: product.amount,
+    };
+    let variant = variant_create_input(&product, vec![price]);
     let metadata = metadata(product.metadata, product.source_id, fingerprints);
     ProductCreateInput {
         handle,
@@ -579,28 +614,30 @@ pub fn create_input(
             title: DEFAULT_OPTION.to_string(),
             values: vec![DEFAULT_OPTION.to_string()],
         }],
-        variants: vec![VariantCreateInput {
-            title: DEFAULT_OPTION.to_string(),
-            sku: product.sku,
-            barcode: product.barcode,
-            manage_inventory: true,
-            allow_backorder: false,
-            options: DefaultOptionValue::new(),
-            prices: vec![PriceInput {
-                id: None,
-                currency_code: product.currency_code,
-                amount: product.amount,
-            }],
-        }],
+        variants: vec![variant],
         sales_channels: sales_channel_id.map(|id| vec![SalesChannelRef { id: id.to_string() }]),
         title: product.title,
     }
 }
 
-/// The `updateProductsWorkflow` entry of an owned product whose content or status changed.
+/// The sync's variant of a product, with these prices.
+fn variant_create_input(product: &MappedProduct, prices: Vec<PriceInput>) -> VariantCreateInput {
+    VariantCreateInput {
+        title: DEFAULT_OPTION.to_string(),
+        sku: product.sku.clone(),
+        barcode: product.barcode.clone(),
+        manage_inventory: true,
+        allow_backorder: false,
+        options: DefaultOptionValue::new(),
+        prices,
+    }
+}
+
+/// The `updateProductsWorkflow` entry of an owned product whose content or status changed (or whose variant
+/// lacks a price in the sync's currency).
 ///
-/// Keeps the owned handle, targets the owned variant and price, carries the price always and the images only
-/// when `images_changed`.
+/// Keeps the owned handle, carries the images only when `images_changed`, and names every variant: the sync's
+/// with its full price list ([`variant_prices`]), the others by id.
 pub fn update_input(
     product: MappedProduct,
     owned: &OwnedProduct,
@@ -608,6 +645,24 @@ pub fn update_input(
     images_changed: bool,
 ) -> ProductUpdateInput {
     let metadata = metadata(product.metadata, product.source_id, fingerprints);
+    let variants = owned.variant_id.as_ref().map(|variant_id| {
+        let synced = VariantEntry::Synced(VariantUpdateInput {
+            id: variant_id.clone(),
+            title: DEFAULT_OPTION.to_string(),
+            sku: product.sku,
+            barcode: product.barcode,
+            manage_inventory: true,
+            allow_backorder: false,
+            prices: owned
+                .price_set_linked
+                .then(|| variant_prices(&owned.prices, &product.currency_code, product.amount)),
+        });
+        let kept = owned
+            .other_variant_ids
+            .iter()
+            .map(|id| VariantEntry::Kept(KeptVariant { id: id.clone() }));
+        std::iter::once(synced).chain(kept).collect()
+    });
     ProductUpdateInput {
         id: owned.id.clone(),
         handle: owned.handle.clone(),
@@ -622,22 +677,179 @@ pub fn update_input(
         height: product.height,
         length: product.length,
         metadata,
-        variants: vec![VariantUpdateInput {
-            options: owned.variant_id.is_none().then(DefaultOptionValue::new),
-            id: owned.variant_id.clone(),
-            title: DEFAULT_OPTION.to_string(),
-            sku: product.sku,
-            barcode: product.barcode,
-            manage_inventory: true,
-            allow_backorder: false,
-            prices: vec![PriceInput {
-                id: owned.price_id.clone(),
-                currency_code: product.currency_code,
-                amount: product.amount,
-            }],
-        }],
+        variants,
         title: product.title,
     }
+}
+
+/// The sync's own price among a variant's prices: the first one in `currency_code` without rules.
+pub fn sync_price<'a>(prices: &'a [OwnedPrice], currency_code: &str) -> Option<&'a OwnedPrice> {
+    prices
+        .iter()
+        .find(|price| price.currency_code == currency_code && !price.conditional)
+}
+
+/// A variant's full price list for an update: every price it has, with its id and amount, except the sync's own
+/// ([`sync_price`]), which gets `amount`; a new price in `currency_code` when it has none. Prices in other
+/// currencies (an operator's, or the sync's before a currency change) stay as they are.
+///
+/// ```
+/// use catalog_sync::mapping::variant_prices;
+/// use catalog_sync::model::OwnedPrice;
+/// let eur = OwnedPrice { id: "price_eur".into(), currency_code: "eur".into(), amount: 9.0, conditional: false };
+/// let prices = variant_prices(&[eur], "usd", 10.5);
+/// assert_eq!(prices.len(), 2);
+/// assert_eq!((prices[0].id.as_deref(), prices[0].amount), (Some("price_eur"), 9.0));
+/// assert_eq!((prices[1].id.as_deref(), prices[1].currency_code.as_str(), prices[1].amount), (None, "usd", 10.5));
+/// ```
+pub fn variant_prices(prices: &[OwnedPrice], currency_code: &str, amount: f64) -> Vec<PriceInput> {
+    let own = sync_price(prices, currency_code).map(|price| price.id.as_str());
+    let mut list: Vec<PriceInput> = prices
+        .iter()
+        .map(|price| PriceInput {
+            id: Some(price.id.clone()),
+            currency_code: price.currency_code.clone(),
+            amount: if Some(price.id.as_str()) == own {
+                amount
+            } else {
+                price.amount
+            },
+        })
+        .collect();
+    if own.is_none() {
+        list.push(PriceInput {
+            id: None,
+            currency_code: currency_code.to_string(),
+            amount,
+        });
+    }
+    list
+}
+
+/// What an owned product lacks, as Medusa workflow inputs: one entry of a `complete` batch. The product keeps
+/// its id, and its variant keeps its id whenever it has one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProductCompletion {
+    /// Medusa product id.
+    pub product_id: String,
+    /// Source id (for reports).
+    #[ts(type = "number")]
+    pub source_id: SourceId,
+    /// The sync's variant, when the product has none: created with `createProductVariantsWorkflow`, linked to
+    /// its inventory item (created first, with its level).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub variant: Option<VariantCompletion>,
+    /// A new price set for a variant that lost its link to one (`upsertVariantPricesWorkflow` with
+    /// `previousVariantIds: []`, which treats the variant as new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub prices: Option<VariantPricesInput>,
+    /// An inventory item for a variant that manages inventory without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub inventory_item: Option<InventoryItemCompletion>,
+}
+
+/// The variant to create on a product that has none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VariantCompletion {
+    /// `createProductVariantsWorkflow`'s entry (the product id added to a created product's variant).
+    pub variant: ProductVariantCreateInput,
+    /// Its inventory item, with its level at the sync's stock location.
+    pub inventory_item: InventoryItemCreateInput,
+}
+
+/// A variant to create on an existing product: `{ product_id, ...variant }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProductVariantCreateInput {
+    /// The product.
+    pub product_id: String,
+    /// The variant, as a created product's.
+    #[serde(flatten)]
+    pub variant: VariantCreateInput,
+}
+
+/// One entry of `upsertVariantPricesWorkflow`'s `variantPrices`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VariantPricesInput {
+    /// The variant.
+    pub variant_id: String,
+    /// Its product.
+    pub product_id: String,
+    /// Its prices (the sync's currency's).
+    pub prices: Vec<PriceInput>,
+}
+
+/// The inventory item to give a variant that has none: created with its level, then linked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InventoryItemCompletion {
+    /// The variant.
+    pub variant_id: String,
+    /// A deleted item the variant is still linked to: the link is dismissed first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub dismiss_item_id: Option<String>,
+    /// The item, with its level at the sync's stock location.
+    pub item: InventoryItemCreateInput,
+}
+
+/// What an owned product still upstream lacks, as workflow inputs, or `None` when it lacks nothing the plan
+/// completes. `location_id` is the sync's stock location (a created item gets its level there).
+pub fn completion_input(
+    product: &MappedProduct,
+    owned: &OwnedProduct,
+    location_id: Option<&str>,
+) -> Option<ProductCompletion> {
+    let price = || PriceInput {
+        id: None,
+        currency_code: product.currency_code.clone(),
+        amount: product.amount,
+    };
+    let item = || inventory_item_input(product, location_id);
+    let mut completion = ProductCompletion {
+        product_id: owned.id.clone(),
+        source_id: product.source_id,
+        variant: None,
+        prices: None,
+        inventory_item: None,
+    };
+    match &owned.variant_id {
+        None => {
+            completion.variant = Some(VariantCompletion {
+                variant: ProductVariantCreateInput {
+                    product_id: owned.id.clone(),
+                    variant: variant_create_input(product, vec![price()]),
+                },
+                inventory_item: item(),
+            })
+        }
+        Some(variant_id) => {
+            if !owned.price_set_linked {
+                completion.prices = Some(VariantPricesInput {
+                    variant_id: variant_id.clone(),
+                    product_id: owned.id.clone(),
+                    prices: vec![price()],
+                });
+            }
+            if let Some(gap) = &owned.missing_inventory_item {
+                completion.inventory_item = Some(InventoryItemCompletion {
+                    variant_id: variant_id.clone(),
+                    dismiss_item_id: gap.dangling_item_id.clone(),
+                    item: item(),
+                });
+            }
+        }
+    }
+    let lacks = completion.variant.is_some()
+        || completion.prices.is_some()
+        || completion.inventory_item.is_some();
+    lacks.then_some(completion)
 }
 
 /// The images of an update, each carrying the id of the owned product's image with the same URL (first come,

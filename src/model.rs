@@ -196,8 +196,8 @@ codes! {
     }
 }
 
-/// A product the sync created earlier, as found in the store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// A product the sync created earlier, as found in the store, with what it lacks (see [`crate::snapshot`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct OwnedProduct {
@@ -213,14 +213,60 @@ pub struct OwnedProduct {
     pub fingerprint: Option<String>,
     /// `metadata.catalog_sync_images_fingerprint`, if any.
     pub images_fingerprint: Option<String>,
-    /// Id of the product's variant.
+    /// Id of the sync's variant (`null`: the product lacks it, the plan completes it).
     pub variant_id: Option<String>,
-    /// Id of the variant's price in the configured currency.
-    pub price_id: Option<String>,
+    /// The other variants of the product (added in the admin): every update lists them, because Medusa treats
+    /// an update's `variants` as the full list and deletes the variants it does not name.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub other_variant_ids: Vec<String>,
+    /// Whether the sync's variant has a price set (`false`: the link is gone, the plan gives it a new one).
+    #[serde(default = "linked")]
+    #[ts(as = "Option<bool>", optional)]
+    pub price_set_linked: bool,
+    /// Every price of the sync's variant outside price lists: an update sends them all back with their ids
+    /// (Medusa deletes the prices an update does not name) and changes only the one in the sync's currency.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<OwnedPrice>>", optional)]
+    pub prices: Vec<OwnedPrice>,
+    /// Set when the sync's variant manages inventory but has no live inventory item: the plan creates one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub missing_inventory_item: Option<InventoryGap>,
     /// The product's images (so an update keeps the unchanged ones; absent means none).
     #[serde(default)]
     #[ts(as = "Option<Vec<OwnedImage>>", optional)]
     pub images: Vec<OwnedImage>,
+}
+
+/// Serde default of [`OwnedProduct::price_set_linked`]: a row that does not say is linked.
+fn linked() -> bool {
+    true
+}
+
+/// A price of a variant, outside price lists: `{ id, currency_code, amount }` (amount in major units).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OwnedPrice {
+    /// Price id.
+    pub id: String,
+    /// Lowercase currency code.
+    pub currency_code: String,
+    /// Amount in major units.
+    pub amount: f64,
+    /// Whether the price has rules (a region price, a quantity tier...): never the sync's own price.
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
+    pub conditional: bool,
+}
+
+/// The sync's variant manages inventory but has no live inventory item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InventoryGap {
+    /// The item a link still points at although it was deleted (the link is dismissed first), if any.
+    pub dangling_item_id: Option<String>,
 }
 
 /// An image a product already has in the store.

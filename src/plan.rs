@@ -21,6 +21,12 @@
 //!   it is still upstream, so it is not missing.
 //! * Products missing upstream that are already `draft` with `onMissing: "draft"` are not archived again; they
 //!   count as `kept`, like products missing upstream under `onMissing: "keep"` or skipped removals.
+//! * **Completions, never recreation.** An owned product still upstream that lacks its variant, its variant's
+//!   price set or its inventory item gets exactly that, created on it ([`WriteBatch::Complete`]): the product
+//!   keeps its id, the variant keeps its id whenever it has one. A variant without a price in the sync's
+//!   currency (a currency change, a price deleted in the admin) is updated with its full price list plus the
+//!   new price: the other prices keep their ids and amounts (the old currency's price stays; the sync stops
+//!   updating it). An update names every variant of the product, the others by id, so none is deleted.
 //! * The sync owns product status: an owned product still upstream whose status is not `published` is updated
 //!   back to `published`.
 
@@ -35,7 +41,8 @@ use crate::fingerprint::fingerprints;
 use crate::handles::{assign_handles, HandleRequest};
 use crate::images::{image_errors, ImageFailure, ImageResolver, StoredImage};
 use crate::mapping::{
-    create_input, inventory_item_input, map_product, source_id_of, update_input, MappingContext,
+    completion_input, create_input, inventory_item_input, map_product, source_id_of, sync_price,
+    update_input, MappingContext,
 };
 use crate::model::{OwnedProduct, RunError, RunErrorCode, SourceId, SyncScope};
 use crate::options::{OnMissing, SyncOptions};
@@ -107,8 +114,13 @@ pub struct PlanCounts {
     pub to_create: usize,
     /// Products to update.
     pub to_update: usize,
-    /// Products already up to date.
+    /// Products whose content is already up to date (one may still be completed).
     pub unchanged: usize,
+    /// Owned products to complete: what they lack (a variant, a price set, an inventory item) is created on
+    /// them, whether their content changed (they are in `toUpdate` too) or not (in `unchanged`).
+    #[serde(default)]
+    #[ts(as = "Option<usize>", optional)]
+    pub to_complete: usize,
     /// Owned products to set to draft.
     pub to_archive: usize,
     /// Owned products to delete.
@@ -405,9 +417,20 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
         let prints = fingerprints(&mapped);
         match owned.canonical.get(&mapped.source_id) {
             Some(current) => {
-                stock.push(target);
+                let location = input.stock_location_id.as_deref();
+                let completion = completion_input(&mapped, current, location);
+                // A completion that creates an inventory item creates it with its level.
+                let item_created = completion
+                    .as_ref()
+                    .is_some_and(|c| c.variant.is_some() || c.inventory_item.is_some());
+                if !(item_created && location.is_some()) {
+                    stock.push(target);
+                }
                 let same_content = current.fingerprint.as_deref() == Some(prints.content.as_str());
-                if same_content && current.status == PUBLISHED {
+                let lacks_price = current.variant_id.is_some()
+                    && current.price_set_linked
+                    && sync_price(&current.prices, &mapped.currency_code).is_none();
+                if same_content && current.status == PUBLISHED && !lacks_price {
                     counts.unchanged += 1;
                 } else {
                     let images_changed =
@@ -416,6 +439,7 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
                         .update
                         .push(update_input(mapped, current, prints, images_changed));
                 }
+                writes.complete.extend(completion);
             }
             None => {
                 if input.stock_location_id.is_none() {
@@ -449,7 +473,7 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
         let item = input
             .stock_location_id
             .as_deref()
-            .map(|location| inventory_item_input(&mapped, location));
+            .map(|location| inventory_item_input(&mapped, Some(location)));
         writes
             .create
             .push((create_input(mapped, handle, prints, sales_channel), item));
@@ -471,6 +495,7 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
     counts.rejected = received.rejected;
     counts.to_create = writes.create.len();
     counts.to_update = writes.update.len();
+    counts.to_complete = writes.complete.len();
     counts.valid = counts.to_create + counts.to_update + counts.unchanged;
     counts.to_archive = writes.archive.len();
     counts.to_delete = writes.delete.len();

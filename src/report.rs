@@ -71,6 +71,8 @@ pub struct RunCounts {
     pub created: usize,
     /// Products updated in Medusa.
     pub updated: usize,
+    /// Owned products completed in Medusa (given the variant, price set or inventory item they lacked).
+    pub completed: usize,
     /// Products already up to date.
     pub unchanged: usize,
     /// Products missing upstream that were left as they are (`onMissing: "keep"`, already drafts, or removals
@@ -156,7 +158,10 @@ pub fn write_error_for(batch: &WriteBatch, message: &str) -> Vec<RunError> {
         WriteBatch::Archive { product_ids, .. } | WriteBatch::Delete { product_ids, .. } => {
             product_ids
         }
-        WriteBatch::Create { .. } | WriteBatch::Update { .. } | WriteBatch::Stock { .. } => &[],
+        WriteBatch::Create { .. }
+        | WriteBatch::Update { .. }
+        | WriteBatch::Complete { .. }
+        | WriteBatch::Stock { .. } => &[],
     };
     batch
         .source_ids()
@@ -209,6 +214,7 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
         match result.kind {
             WriteKind::Create => counts.created += result.written,
             WriteKind::Update => counts.updated += result.written,
+            WriteKind::Complete => counts.completed += result.written,
             WriteKind::Archive => counts.archived += result.written,
             WriteKind::Delete => counts.deleted += result.written,
             WriteKind::Stock => counts.stock_levels += result.written,
@@ -239,7 +245,8 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
         }
     }
     counts.failed = failed_ids.len();
-    let written = counts.created + counts.updated + counts.archived + counts.deleted;
+    let written =
+        counts.created + counts.updated + counts.completed + counts.archived + counts.deleted;
     let nothing_valid = plan.counts.valid == 0 && !plan.errors.is_empty();
     let all_refused = written == 0 && refused_product_writes > 0;
     let pages_missing = input.fetch.pages_fetched < input.fetch.pages_total;

@@ -185,7 +185,7 @@ fn check_plan(input: &PlanInput, plan: &SyncPlan) -> Result<(), String> {
         return Err("fewer errors than rejected products".into());
     }
     let size = input.options.batch_size as usize;
-    let mut per_kind = [0usize; 4];
+    let mut per_kind = [0usize; 5];
     let mut handles = HashSet::new();
     let taken: HashSet<&str> = input
         .taken_handles
@@ -241,6 +241,7 @@ fn check_plan(input: &PlanInput, plan: &SyncPlan) -> Result<(), String> {
     let expected = [
         counts.to_create,
         counts.to_update,
+        counts.to_complete,
         counts.to_archive,
         counts.to_delete,
     ];

@@ -1,6 +1,9 @@
 //! Property tests of the sync plan over generated catalogs and store snapshots.
 //!
-//! * Applying a plan and planning again is a no-op (no create, update, archive or delete).
+//! * Applying a plan and planning again is a no-op (no create, update, completion, archive or delete), also for
+//!   owned products that lack their variant, price set, inventory item or a price in the sync's currency, or
+//!   carry an operator's variant and prices; applying an update asserts that no variant and no price of the
+//!   product is dropped (Medusa deletes what an update does not name).
 //! * Handles of created products are valid and unique across owned products, taken handles and each other.
 //! * Every valid source product lands exactly once in create ∪ update ∪ unchanged.
 //! * A rejected product never hides a valid one: injecting malformed products into a catalog leaves the
@@ -10,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use catalog_sync::batching::WriteBatch;
 use catalog_sync::handles::is_valid_handle;
-use catalog_sync::mapping::{source_id_of, ImageInput};
-use catalog_sync::model::{OwnedImage, OwnedProduct, SyncScope};
+use catalog_sync::mapping::{source_id_of, ImageInput, PriceInput, VariantEntry};
+use catalog_sync::model::{InventoryGap, OwnedImage, OwnedPrice, OwnedProduct, SyncScope};
 use catalog_sync::options::{OnMissing, SyncOptions};
 use catalog_sync::plan::{plan_sync, PlanInput, SyncPlan};
 use catalog_sync::taxonomy::{
@@ -126,6 +129,8 @@ struct OwnedSpec {
     status_draft: bool,
     fingerprint_stale: bool,
     duplicate: bool,
+    /// What the product lacks or carries besides the sync's own: see [`owned_products`].
+    gap: u8,
 }
 
 fn owned_specs() -> impl Strategy<Value = Vec<OwnedSpec>> {
@@ -136,14 +141,16 @@ fn owned_specs() -> impl Strategy<Value = Vec<OwnedSpec>> {
             any::<bool>(),
             any::<bool>(),
             prop::bool::weighted(0.1),
+            0u8..7,
         )
             .prop_map(
-                |(source_id, handle, status_draft, fingerprint_stale, duplicate)| OwnedSpec {
+                |(source_id, handle, status_draft, fingerprint_stale, duplicate, gap)| OwnedSpec {
                     source_id,
                     handle,
                     status_draft,
                     fingerprint_stale,
                     duplicate,
+                    gap,
                 },
             ),
         0..20,
@@ -240,7 +247,13 @@ fn owned_products(specs: &[OwnedSpec], fresh: &SyncPlan) -> Vec<OwnedProduct> {
                 (false, Some((_, images))) => Some(images.clone()),
                 _ => None,
             };
-            owned.push(OwnedProduct {
+            let price = |currency: &str| OwnedPrice {
+                id: format!("price_{n}_{copy}_{currency}"),
+                currency_code: currency.to_string(),
+                amount: 1.0,
+                conditional: false,
+            };
+            let mut product = OwnedProduct {
                 id: format!("prod_{n:03}_{copy}"),
                 external_id: format!("dummyjson:{}", spec.source_id),
                 handle,
@@ -253,9 +266,39 @@ fn owned_products(specs: &[OwnedSpec], fresh: &SyncPlan) -> Vec<OwnedProduct> {
                 fingerprint,
                 images_fingerprint,
                 variant_id: Some(format!("variant_{n}_{copy}")),
-                price_id: Some(format!("price_{n}_{copy}")),
+                other_variant_ids: Vec::new(),
+                price_set_linked: true,
+                prices: vec![price("usd")],
+                missing_inventory_item: None,
                 images: Vec::new(),
-            });
+            };
+            match spec.gap {
+                // No variant at all (deleted in the admin, or a killed create).
+                1 => {
+                    product.variant_id = None;
+                    product.prices.clear();
+                }
+                // The variant lost its price set.
+                2 => {
+                    product.price_set_linked = false;
+                    product.prices.clear();
+                }
+                // No live inventory item (deleted, or a dangling link).
+                3 => {
+                    product.missing_inventory_item = Some(InventoryGap {
+                        dangling_item_id: (copy == 0).then(|| format!("iitem_gone_{n}")),
+                    })
+                }
+                // Only a price in another currency (the sync's currency changed).
+                4 => product.prices = vec![price("eur")],
+                // An operator's second variant and second-currency price.
+                5 => {
+                    product.other_variant_ids = vec![format!("variant_operator_{n}_{copy}")];
+                    product.prices.push(price("gbp"));
+                }
+                _ => {}
+            }
+            owned.push(product);
         }
     }
     owned
@@ -305,7 +348,10 @@ fn apply(plan: &SyncPlan, owned: &[OwnedProduct]) -> Vec<OwnedProduct> {
                             product.metadata.catalog_sync_images_fingerprint.clone(),
                         ),
                         variant_id: Some(format!("variant_new_{source_id}")),
-                        price_id: Some(format!("price_new_{source_id}")),
+                        other_variant_ids: Vec::new(),
+                        price_set_linked: true,
+                        prices: stored_prices(&product.variants[0].prices, &[], source_id),
+                        missing_inventory_item: None,
                         images: stored_images(&product.images, &[], source_id),
                     });
                 }
@@ -321,9 +367,42 @@ fn apply(plan: &SyncPlan, owned: &[OwnedProduct]) -> Vec<OwnedProduct> {
                         Some(product.metadata.catalog_sync_images_fingerprint.clone());
                     target.status = "published".to_string();
                     target.handle = product.handle.clone();
+                    let source_id = product.metadata.catalog_sync_source_id;
                     if let Some(images) = &product.images {
-                        let source_id = product.metadata.catalog_sync_source_id;
                         target.images = stored_images(images, &target.images, source_id);
+                    }
+                    apply_variants(product.variants.as_deref(), target, source_id);
+                }
+            }
+            WriteBatch::Complete { completions, .. } => {
+                for completion in completions {
+                    let target = next
+                        .iter_mut()
+                        .find(|o| o.id == completion.product_id)
+                        .expect("a completion targets an owned product");
+                    let source_id = completion.source_id;
+                    if let Some(variant) = &completion.variant {
+                        assert!(
+                            target.variant_id.is_none(),
+                            "a variant is created only where none is"
+                        );
+                        target.variant_id = Some(format!("variant_completed_{source_id}"));
+                        target.price_set_linked = true;
+                        target.prices =
+                            stored_prices(&variant.variant.variant.prices, &[], source_id);
+                    }
+                    if let Some(prices) = &completion.prices {
+                        assert!(!target.price_set_linked);
+                        assert_eq!(Some(&prices.variant_id), target.variant_id.as_ref());
+                        target.price_set_linked = true;
+                        target.prices = stored_prices(&prices.prices, &[], source_id);
+                    }
+                    if let Some(item) = &completion.inventory_item {
+                        let gap = target
+                            .missing_inventory_item
+                            .take()
+                            .expect("an item is created only where none is");
+                        assert_eq!(item.dismiss_item_id, gap.dangling_item_id);
                     }
                 }
             }
@@ -343,6 +422,64 @@ fn apply(plan: &SyncPlan, owned: &[OwnedProduct]) -> Vec<OwnedProduct> {
         }
     }
     next
+}
+
+/// Applies an update's `variants` the way Medusa does: the list replaces the product's variants (a variant it
+/// does not name is deleted, which the sync must never cause), and the sync's variant's prices replace its
+/// prices (a price it does not name is deleted, which the sync must never cause either).
+fn apply_variants(variants: Option<&[VariantEntry]>, target: &mut OwnedProduct, source_id: u64) {
+    let Some(variants) = variants else {
+        return;
+    };
+    let named: HashSet<&str> = variants
+        .iter()
+        .map(|entry| match entry {
+            VariantEntry::Synced(variant) => variant.id.as_str(),
+            VariantEntry::Kept(kept) => kept.id.as_str(),
+        })
+        .collect();
+    for id in target.variant_id.iter().chain(&target.other_variant_ids) {
+        assert!(
+            named.contains(id.as_str()),
+            "the update would delete variant {id}"
+        );
+    }
+    for entry in variants {
+        if let VariantEntry::Synced(variant) = entry {
+            assert_eq!(Some(&variant.id), target.variant_id.as_ref());
+            if let Some(prices) = &variant.prices {
+                target.prices = stored_prices(prices, &target.prices, source_id);
+            }
+        }
+    }
+}
+
+/// The prices Medusa stores for a price list: a price with an id keeps it (it must be one of the variant's), one
+/// without gets a new id; a price of the variant the list does not name would be deleted, which never happens.
+fn stored_prices(prices: &[PriceInput], current: &[OwnedPrice], source_id: u64) -> Vec<OwnedPrice> {
+    for owned in current {
+        assert!(
+            prices
+                .iter()
+                .any(|price| price.id.as_ref() == Some(&owned.id)),
+            "the update would delete price {} ({})",
+            owned.id,
+            owned.currency_code
+        );
+    }
+    prices
+        .iter()
+        .enumerate()
+        .map(|(position, price)| OwnedPrice {
+            id: price
+                .id
+                .clone()
+                .unwrap_or_else(|| format!("price_{source_id}_{position}_{}", current.len())),
+            currency_code: price.currency_code.clone(),
+            amount: price.amount,
+            conditional: false,
+        })
+        .collect()
 }
 
 /// The images Medusa stores for an image list, as the product module does: an input image with an id keeps that
@@ -451,7 +588,7 @@ proptest! {
         let after = apply(&first, &owned);
         let second = plan_sync(&input_for(pages, after, taken, on_missing, batch_size));
         let c = second.counts;
-        prop_assert_eq!((c.to_create, c.to_update, c.to_archive, c.to_delete), (0, 0, 0, 0), "second plan: {:?}", c);
+        prop_assert_eq!((c.to_create, c.to_update, c.to_complete, c.to_archive, c.to_delete), (0, 0, 0, 0, 0), "second plan: {:?}", c);
         prop_assert!(second.batches.is_empty());
         prop_assert_eq!(c.unchanged, specs.len());
     }

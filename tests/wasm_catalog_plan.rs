@@ -29,7 +29,8 @@ fn owned(id: &str, source_id: u64, status: &str) -> Value {
     json!({
         "id": id, "externalId": format!("dummyjson:{source_id}"), "handle": format!("owned-{source_id}"),
         "status": status, "fingerprint": "stale", "imagesFingerprint": "stale",
-        "variantId": format!("variant_{id}"), "priceId": format!("price_{id}")
+        "variantId": format!("variant_{id}"),
+        "prices": [{ "id": format!("price_{id}"), "currency_code": "usd", "amount": 1 }]
     })
 }
 

@@ -254,14 +254,20 @@ fn planners_name_a_non_string_body() {
 }
 
 #[wasm_bindgen_test]
-fn the_snapshot_of_a_targeted_run_repairs_only_its_products() {
+fn the_snapshot_of_a_targeted_run_repairs_only_its_never_finished_products() {
     let row = |id: u64, variants: Value, channels: Value| {
         json!({ "id": format!("prod_{id}"), "external_id": format!("dummyjson:{id}"), "handle": format!("p-{id}"),
                 "status": "published", "metadata": { "catalog_sync_fingerprint": "f" }, "images": [],
                 "sales_channels": channels, "variants": variants })
     };
-    let intact = json!([{ "id": "v", "manage_inventory": true, "prices": [{ "id": "pr", "currency_code": "usd" }],
-                          "inventory_items": [{ "inventory_item_id": "iitem_2" }] }]);
+    let intact = json!([{ "id": "v", "manage_inventory": true, "price_set": { "id": "pset" },
+                          "prices": [{ "id": "pr", "currency_code": "usd", "amount": 3 }],
+                          "inventory_items": [{ "inventory_item_id": "iitem_2", "inventory": { "id": "iitem_2" } }] }]);
+    let creating = |id: u64| {
+        json!({ "source": "dummyjson", "source_id": id.to_string(), "state": "creating", "product_id": null,
+                "variant_id": null, "inventory_item_id": null, "fingerprint": "f", "images_fingerprint": null,
+                "image_ids": null, "product_updated_at": null, "variant_updated_at": null, "run_id": "csrun_0" })
+    };
     let rows = json!([
         row(1, json!([]), json!([{ "id": "sc_1" }])),
         row(2, intact.clone(), json!([])),
@@ -269,7 +275,8 @@ fn the_snapshot_of_a_targeted_run_repairs_only_its_products() {
     ]);
     let input = |scope: Value| {
         js(
-            json!({ "rows": rows.clone(), "currencyCode": "usd", "salesChannelId": "sc_1", "scope": scope }),
+            json!({ "rows": rows.clone(), "ledger": [creating(1), creating(3)], "runId": "csrun_1",
+                    "currencyCode": "usd", "salesChannelId": "sc_1", "scope": scope }),
         )
     };
     let targeted = json_of(
@@ -283,6 +290,15 @@ fn the_snapshot_of_a_targeted_run_repairs_only_its_products() {
     );
     let full = json_of(&wasm::read_snapshot(input(json!({ "kind": "full" }))).unwrap());
     assert_eq!(full["incompleteProductIds"], json!(["prod_1", "prod_3"]));
-    assert_eq!(full["owned"][0]["priceId"], json!("pr"));
+    assert_eq!(
+        full["owned"][0]["prices"],
+        json!([{ "id": "pr", "currency_code": "usd", "amount": 3.0, "conditional": false }])
+    );
+    assert_eq!(
+        full["ledger"]["remove"],
+        json!([{ "source": "dummyjson", "source_id": "1" }, { "source": "dummyjson", "source_id": "3" }])
+    );
+    assert_eq!(full["ledger"]["record"][0]["source_id"], json!("2"));
+    assert_eq!(full["ledger"]["record"][0]["state"], json!("complete"));
     assert_eq!(full["orphanedInventoryItemIds"], json!([]));
 }

@@ -56,7 +56,7 @@ pub use paging::{
 };
 pub use plan::{plan_catalog, split_batch, CatalogPlan};
 pub use report::{summarize_run, write_error_for};
-pub use snapshot::{read_snapshot, sync_markers};
+pub use snapshot::{ledger_claims, ledger_writes_after_batch, read_snapshot, sync_markers};
 pub use stock::plan_stock_levels;
 pub use store::plan_store_setup;
 pub use taxonomy::{plan_categories, plan_tags};
@@ -72,6 +72,7 @@ import type {
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
   StockPlan, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode,
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
+  LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */

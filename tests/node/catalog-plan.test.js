@@ -37,11 +37,11 @@ function scenario(onMissing) {
     fingerprint: i % 2 ? p.metadata.catalog_sync_fingerprint : 'stale',
     imagesFingerprint: p.metadata.catalog_sync_images_fingerprint,
     variantId: `variant_${i}`,
-    priceId: `price_${i}`,
+    prices: [{ id: `price_${i}`, currency_code: 'usd', amount: 1 }],
   }));
   for (let id = 1001; id <= 1010; id++) {
     owned.push({ id: `prod_gone_${id}`, externalId: `dummyjson:${id}`, handle: `gone-${id}`, status: 'published',
-      fingerprint: 'x', imagesFingerprint: 'x', variantId: null, priceId: null });
+      fingerprint: 'x', imagesFingerprint: 'x', variantId: null });
   }
   return { ...input, owned };
 }

@@ -133,7 +133,7 @@ test('applying a plan and planning again changes nothing', () => {
     fingerprint: p.metadata.catalog_sync_fingerprint,
     imagesFingerprint: p.metadata.catalog_sync_images_fingerprint,
     variantId: `variant_${i}`,
-    priceId: `price_${i}`,
+    prices: [{ id: `price_${i}`, currency_code: 'usd', amount: 1 }],
   }));
   const second = planWhole(core, planInput(options, pages, store, { owned }));
   assert.equal(second.counts.unchanged, 194);
