@@ -280,23 +280,45 @@ medusaIntegrationTestRunner({
       expect(reverted.get(10)?.handle).toBe(before.get(10)?.handle)
     })
 
-    it("completes products a killed sync left half-written", async () => {
+    it("completes half-written products in place, and recreates only a create that never finished", async () => {
       const container = getContainer()
+      const service = container.resolve<CatalogSyncModuleService>("catalogSync")
       const before = await storeProductsBySourceId(api, auth)
-      const original = before.get(12) as StoreProduct
-      // What a process killed inside createProductsWorkflow leaves: the product row (with the
-      // fingerprint of its content) but no variant, price, inventory item or sales channel.
-      await deleteProductsWorkflow(container).run({ input: { ids: [original.id] } })
       const productModule = container.resolve(Modules.PRODUCT)
-      const [bare] = await productModule.createProducts([
-        {
-          title: original.title,
-          handle: original.handle,
-          status: "published",
-          external_id: "dummyjson:12",
-          metadata: original.metadata ?? undefined,
-        },
-      ])
+      /** What a process killed inside createProductsWorkflow leaves: the product module's rows (product
+       *  with the fingerprint of its content, option, variant) but no price, inventory item or sales channel. */
+      const bareCopyOf = async (sourceId: number) => {
+        const original = before.get(sourceId) as StoreProduct
+        await deleteProductsWorkflow(container).run({ input: { ids: [original.id] } })
+        const [bare] = await productModule.createProducts([
+          {
+            title: original.title,
+            handle: original.handle,
+            status: "published",
+            external_id: `dummyjson:${sourceId}`,
+            metadata: original.metadata ?? undefined,
+            options: [{ title: "Default", values: ["Default"] }],
+            variants: [
+              {
+                title: "Default",
+                sku: original.variants[0].sku ?? undefined,
+                barcode: original.variants[0].barcode ?? undefined,
+                manage_inventory: true,
+                options: { Default: "Default" },
+              },
+            ],
+          },
+        ])
+        return { original, bare }
+      }
+      // Product 12 was complete once (the ledger says so): it is completed on the same product and variant.
+      const twelve = await bareCopyOf(12)
+      // Product 14's create never finished (its ledger row is still `creating`): it may be recreated.
+      const fourteen = await bareCopyOf(14)
+      await service.writeLedger({
+        record: [{ ...(await service.listLedgerRows()).find((row) => row.source_id === "14")!, state: "creating", product_id: null }],
+        remove: [],
+      })
       // Another one lost only its sales-channel link (killed between the product and its link).
       const unlisted = before.get(13) as StoreProduct
       await container.resolve(ContainerRegistrationKeys.LINK).dismiss({
@@ -305,23 +327,32 @@ medusaIntegrationTestRunner({
       })
 
       const run = await syncNow(api, auth)
-      expect(run).toMatchObject({ status: "success", created: 1, updated: 0, unchanged: 193, archived: 0 })
+      expect(run).toMatchObject({ status: "success", created: 1, completed: 1, updated: 0, unchanged: 193, archived: 0, deleted: 0 })
       const after = await storeProductsBySourceId(api, auth)
       expect(after.size).toBe(194)
-      const recreated = after.get(12) as StoreProduct
-      expect(recreated.id).not.toBe(bare.id)
-      expect(recreated).toMatchObject({ handle: original.handle, status: "published" })
-      expect(recreated.sales_channels).toEqual(original.sales_channels)
-      expect(recreated.variants.map(({ sku, prices }) => ({ sku, prices: prices.map((price) => Number(price.amount)) }))).toEqual(
-        original.variants.map(({ sku, prices }) => ({ sku, prices: prices.map((price) => Number(price.amount)) }))
-      )
+      const completed = after.get(12) as StoreProduct
+      expect(completed.id).toBe(twelve.bare.id)
+      expect(completed.variants.map((variant) => variant.id)).toEqual(twelve.bare.variants.map((variant) => variant.id))
+      const recreated = after.get(14) as StoreProduct
+      expect(recreated.id).not.toBe(fourteen.bare.id)
+      for (const [product, { original }] of [[completed, twelve], [recreated, fourteen]] as const) {
+        expect(product).toMatchObject({ handle: original.handle, status: "published" })
+        expect(product.sales_channels).toEqual(original.sales_channels)
+        expect(product.variants.map(({ sku, prices }) => ({ sku, prices: prices.map((price) => Number(price.amount)) }))).toEqual(
+          original.variants.map(({ sku, prices }) => ({ sku, prices: prices.map((price) => Number(price.amount)) }))
+        )
+        expect(stockOf(product)).toBe(stockOf(original))
+      }
       const { data: links } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
         entity: "product_variant",
         fields: ["id", "inventory_items.inventory_item_id"],
-        filters: { id: recreated.variants[0].id },
+        filters: { id: [completed.variants[0].id, recreated.variants[0].id] },
       })
-      expect(links[0].inventory_items).toHaveLength(1)
+      expect(links.map((variant: { inventory_items: unknown[] }) => variant.inventory_items.length)).toEqual([1, 1])
       expect(after.get(13)).toMatchObject({ id: unlisted.id, sales_channels: unlisted.sales_channels })
+      const ledger = new Map((await service.listLedgerRows()).map((row) => [row.source_id, row]))
+      expect(ledger.get("12")).toMatchObject({ state: "complete", product_id: completed.id, variant_id: completed.variants[0].id })
+      expect(ledger.get("14")).toMatchObject({ state: "complete", product_id: recreated.id, variant_id: recreated.variants[0].id })
     })
 
     it("answers 409 to a trigger while a sync runs, and shows the run in progress", async () => {

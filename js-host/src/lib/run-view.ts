@@ -47,6 +47,7 @@ export function toRunView(run: SyncRunRecord): SyncRunView {
     fetched: run.fetched,
     created: run.created,
     updated: run.updated,
+    completed: run.completed,
     unchanged: run.unchanged,
     kept: run.kept,
     archived: run.archived,

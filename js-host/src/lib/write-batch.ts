@@ -5,8 +5,13 @@ import {
   updateProductsWorkflow,
 } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { splitBatch, writeErrorFor } from "catalog-sync-core"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ledgerClaims, ledgerWritesAfterBatch, splitBatch, writeErrorFor } from "catalog-sync-core"
+import { CATALOG_SYNC_MODULE } from "../modules/catalog-sync/constants"
+import type CatalogSyncModuleService from "../modules/catalog-sync/service"
+import { completeSyncedProductsWorkflow } from "../workflows/complete-synced-products"
 import { createSyncedProductsWorkflow } from "../workflows/create-synced-products"
+import { readProductRows } from "./owned-products"
 import type { BatchResult, StockLevelWrite, WriteBatch } from "catalog-sync-core"
 
 /** Number of products in a batch (one stock level is one product's). */
@@ -15,6 +20,8 @@ function batchSize(batch: WriteBatch): number {
     case "create":
     case "update":
       return batch.products.length
+    case "complete":
+      return batch.completions.length
     case "archive":
     case "delete":
       return batch.productIds.length
@@ -41,19 +48,37 @@ function describeErrors(errors: { error?: { message?: string } }[]): string {
   return errors.map((entry) => entry.error?.message ?? "unknown error").join("; ")
 }
 
+/** What a batch's workflow did: Medusa's error message, or the ids of the products it wrote. */
+type WorkflowOutcome = { failure: string } | { failure: null; productIds: string[] }
+
+/** The products a batch writes that already exist (a create batch's come from its workflow's result). */
+function existingProductIds(batch: WriteBatch): string[] {
+  switch (batch.kind) {
+    case "update":
+      return batch.products.map((product) => product.id)
+    case "complete":
+      return batch.completions.map((completion) => completion.product_id)
+    case "archive":
+      return batch.productIds
+    case "create":
+    case "delete":
+    case "stock":
+      return []
+  }
+}
+
 /**
  * Runs the Medusa workflow of one batch: create (with each variant's inventory item and level when the
- * core gives them), update, archive (status `draft`), delete, or the stock levels of a stock batch.
- * Each workflow compensates its own steps when it fails, so a refused batch leaves nothing
- * half-written.
- *
- * @returns `null` when the batch landed, else the error message Medusa gave
+ * core gives them), update, complete (what owned products lack), archive (status `draft`), delete, or
+ * the stock levels of a stock batch. Each workflow compensates its own steps when it fails, so a
+ * refused batch leaves nothing half-written.
  */
-async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): Promise<string | null> {
+async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): Promise<WorkflowOutcome> {
   let errors: { error?: { message?: string } }[]
+  let productIds = existingProductIds(batch)
   switch (batch.kind) {
-    case "create":
-      ;({ errors } = batch.inventoryItems.length
+    case "create": {
+      const { errors: failed, result } = batch.inventoryItems.length
         ? await createSyncedProductsWorkflow(container).run({
             input: { products: batch.products, inventoryItems: batch.inventoryItems },
             throwOnError: false,
@@ -61,11 +86,20 @@ async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): 
         : await createProductsWorkflow(container).run({
             input: { products: batch.products },
             throwOnError: false,
-          }))
+          })
+      errors = failed
+      productIds = errors.length ? [] : (result as { id: string }[]).map((product) => product.id)
       break
+    }
     case "update":
       ;({ errors } = await updateProductsWorkflow(container).run({
         input: { products: batch.products },
+        throwOnError: false,
+      }))
+      break
+    case "complete":
+      ;({ errors } = await completeSyncedProductsWorkflow(container).run({
+        input: { completions: batch.completions },
         throwOnError: false,
       }))
       break
@@ -88,20 +122,54 @@ async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): 
       }))
       break
   }
-  return errors.length ? describeErrors(errors) : null
+  return errors.length ? { failure: describeErrors(errors) } : { failure: null, productIds }
 }
 
 /**
- * Writes one planned batch. When Medusa refuses it, the core splits it in two (`splitBatch`) and
- * each half is written the same way, down to single products; a single product Medusa refuses is
- * recorded with the core's `writeErrorFor` and the others land.
+ * Runs a batch's workflow between its ledger writes: a create batch first claims its products'
+ * `creating` rows (all or none; a claim refused fails the batch like a refused write) and releases
+ * them when the workflow fails; a batch that landed has its products read back and its rows written
+ * as the core's `ledgerWritesAfterBatch` says (complete rows, or removed rows for a delete).
+ *
+ * @returns `null` when the batch landed, else the error message
+ */
+async function writeRecorded(container: MedusaContainer, batch: WriteBatch, runId: string): Promise<string | null> {
+  if (batch.kind === "stock") {
+    const outcome = await runBatchWorkflow(container, batch)
+    return outcome.failure
+  }
+  const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+  const claims = ledgerClaims({ batch, runId })
+  if (claims.length) {
+    try {
+      await service.claimLedgerRows(claims)
+    } catch (error) {
+      return (error as Error).message
+    }
+  }
+  const outcome = await runBatchWorkflow(container, batch)
+  if (outcome.failure !== null) {
+    await service.releaseLedgerClaims(claims.map(({ source, source_id }) => ({ source, source_id })), runId)
+    return outcome.failure
+  }
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const rows = outcome.productIds.length ? await readProductRows(query, outcome.productIds) : []
+  await service.writeLedger(ledgerWritesAfterBatch({ batch, rows, runId }))
+  return null
+}
+
+/**
+ * Writes one planned batch, with its ledger rows. When Medusa refuses it, the core splits it in two
+ * (`splitBatch`) and each half is written the same way, down to single products; a single product
+ * Medusa refuses is recorded with the core's `writeErrorFor` and the others land.
  *
  * @param container - the Medusa container the workflows run in
  * @param batch - a batch of the core's plan
+ * @param runId - the run writing it (recorded in the ledger)
  * @returns the batch's result for the core's `summarizeRun`, carrying the errors of refused products
  */
-export async function writeBatch(container: MedusaContainer, batch: WriteBatch): Promise<BatchResult> {
-  const failure = await runBatchWorkflow(container, batch)
+export async function writeBatch(container: MedusaContainer, batch: WriteBatch, runId: string): Promise<BatchResult> {
+  const failure = await writeRecorded(container, batch, runId)
   if (failure === null) {
     return { kind: batch.kind, index: batch.index, written: batchSize(batch), failedSourceIds: [], errors: [] }
   }
@@ -115,7 +183,7 @@ export async function writeBatch(container: MedusaContainer, batch: WriteBatch):
   }
   const result: BatchResult = { kind: batch.kind, index: batch.index, written: 0, failedSourceIds: [], errors: [] }
   for (const half of halves) {
-    const part = await writeBatch(container, half)
+    const part = await writeBatch(container, half, runId)
     result.written += part.written
     result.failedSourceIds.push(...part.failedSourceIds)
     result.errors?.push(...(part.errors ?? []))

@@ -48,6 +48,8 @@ export interface SyncRun {
   fetched: number
   created: number
   updated: number
+  /** Owned products given the variant, price set or inventory item they lacked. */
+  completed: number
   unchanged: number
   /** Products missing upstream left as they are (onMissing "keep", already drafts, or removals skipped). */
   kept: number

@@ -2,11 +2,14 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import type { Context } from "@medusajs/framework/types"
 import { InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import { runTransition } from "catalog-sync-core"
-import type { RunEnd, RunError, RunOwner, StoredImage, SyncOptions } from "catalog-sync-core"
+import type { LedgerKey, LedgerRow, LedgerWrites, RunEnd, RunError, RunOwner, StoredImage, SyncOptions } from "catalog-sync-core"
 import { markApplicationStarted } from "../../lib/application-state"
 import { startingProgress } from "./constants"
 import SyncRun from "./models/sync-run"
 import SyncedImage from "./models/synced-image"
+import SyncedProduct from "./models/synced-product"
+import { claimRows, recordRows, releaseClaims, removeRows, toLedgerRow } from "./ledger-store"
+import type { LedgerRecord } from "./ledger-store"
 import { validateModuleOptions } from "./plugin-options"
 import { applyTransition, compareAndSet, DB_DURATION_MS, DB_NOW, readRunningRuns } from "./run-records"
 import type { ColumnValue, RunningRun } from "./run-records"
@@ -15,7 +18,8 @@ import type { NewRunInput, RunFigures, RunProgress, SyncRunRecord, SyncRunStatus
 
 /**
  * The `catalogSync` module's service: holds the validated plugin options, keeps the `sync_run`
- * records and remembers the images copied into Medusa's file storage (`synced_image`, one row per source URL).
+ * records, remembers the images copied into Medusa's file storage (`synced_image`, one row per source URL) and
+ * writes the sync ledger (`synced_product`, one row per source product, one statement per batch).
  *
  * Every change of a run's life cycle (record, queue, start, claim, heartbeat, end, interrupt) is one of the
  * core's transitions applied as a single conditional statement (`run-records.ts`) whose result says whether it
@@ -24,7 +28,7 @@ import type { NewRunInput, RunFigures, RunProgress, SyncRunRecord, SyncRunStatus
  * The generated CRUD methods (`createSyncRuns`, `updateSyncRuns`, `listAndCountSyncRuns`, …) come
  * from `MedusaService`; the methods below are the ones the sync, the routes and the job use.
  */
-export default class CatalogSyncModuleService extends MedusaService({ SyncRun, SyncedImage }) {
+export default class CatalogSyncModuleService extends MedusaService({ SyncRun, SyncedImage, SyncedProduct }) {
   private readonly syncOptions_: SyncOptions
 
   /** Medusa's module life-cycle hooks: once the application has started, background work may start syncs. */
@@ -331,6 +335,40 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
     if (replaced.length) {
       await this.updateSyncedImages(replaced)
     }
+  }
+
+  /** Every row of the sync ledger, in the core's shape. */
+  async listLedgerRows(): Promise<LedgerRow[]> {
+    const rows = await this.listSyncedProducts({}, { take: null })
+    return (rows as unknown as LedgerRecord[]).map(toLedgerRow)
+  }
+
+  /**
+   * Claims `creating` ledger rows before a create batch's workflow runs: all of them, or none (one
+   * statement in a transaction).
+   * @throws naming the keys when one of them already has a row; nothing is claimed then
+   */
+  @InjectManager()
+  async claimLedgerRows(rows: LedgerRow[], @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await claimRows(managerOf(sharedContext).getKnex(), rows)
+  }
+
+  /** Releases the claims `runId` made for a batch whose workflow failed (rows still `creating` only). */
+  @InjectManager()
+  async releaseLedgerClaims(
+    keys: LedgerKey[],
+    runId: string,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<void> {
+    await releaseClaims(managerOf(sharedContext).getKnex(), keys, runId)
+  }
+
+  /** Writes what the core decided: rows upserted by key (one statement), keys removed (one statement). */
+  @InjectManager()
+  async writeLedger(writes: LedgerWrites, @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    const knex = managerOf(sharedContext).getKnex()
+    await recordRows(knex, writes.record)
+    await removeRows(knex, writes.remove)
   }
 
   /** The run with this id, or `null` when there is none. */

@@ -47,14 +47,20 @@ async function markedInventoryItems(container: MedusaContainer): Promise<Invento
 }
 
 /**
- * Finishes what an earlier sync killed mid-write left behind, as the core's `readSnapshot` decides
- * from the snapshot rows (a targeted run repairs only the products it names), so the store converges:
- * - an owned product missing its variant, price or inventory item is deleted
- *   (`deleteProductsWorkflow`, which also removes its inventory items and price sets) and left out of
- *   the snapshot, so the core plans it as a new product and it is created whole again;
- * - a product in no sales channel is linked to the sync's sales channel;
+ * Finishes what an earlier sync killed mid-write left behind, and records the store in the ledger, as
+ * the core's `readSnapshot` decides from the snapshot rows and the ledger rows (a targeted run repairs
+ * only the products it names), so the store converges:
+ * - a product the ledger still has as `creating` (a create that never finished) and that is
+ *   incomplete is deleted (`deleteProductsWorkflow`, which also removes its inventory items and price
+ *   sets) and left out of the snapshot, so the core plans it as a new product and it is created whole
+ *   again; no other product is ever deleted here: what a product once complete lacks, the plan
+ *   completes on it;
+ * - a product not in the sync's sales channel is linked to it (`linkProductsToSalesChannelWorkflow`
+ *   adds the link; its other channels stay);
  * - after an interrupted run, inventory items the sync created that no variant uses (a kill between a
- *   batch's items and its products) are deleted, or their SKUs would block the products' creation.
+ *   batch's items and its products) are deleted, or their SKUs would block the products' creation;
+ * - the ledger: rows adopted for products synced before it existed, finished creates marked
+ *   `complete`, rows of products that are gone removed (one statement each), after the deletions.
  * Runs after the fetch (it writes), before the plan.
  */
 export const repairInterruptedWritesStep = createStep(
@@ -70,6 +76,8 @@ export const repairInterruptedWritesStep = createStep(
       const interrupted = await service.interruptedSinceLastCompletedRun(input.runId)
       const snapshot = readSnapshot({
         rows: input.snapshot.rows,
+        ledger: input.snapshot.ledger,
+        runId: input.runId,
         currencyCode,
         salesChannelId: input.store.salesChannelId,
         scope: input.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: input.productIds },
@@ -79,6 +87,7 @@ export const repairInterruptedWritesStep = createStep(
         await deleteProductsWorkflow(container).run({ input: { ids: snapshot.incompleteProductIds } })
         logger.warn(`catalog-sync: recreating ${snapshot.incompleteProductIds.length} product(s) an interrupted sync left incomplete`)
       }
+      await service.writeLedger(snapshot.ledger)
       if (snapshot.orphanedInventoryItemIds.length) {
         await deleteInventoryItemWorkflow(container).run({ input: snapshot.orphanedInventoryItemIds })
         logger.warn(`catalog-sync: deleted ${snapshot.orphanedInventoryItemIds.length} inventory item(s) an interrupted sync left without product`)
@@ -87,7 +96,7 @@ export const repairInterruptedWritesStep = createStep(
         await linkProductsToSalesChannelWorkflow(container).run({
           input: { id: input.store.salesChannelId, add: snapshot.unlistedProductIds },
         })
-        logger.warn(`catalog-sync: added ${snapshot.unlistedProductIds.length} product(s) missing from the sales channel`)
+        logger.warn(`catalog-sync: linked ${snapshot.unlistedProductIds.length} product(s) to the sync's sales channel`)
       }
       return { owned: snapshot.owned, takenHandles: input.snapshot.takenHandles, inventoryItems: snapshot.inventoryItems }
     })

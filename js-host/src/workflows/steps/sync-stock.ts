@@ -90,7 +90,7 @@ export const syncStockStep = createStep(
       })
       const results = await mapWithConcurrency(plan.batches, STOCK_WRITES_IN_FLIGHT, async (batch) => {
         await tracker.checkpoint()
-        return writeBatch(container, batch)
+        return writeBatch(container, batch, input.runId)
       })
       return { plan, results }
     })

@@ -34,7 +34,7 @@ export interface WriteBatchesInput {
 
 /**
  * Writes the plan's batches through Medusa's product workflows, kinds in the plan's order (creates,
- * updates, archives, deletes); batches of one kind touch disjoint products, so
+ * updates, completions, archives, deletes); batches of one kind touch disjoint products, so
  * {@link WRITES_IN_FLIGHT} of them run at a time. A refused batch is bisected down to the refused
  * products, which are recorded; the rest land (each result carries the errors of its refused
  * products). Each batch's JSON text is parsed only when its turn comes. Progress (products written of planned) is stored on the run as batches land.
@@ -52,7 +52,7 @@ export const writeBatchesStep = createStep(
           ...(await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
             await tracker.checkpoint()
             const batch = JSON.parse(input.plan.batches[position]) as WriteBatch
-            const result = await writeBatch(container, batch)
+            const result = await writeBatch(container, batch, input.runId)
             tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })
             return result
           }))

@@ -28,6 +28,7 @@ const SyncRun = model
       fetched: model.number().default(0),
       created: model.number().default(0),
       updated: model.number().default(0),
+      completed: model.number().default(0),
       unchanged: model.number().default(0),
       kept: model.number().default(0),
       archived: model.number().default(0),
