@@ -41,7 +41,7 @@ const catalogPlan: CatalogPlan = planCatalog({ options, pages: [], scope: { kind
 // @ts-expect-error scope is required
 planCatalog({ options, pages: [], categories: [], tags: [], owned: [], takenHandles: [], salesChannelId: null });
 const summary: CatalogPlanSummary = catalogPlan.summary();
-const outline: Array<["create" | "update" | "archive" | "delete" | "stock", number, Array<number | null>]> =
+const outline: Array<["create" | "update" | "complete" | "archive" | "delete" | "stock", number, Array<number | null>]> =
   summary.batches.map((b) => [b.kind, b.len, b.sourceIds]);
 const batchCount: number = catalogPlan.batchCount;
 const batchTexts: string[] = summary.batches.map((_, i) => catalogPlan.batchJson(i));
