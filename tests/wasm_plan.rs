@@ -292,7 +292,7 @@ fn the_snapshot_of_a_targeted_run_repairs_only_its_never_finished_products() {
     assert_eq!(full["incompleteProductIds"], json!(["prod_1", "prod_3"]));
     assert_eq!(
         full["owned"][0]["prices"],
-        json!([{ "id": "pr", "currency_code": "usd", "amount": 3.0, "conditional": false }])
+        json!([{ "id": "pr", "currency_code": "usd", "amount": 3, "conditional": false }])
     );
     assert_eq!(
         full["ledger"]["remove"],
