@@ -3,12 +3,13 @@
  * Crash safety: Medusa is killed with SIGKILL in the middle of writing a sync; after a restart the
  * interrupted run is taken over once its lease ran out and shows `interrupted` (not `running`, nothing left
  * running), and the next sync converges: every source product exactly once, each with its variant, price,
- * inventory item, stock level and sales channel.
+ * inventory item, stock level and sales channel, and exactly once in the sync ledger, `complete`, pointing at that
+ * product, variant and inventory item.
  */
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { adminClient, standIn, describeRun, e2eEnv } = require('./context');
-const { assertConverged, ownedProductCount, waitUntilEnded } = require('./convergence');
+const { assertConverged, assertLedgerMatches, ownedProductCount, waitUntilEnded } = require('./convergence');
 const { instancePid, startInstance } = require('../support/medusa-process');
 const { sleep } = require('../support/medusa-admin');
 
@@ -61,6 +62,7 @@ test('kill -9 mid-sync: the run is interrupted after restart and the next sync c
   assert.equal(run.status, 'success', describeRun(run));
   assert.equal((await source.catalog()).length, 594);
   await assertConverged(admin, source, env.databaseUrl);
+  await assertLedgerMatches(admin, source, env.databaseUrl);
 
   // Back to the 194-product catalog for the next test file.
   await source.reset({});

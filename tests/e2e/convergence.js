@@ -83,4 +83,29 @@ async function assertConverged(admin, source, databaseUrl) {
 
 }
 
-module.exports = { assertConverged, ownedProductCount, waitUntilEnded };
+/**
+ * Asserts that the sync ledger agrees with the store: one row per source product (the unique key), every row
+ * `complete` and pointing at the product, the sync's variant and the live inventory item the store has for it.
+ * @param {import('../support/medusa-admin').MedusaAdmin} admin
+ * @param {import('../support/dummyjson-control').DummyJsonControl} source
+ * @param {string} databaseUrl
+ */
+async function assertLedgerMatches(admin, source, databaseUrl) {
+  const catalog = await source.catalog();
+  const stored = bySourceId(await admin.products());
+  const ledger = await psql(databaseUrl, `SELECT source, source_id, state, product_id, variant_id, inventory_item_id
+    FROM catalog_sync_product WHERE deleted_at IS NULL`);
+  const recorded = ledger.map(([, sourceId]) => Number(sourceId)).sort((a, b) => a - b);
+  assert.deepEqual(recorded, catalog.map((p) => p.id).sort((a, b) => a - b), 'the ledger names every source product once');
+  const wrong = [];
+  for (const [source_, sourceId, state, productId, variantId, itemId] of ledger) {
+    const product = stored.get(Number(sourceId));
+    const item = product && product.variants[0].inventory_items.find((link) => link.inventory);
+    const expected = [source_, state, productId, variantId, itemId];
+    const actual = ['dummyjson', 'complete', product && product.id, product && product.variants[0].id, item && item.inventory.id];
+    if (JSON.stringify(expected) !== JSON.stringify(actual)) wrong.push(`${sourceId}: ${JSON.stringify(expected)} != ${JSON.stringify(actual)}`);
+  }
+  assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} ledger rows do not point at the store's product, variant and item`);
+}
+
+module.exports = { assertConverged, assertLedgerMatches, ownedProductCount, waitUntilEnded };
