@@ -279,6 +279,34 @@ medusaIntegrationTestRunner({
       expect(item.levels).toEqual([{ location_id: old.levels[0].location_id, stocked_quantity: source(9).stock }])
     })
 
+    it("gives a variant that lost its price set a new one with the source price, keeping the variant id", async () => {
+      const container = getContainer()
+      const before = await storeProductsBySourceId(api, auth)
+      const variantId = (before.get(10) as StoreProduct).variants[0].id
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const priceSetOf = async () =>
+        (await query.graph({ entity: "product_variant", fields: ["price_set.id"], filters: { id: variantId } })).data[0]
+          .price_set?.id as string | undefined
+      const oldPriceSet = await priceSetOf()
+      await container.resolve(ContainerRegistrationKeys.LINK).dismiss({
+        [Modules.PRODUCT]: { variant_id: variantId },
+        [Modules.PRICING]: { price_set_id: oldPriceSet },
+      })
+      expect(await priceSetOf()).toBeUndefined()
+      const run = await syncNow(api, auth)
+      expect(run).toMatchObject({ status: "success", created: 0, updated: 0, completed: 1 })
+      expect(idsOf(await storeProductsBySourceId(api, auth))).toEqual(idsOf(before))
+      const newPriceSet = await priceSetOf()
+      expect(newPriceSet).toBeDefined()
+      expect(newPriceSet).not.toBe(oldPriceSet)
+      const prices = (await variantState(container, [variantId])).get(variantId)?.prices
+      expect(prices?.map(({ currency_code, amount }) => ({ currency_code, amount }))).toEqual([
+        { currency_code: "usd", amount: source(10).price },
+      ])
+      const again = await syncNow(api, auth)
+      expect(again).toMatchObject({ updated: 0, completed: 0 })
+    })
+
     it("links every product to a new sales channel and keeps the old links and every id", async () => {
       const container = getContainer()
       const before = await storeProductsBySourceId(api, auth)

@@ -199,11 +199,15 @@ medusaIntegrationTestRunner({
     it("repairs a half-written product only when the targeted run names it", async () => {
       const container = getContainer()
       const original = (await storeProductsBySourceId(api, auth)).get(12) as StoreProduct
-      // What a process killed inside createProductsWorkflow leaves: the product row, no variant.
+      // What a process killed inside createProductsWorkflow leaves: the product row, no variant, and its
+      // ledger row still `creating` (a create that never finished may be recreated).
       await deleteProductsWorkflow(container).run({ input: { ids: [original.id] } })
       const [bare] = await container.resolve(Modules.PRODUCT).createProducts([
         { title: original.title, handle: original.handle, status: "published", external_id: "dummyjson:12" },
       ])
+      const service = container.resolve<CatalogSyncModuleService>("catalogSync")
+      const row = (await service.listLedgerRows()).find((ledgerRow) => ledgerRow.source_id === "12")
+      await service.writeLedger({ record: [{ ...row!, state: "creating", product_id: null }], remove: [] })
 
       const other = await postWebhook(api, SECRET, JSON.stringify({ product_id: 14 }))
       expect(await waitForRun(api, auth, other.data.run_id as string)).toMatchObject({ status: "success", unchanged: 1 })

@@ -12,7 +12,7 @@ import type CatalogSyncModuleService from "../modules/catalog-sync/service"
 import { completeSyncedProductsWorkflow } from "../workflows/complete-synced-products"
 import { createSyncedProductsWorkflow } from "../workflows/create-synced-products"
 import { readProductRows } from "./owned-products"
-import type { BatchResult, StockLevelWrite, WriteBatch } from "catalog-sync-core"
+import type { BatchResult, StockLevelWrite, StoreProductRow, WriteBatch } from "catalog-sync-core"
 
 /** Number of products in a batch (one stock level is one product's). */
 function batchSize(batch: WriteBatch): number {
@@ -48,8 +48,55 @@ function describeErrors(errors: { error?: { message?: string } }[]): string {
   return errors.map((entry) => entry.error?.message ?? "unknown error").join("; ")
 }
 
-/** What a batch's workflow did: Medusa's error message, or the ids of the products it wrote. */
-type WorkflowOutcome = { failure: string } | { failure: null; productIds: string[] }
+/**
+ * What a batch's workflow did: Medusa's error message, or the ids of the products it wrote (and, for a
+ * create batch, their rows as the workflow's result gives them, so they need no read back).
+ */
+type WorkflowOutcome = { failure: string } | { failure: null; productIds: string[]; rows?: StoreProductRow[] }
+
+/** A product as `createProductsWorkflow` returns it (the fields the ledger records). */
+interface CreatedProduct {
+  id: string
+  external_id: string
+  handle: string
+  status: string
+  updated_at: Date | string
+  metadata: Record<string, unknown> | null
+  images?: { id: string; url: string }[]
+  variants?: { id: string; sku: string | null; manage_inventory: boolean; updated_at: Date | string }[]
+}
+
+/**
+ * The created products as the snapshot's Query would read them (what the core records in the ledger),
+ * from the create workflow's result and the inventory item it gave each one's variant; `undefined`
+ * when the result lacks a product's images or variants (the products are then read back).
+ */
+function createdRows(products: CreatedProduct[], itemIds: Record<string, string>): StoreProductRow[] | undefined {
+  if (products.some((product) => !product.images || !product.variants)) {
+    return undefined
+  }
+  return products.map((product) => ({
+    id: product.id,
+    external_id: product.external_id,
+    handle: product.handle,
+    status: product.status,
+    updated_at: new Date(product.updated_at).toISOString(),
+    metadata: product.metadata,
+    images: (product.images ?? []).map(({ id, url }) => ({ id, url })),
+    sales_channels: null,
+    variants: (product.variants ?? []).map((variant) => ({
+      id: variant.id,
+      sku: variant.sku,
+      manage_inventory: variant.manage_inventory,
+      updated_at: new Date(variant.updated_at).toISOString(),
+      price_set: null,
+      prices: null,
+      inventory_items: itemIds[product.external_id]
+        ? [{ inventory_item_id: itemIds[product.external_id], inventory: { id: itemIds[product.external_id] } }]
+        : null,
+    })),
+  }))
+}
 
 /** The products a batch writes that already exist (a create batch's come from its workflow's result). */
 function existingProductIds(batch: WriteBatch): string[] {
@@ -78,18 +125,28 @@ async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): 
   let productIds = existingProductIds(batch)
   switch (batch.kind) {
     case "create": {
-      const { errors: failed, result } = batch.inventoryItems.length
-        ? await createSyncedProductsWorkflow(container).run({
-            input: { products: batch.products, inventoryItems: batch.inventoryItems },
-            throwOnError: false,
-          })
-        : await createProductsWorkflow(container).run({
-            input: { products: batch.products },
-            throwOnError: false,
-          })
-      errors = failed
-      productIds = errors.length ? [] : (result as { id: string }[]).map((product) => product.id)
-      break
+      if (!batch.inventoryItems.length) {
+        const { errors: failed, result } = await createProductsWorkflow(container).run({
+          input: { products: batch.products },
+          throwOnError: false,
+        })
+        errors = failed
+        productIds = failed.length ? [] : result.map((product) => product.id)
+        break
+      }
+      const { errors: failed, result } = await createSyncedProductsWorkflow(container).run({
+        input: { products: batch.products, inventoryItems: batch.inventoryItems },
+        throwOnError: false,
+      })
+      if (failed.length) {
+        return { failure: describeErrors(failed) }
+      }
+      const products = result.products as unknown as CreatedProduct[]
+      return {
+        failure: null,
+        productIds: products.map((product) => product.id),
+        rows: createdRows(products, result.inventoryItemIds),
+      }
     }
     case "update":
       ;({ errors } = await updateProductsWorkflow(container).run({
@@ -153,7 +210,7 @@ async function writeRecorded(container: MedusaContainer, batch: WriteBatch, runI
     return outcome.failure
   }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const rows = outcome.productIds.length ? await readProductRows(query, outcome.productIds) : []
+  const rows = outcome.rows ?? (outcome.productIds.length ? await readProductRows(query, outcome.productIds) : [])
   await service.writeLedger(ledgerWritesAfterBatch({ batch, rows, runId }))
   return null
 }

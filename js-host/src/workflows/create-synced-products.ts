@@ -19,6 +19,7 @@ export interface CreateSyncedProductsInput {
  * default for the variant, as the core describes it), then the products with each variant linked to
  * its item (`createProductsWorkflow`, which then creates no item of its own). Both run as steps of
  * this workflow: when the product creation fails, the items and levels are compensated too.
+ * Returns the created products and, by `external_id`, the id of each one's inventory item.
  */
 export const createSyncedProductsWorkflow = createWorkflow(
   createSyncedProductsWorkflowId,
@@ -34,6 +35,9 @@ export const createSyncedProductsWorkflow = createWorkflow(
       }))
     )
     const created = createProductsWorkflow.runAsStep({ input: { products } })
-    return new WorkflowResponse(created)
+    const inventoryItemIds = transform({ input, items }, ({ input, items }) =>
+      Object.fromEntries(input.products.map((product, i) => [product.external_id, items[i].id]))
+    )
+    return new WorkflowResponse({ products: created, inventoryItemIds })
   }
 )
