@@ -114,7 +114,8 @@ impl LedgerRow {
     }
 }
 
-/// What to write into the ledger: rows to insert or overwrite (by key), and keys whose rows to remove.
+/// What to write into the ledger: rows to insert or overwrite (by key), keys whose rows to remove, and deleted
+/// products whose rows to remove.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LedgerWrites {
@@ -122,12 +123,17 @@ pub struct LedgerWrites {
     pub record: Vec<LedgerRow>,
     /// Rows to remove (one delete).
     pub remove: Vec<LedgerKey>,
+    /// Products deleted from the store: the rows pointing at them are removed (one delete). A deleted
+    /// duplicate leaves the row of the product kept for its source id alone.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub remove_products: Vec<String>,
 }
 
 impl LedgerWrites {
     /// Whether there is nothing to write.
     pub fn is_empty(&self) -> bool {
-        self.record.is_empty() && self.remove.is_empty()
+        self.record.is_empty() && self.remove.is_empty() && self.remove_products.is_empty()
     }
 }
 

@@ -196,13 +196,13 @@ pub struct LedgerAfterBatchInput {
 }
 
 /// The ledger writes that record a batch that landed: every written product's row rewritten `complete` from the
-/// product as read back (create, update, complete, archive), the rows of deleted products removed; nothing for
-/// a stock batch.
+/// product as read back (create, update, complete, archive), the rows pointing at deleted products removed (a
+/// deleted duplicate leaves the kept product's row alone); nothing for a stock batch.
 pub fn ledger_writes_after_batch(input: &LedgerAfterBatchInput) -> LedgerWrites {
     match &input.batch {
-        WriteBatch::Delete { source_ids, .. } => LedgerWrites {
-            record: Vec::new(),
-            remove: source_ids.iter().map(|&id| LedgerKey::of(id)).collect(),
+        WriteBatch::Delete { product_ids, .. } => LedgerWrites {
+            remove_products: product_ids.clone(),
+            ..LedgerWrites::default()
         },
         WriteBatch::Stock { .. } => LedgerWrites::default(),
         _ => LedgerWrites {
@@ -211,7 +211,7 @@ pub fn ledger_writes_after_batch(input: &LedgerAfterBatchInput) -> LedgerWrites 
                 .iter()
                 .filter_map(|row| ledger_row_of(row, &variant_facts(row, None), &input.run_id))
                 .collect(),
-            remove: Vec::new(),
+            ..LedgerWrites::default()
         },
     }
 }
@@ -666,7 +666,7 @@ mod tests {
     }
 
     #[test]
-    fn a_landed_batch_rewrites_its_rows_complete_and_a_delete_removes_them() {
+    fn a_landed_batch_rewrites_its_rows_complete_and_a_delete_removes_the_rows_of_its_products() {
         let rows = vec![row(
             "prod_4",
             json!([variant("variant_4", usd(), item())]),
@@ -711,7 +711,7 @@ mod tests {
             rows: Vec::new(),
             run_id: "csrun_2".into(),
         });
-        assert_eq!(removed.remove, vec![LedgerKey::of(4), LedgerKey::of(5)]);
-        assert!(removed.record.is_empty());
+        assert_eq!(removed.remove_products, ["prod_4", "prod_5"]);
+        assert!(removed.record.is_empty() && removed.remove.is_empty());
     }
 }

@@ -318,6 +318,7 @@ medusaIntegrationTestRunner({
       await service.writeLedger({
         record: [{ ...(await service.listLedgerRows()).find((row) => row.source_id === "14")!, state: "creating", product_id: null }],
         remove: [],
+        remove_products: [],
       })
       // Another one lost only its sales-channel link (killed between the product and its link).
       const unlisted = before.get(13) as StoreProduct

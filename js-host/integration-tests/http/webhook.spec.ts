@@ -207,7 +207,7 @@ medusaIntegrationTestRunner({
       ])
       const service = container.resolve<CatalogSyncModuleService>("catalogSync")
       const row = (await service.listLedgerRows()).find((ledgerRow) => ledgerRow.source_id === "12")
-      await service.writeLedger({ record: [{ ...row!, state: "creating", product_id: null }], remove: [] })
+      await service.writeLedger({ record: [{ ...row!, state: "creating", product_id: null }], remove: [], remove_products: [] })
 
       const other = await postWebhook(api, SECRET, JSON.stringify({ product_id: 14 }))
       expect(await waitForRun(api, auth, other.data.run_id as string)).toMatchObject({ status: "success", unchanged: 1 })

@@ -94,6 +94,14 @@ export async function removeRows(knex: Knex, keys: LedgerKey[]): Promise<void> {
   await knex.raw(`DELETE FROM "${LEDGER_TABLE}" WHERE ${list.sql}`, list.bindings)
 }
 
+/** Removes the rows pointing at these (deleted) products, in one statement. */
+export async function removeRowsOfProducts(knex: Knex, productIds: string[]): Promise<void> {
+  if (!productIds.length) {
+    return
+  }
+  await knex.raw(`DELETE FROM "${LEDGER_TABLE}" WHERE "product_id" IN (${productIds.map(() => "?").join(", ")})`, productIds)
+}
+
 /** Removes the rows of these keys that `runId` claimed and that are still `creating`, in one statement. */
 export async function releaseClaims(knex: Knex, keys: LedgerKey[], runId: string): Promise<void> {
   if (!keys.length) {

@@ -8,7 +8,7 @@ import { startingProgress } from "./constants"
 import SyncRun from "./models/sync-run"
 import SyncedImage from "./models/synced-image"
 import SyncedProduct from "./models/synced-product"
-import { claimRows, recordRows, releaseClaims, removeRows, toLedgerRow } from "./ledger-store"
+import { claimRows, recordRows, releaseClaims, removeRows, removeRowsOfProducts, toLedgerRow } from "./ledger-store"
 import type { LedgerRecord } from "./ledger-store"
 import { validateModuleOptions } from "./plugin-options"
 import { applyTransition, compareAndSet, DB_DURATION_MS, DB_NOW, readRunningRuns } from "./run-records"
@@ -363,12 +363,16 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
     await releaseClaims(managerOf(sharedContext).getKnex(), keys, runId)
   }
 
-  /** Writes what the core decided: rows upserted by key (one statement), keys removed (one statement). */
+  /**
+   * Writes what the core decided: rows upserted by key, keys removed, rows of deleted products removed
+   * (one statement each, none for an empty list).
+   */
   @InjectManager()
   async writeLedger(writes: LedgerWrites, @MedusaContext() sharedContext: Context = {}): Promise<void> {
     const knex = managerOf(sharedContext).getKnex()
     await recordRows(knex, writes.record)
     await removeRows(knex, writes.remove)
+    await removeRowsOfProducts(knex, writes.remove_products ?? [])
   }
 
   /** The run with this id, or `null` when there is none. */
