@@ -49,6 +49,7 @@ export interface AnalyticsTotals {
   runs: number
   success: number
   partial: number
+  /** Runs that ended without syncing: failed, or interrupted (their process stopped). */
   failed: number
   fetched: number
   created: number
@@ -94,7 +95,7 @@ export function runPoint(row: AnalyticsRunRow): AnalyticsPoint {
     trigger: row.trigger,
     duration_seconds: durationSeconds === null ? null : round(durationSeconds, 3),
     products_per_second:
-      row.status === "failed" || !durationSeconds ? null : round(inSync / durationSeconds, 1),
+      isFailure(row.status) || !durationSeconds ? null : round(inSync / durationSeconds, 1),
     fetched: row.fetched,
     created: row.created,
     updated: row.updated,
@@ -165,7 +166,7 @@ export function totalsOf(runs: AnalyticsPoint[]): AnalyticsTotals {
     runs: runs.length,
     success: runs.filter((r) => r.status === "success").length,
     partial: runs.filter((r) => r.status === "partial").length,
-    failed: runs.filter((r) => r.status === "failed").length,
+    failed: runs.filter((r) => isFailure(r.status)).length,
     fetched: sum("fetched"),
     created: sum("created"),
     updated: sum("updated"),
@@ -177,6 +178,11 @@ export function totalsOf(runs: AnalyticsPoint[]): AnalyticsTotals {
     avg_products_per_second: meanOf(runs.map((r) => r.products_per_second), 1),
     last_started_at: runs.length ? runs[runs.length - 1].started_at : null,
   }
+}
+
+/** A run that ended without syncing: failed, or interrupted (its process stopped). */
+function isFailure(status: string | null): boolean {
+  return status === "failed" || status === "interrupted"
 }
 
 function meanOf(values: (number | null)[], digits: number): number | null {

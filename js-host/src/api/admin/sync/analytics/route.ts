@@ -8,8 +8,8 @@ import { buildAnalytics, type AnalyticsRunRow } from "./aggregate"
 const MAX_RUNS_READ = 5000
 /** Most points the charts get; beyond that, consecutive runs are averaged into one point. */
 const MAX_POINTS = 250
-/** Statuses of finished runs (a running run has no final figures yet). */
-const FINISHED = ["success", "partial", "failed"]
+/** Statuses of ended runs (a running or queued run has no final figures yet); an interrupted run counts as failed. */
+const FINISHED = ["success", "partial", "failed", "interrupted"]
 /** The columns the analytics read. */
 const COLUMNS: (keyof AnalyticsRunRow)[] = [
   "id",
