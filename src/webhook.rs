@@ -287,9 +287,10 @@ fn accept(call: &WebhookCall) -> Result<WebhookRequest, WebhookError> {
     parse_webhook_body(&call.body)
 }
 
-/// The body length the host reports, never less than the bytes it passed.
+/// The body length the host reports, never less than the bytes it passed. An infinite length is more than any
+/// limit (`as` saturates it to `u64::MAX`); a negative or NaN one says nothing beyond the bytes passed.
 fn body_length(call: &WebhookCall) -> u64 {
-    let reported = if call.body_length.is_finite() && call.body_length > 0.0 {
+    let reported = if call.body_length > 0.0 {
         call.body_length as u64
     } else {
         0
@@ -877,6 +878,22 @@ data. The key needs to be hashed before being used by the HMAC algorithm.";
             ..call(&vec![b' '; 65_537], SIGNATURE)
         };
         assert_eq!(refusal(&understated).0, 413);
+        // An endless body is too large; a length that is no number says nothing beyond the bytes passed.
+        let endless = WebhookCall {
+            body_length: f64::INFINITY,
+            ..call(BODY, SIGNATURE)
+        };
+        assert_eq!(refusal(&endless), (413, "WEBHOOK_BODY_TOO_LARGE".into()));
+        for unknown in [f64::NAN, f64::NEG_INFINITY, -1.0] {
+            let call = WebhookCall {
+                body_length: unknown,
+                ..call(BODY, SIGNATURE)
+            };
+            assert!(
+                matches!(check_webhook(&call), WebhookVerdict::Accepted { .. }),
+                "{unknown}"
+            );
+        }
     }
 
     #[test]
