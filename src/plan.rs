@@ -249,7 +249,7 @@ fn receive(input: &PlanInput) -> Received {
         match parse_page(body) {
             Ok(page) => {
                 received.expected_total = received.expected_total.max(Some(page.total));
-                for entry in page.entries {
+                for entry in page.entries() {
                     received.absorb(entry);
                 }
             }

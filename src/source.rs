@@ -274,28 +274,44 @@ impl EntryOrigin {
     }
 }
 
-/// A parsed page envelope with its products validated one by one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SourcePage {
+/// A parsed page envelope. Its products are validated one at a time, as [`SourcePage::entries`] yields them:
+/// the page holds only a reference into the body per product, so that a page of many tiny invalid entries
+/// (`[0,0,0,...]`, two bytes each) costs 16 bytes per entry instead of a whole rejected product each.
+#[derive(Debug, Clone)]
+pub struct SourcePage<'a> {
     /// Products in the whole catalog, as announced by the source.
     pub total: u64,
     /// Products skipped before this page.
     pub skip: u64,
     /// `limit` as answered by the source.
     pub limit: u64,
-    /// Every entry of `products`, in order: a valid product, or the error that rejected it.
-    pub entries: Vec<Result<SourceProduct, RunError>>,
+    /// The text of every entry of `products`, in order.
+    products: Vec<&'a RawValue>,
 }
 
-impl SourcePage {
+impl SourcePage<'_> {
+    /// Every entry of `products`, in order, validated as it is yielded: a valid product, or the error that
+    /// rejected it.
+    pub fn entries(&self) -> impl Iterator<Item = Result<SourceProduct, RunError>> + '_ {
+        self.products.iter().enumerate().map(|(index, product)| {
+            parse_entry(
+                product.get(),
+                EntryOrigin::Page {
+                    skip: self.skip,
+                    index,
+                },
+            )
+        })
+    }
+
     /// The valid products of the page, in order.
-    pub fn products(&self) -> impl Iterator<Item = &SourceProduct> {
-        self.entries.iter().filter_map(|entry| entry.as_ref().ok())
+    pub fn products(&self) -> impl Iterator<Item = SourceProduct> + '_ {
+        self.entries().filter_map(Result::ok)
     }
 
     /// The rejections of the page, in order.
-    pub fn rejected(&self) -> impl Iterator<Item = &RunError> {
-        self.entries.iter().filter_map(|entry| entry.as_ref().err())
+    pub fn rejected(&self) -> impl Iterator<Item = RunError> + '_ {
+        self.entries().filter_map(Result::err)
     }
 }
 
@@ -356,19 +372,13 @@ impl RawPage<'_> {
 /// let error = page.rejected().next().unwrap();
 /// assert_eq!(error.message, r#"product 2: field "price" must be a non-negative number (got "abc")"#);
 /// ```
-pub fn parse_page(body: &str) -> Result<SourcePage, SourceError> {
+pub fn parse_page(body: &str) -> Result<SourcePage<'_>, SourceError> {
     let raw = read_page(body)?;
-    let entries = raw
-        .products
-        .iter()
-        .enumerate()
-        .map(|(index, product)| parse_entry(product.get(), raw.origin(index)))
-        .collect();
     Ok(SourcePage {
         total: raw.total,
         skip: raw.skip,
         limit: raw.limit,
-        entries,
+        products: raw.products,
     })
 }
 
@@ -884,5 +894,25 @@ mod tests {
     fn malformed_envelope_is_a_page_error() {
         let error = parse_page(r#"{"products":[{"id":1}],"total":1"#).unwrap_err();
         assert_eq!(error.code().as_str(), "MALFORMED_PAGE");
+    }
+
+    #[test]
+    fn a_page_validates_its_entries_as_they_are_read() {
+        let body = r#"{"products":[0,{"id":2,"title":"B","price":1,"stock":1},[]],"total":3,"skip":6,"limit":3}"#;
+        let page = parse_page(body).unwrap();
+        let entries: Vec<_> = page.entries().collect();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(
+            entries[0].as_ref().unwrap_err().message,
+            "the product at catalog position 7: must be a JSON object (got 0)"
+        );
+        assert_eq!(entries[1].as_ref().unwrap().id, 2);
+        assert!(entries[2]
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("position 9"));
+        assert_eq!(page.products().count(), 1);
+        assert_eq!(page.rejected().count(), 2);
     }
 }

@@ -118,7 +118,7 @@ pub fn plan_image_copies(input: &ImageCopyPlanInput) -> ImageCopyPlan {
     };
     for body in &input.pages {
         if let Ok(page) = parse_page(body) {
-            page.products().for_each(&mut visit);
+            page.products().for_each(|product| visit(&product));
         }
     }
     for body in input.products.iter().flatten() {
