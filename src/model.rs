@@ -6,7 +6,8 @@
 //! * [`OwnedProduct`] / [`OwnedImage`]: a product the sync created earlier, as found in the store;
 //! * [`Fingerprints`]: the two fingerprints the sync stores on a product to see changes without reading it;
 //! * [`SyncScope`]: which products a run is about;
-//! * [`CoreErrorCode`]: the stable code of every error a core function throws to the host.
+//! * [`CoreErrorCode`]: the stable code of every error a core function throws to the host;
+//! * [`excerpt`]: how much of an input an error message quotes.
 //!
 //! Both code sets are closed Rust enums serialized as their `SCREAMING_SNAKE_CASE` text, so the package's
 //! TypeScript types carry them as unions of string literals (`type RunErrorCode = "INVALID_FIELD" | ...`).
@@ -98,6 +99,38 @@ impl RunError {
     pub fn has_code(&self, code: RunErrorCode) -> bool {
         self.code == code.as_str()
     }
+}
+
+/// Bytes of the start of a long text that an [`excerpt`] keeps.
+const EXCERPT_HEAD_BYTES: usize = 192;
+/// Bytes of the end of a long text that an [`excerpt`] keeps.
+const EXCERPT_TAIL_BYTES: usize = 96;
+
+/// A text as an error message quotes it: whole when short, else its start and its end around `…`. A message
+/// that quotes its input (serde's `invalid type: string "..."`, a webhook body's `got ...`) so stays short
+/// however long the input is, and keeps its end (serde's `at line 1 column 9`).
+///
+/// ```
+/// use catalog_sync::model::excerpt;
+/// assert_eq!(excerpt("expected u64"), "expected u64");
+/// let long = format!("invalid type: string \"{}\", expected u64 at line 1 column 10010", "a".repeat(10_000));
+/// let quoted = excerpt(&long);
+/// assert!(quoted.len() < 300);
+/// assert!(quoted.starts_with("invalid type: string \"aaa") && quoted.ends_with("expected u64 at line 1 column 10010"));
+/// ```
+pub fn excerpt(text: &str) -> String {
+    if text.len() <= EXCERPT_HEAD_BYTES + EXCERPT_TAIL_BYTES {
+        return text.to_string();
+    }
+    let mut head = EXCERPT_HEAD_BYTES;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - EXCERPT_TAIL_BYTES;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}…{}", &text[..head], &text[tail..])
 }
 
 codes! {
@@ -332,6 +365,20 @@ mod tests {
         }
         assert_eq!(RunErrorCode::ALL.len(), 22);
         assert_eq!(CoreErrorCode::ALL.len(), 18);
+    }
+
+    #[test]
+    fn an_excerpt_keeps_the_start_and_the_end_of_a_long_text_at_character_boundaries() {
+        let short = "x".repeat(EXCERPT_HEAD_BYTES + EXCERPT_TAIL_BYTES);
+        assert_eq!(excerpt(&short), short);
+        let long = format!("{}{}", "é".repeat(1000), "ß".repeat(1000));
+        let quoted = excerpt(&long);
+        assert_eq!(
+            quoted,
+            format!("{}…{}", "é".repeat(96), "ß".repeat(48)),
+            "two-byte characters are never split"
+        );
+        assert!(quoted.len() <= EXCERPT_HEAD_BYTES + EXCERPT_TAIL_BYTES + "…".len());
     }
 
     #[test]

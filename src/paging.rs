@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{CoreErrorCode, SourceId};
+use crate::model::{excerpt, CoreErrorCode, SourceId};
 use crate::options::SyncOptions;
 use crate::source::SOURCE_FIELDS;
 
@@ -268,7 +268,7 @@ pub fn read_page_header(body: &str) -> Result<PageHeader, PagingError> {
             reason: if error.is_eof() {
                 format!("the body is truncated ({error})")
             } else {
-                error.to_string()
+                excerpt(&error.to_string())
             },
         })?;
     let count = u32::try_from(envelope.products.len()).map_err(|_| PagingError::MalformedPage {
@@ -479,5 +479,16 @@ mod tests {
             assert_eq!(error.code().as_str(), "MALFORMED_PAGE", "{body}");
             assert!(error.to_string().contains(expected), "{body}: {error}");
         }
+        let long = format!(r#"{{"products":[],"total":"{}"}}"#, "7".repeat(100_000));
+        let reason = read_page_header(&long).unwrap_err().to_string();
+        assert!(
+            reason.len() < 400,
+            "a long value is quoted whole: {} bytes",
+            reason.len()
+        );
+        assert!(
+            reason.ends_with("expected u32 at line 1 column 100025"),
+            "{reason}"
+        );
     }
 }

@@ -21,7 +21,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::handles::to_handle;
-use crate::model::{CoreErrorCode, RunError, RunErrorCode, SourceId};
+use crate::model::{excerpt, CoreErrorCode, RunError, RunErrorCode, SourceId};
 
 /// Every top-level product field the sync reads (all of DummyJSON's product fields except `reviews`).
 /// A page request can `select` exactly these.
@@ -411,7 +411,7 @@ pub fn accepted_product(body: &str) -> Option<AcceptedProduct<'_>> {
 /// The envelope of a page body, its products still unread.
 fn read_page(body: &str) -> Result<RawPage<'_>, SourceError> {
     serde_json::from_str(body).map_err(|error| SourceError::MalformedPage {
-        reason: error.to_string(),
+        reason: excerpt(&error.to_string()),
     })
 }
 
@@ -682,7 +682,11 @@ fn unreadable(json: &str, origin: EntryOrigin, error: &serde_json::Error) -> Run
             None,
             None,
             RunErrorCode::MalformedProduct,
-            format!("{}: not valid JSON ({syntax})", origin.describe()),
+            format!(
+                "{}: not valid JSON ({})",
+                origin.describe(),
+                excerpt(&syntax.to_string())
+            ),
         );
     }
     let id = serde_json::from_str::<IdProbe>(json)
@@ -695,6 +699,7 @@ fn unreadable(json: &str, origin: EntryOrigin, error: &serde_json::Error) -> Run
         .map(|error| error.path().to_string())
         .filter(|path| path != ".");
     let label = product_label(id, origin);
+    let error = excerpt(&error.to_string());
     match path {
         Some(path) => RunError::new(
             id,
@@ -775,7 +780,7 @@ enum RawCategory {
 pub fn parse_categories(body: &str) -> Result<Vec<SourceCategory>, SourceError> {
     let raw: Vec<RawCategory> =
         serde_json::from_str(body).map_err(|error| SourceError::MalformedCategories {
-            reason: error.to_string(),
+            reason: excerpt(&error.to_string()),
         })?;
     Ok(raw
         .into_iter()
@@ -894,6 +899,26 @@ mod tests {
     fn malformed_envelope_is_a_page_error() {
         let error = parse_page(r#"{"products":[{"id":1}],"total":1"#).unwrap_err();
         assert_eq!(error.code().as_str(), "MALFORMED_PAGE");
+    }
+
+    #[test]
+    fn errors_quote_only_an_excerpt_of_a_long_value() {
+        let long = "x".repeat(100_000);
+        let page = format!(r#"{{"products":[],"total":"{long}","skip":0,"limit":0}}"#);
+        let error = parse_page(&page).unwrap_err().to_string();
+        assert!(error.len() < 400, "{} bytes", error.len());
+        assert!(
+            error.ends_with("expected u64 at line 1 column 100025"),
+            "{error}"
+        );
+        let categories = parse_categories(&format!("\"{long}\"")).unwrap_err();
+        assert!(categories.to_string().len() < 400);
+        let repeated = format!(
+            r#"{{"id":4,"title":"A","price":1,"stock":1,"dimensions":{{"width":"{long}","width":1}}}}"#
+        );
+        let error = rejected(&repeated);
+        assert_eq!(error.field.as_deref(), Some("dimensions.width"));
+        assert!(error.message.len() < 400, "{} bytes", error.message.len());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use ts_rs::TS;
 
-use crate::model::{CoreErrorCode, SourceId};
+use crate::model::{excerpt, CoreErrorCode, SourceId};
 
 /// Default replay window, in seconds either side of the current time.
 pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
@@ -436,8 +436,12 @@ struct RawBody {
 /// ```
 pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookRequest, WebhookError> {
     let invalid = |reason: String| WebhookError::BodyInvalid { reason };
-    let raw: RawBody = serde_json::from_slice(body)
-        .map_err(|error| invalid(format!("not a JSON object ({error})")))?;
+    let raw: RawBody = serde_json::from_slice(body).map_err(|error| {
+        invalid(format!(
+            "not a JSON object ({})",
+            excerpt(&error.to_string())
+        ))
+    })?;
     let mut ids: Vec<&serde_json::Value> = Vec::new();
     if let Some(id) = raw.product_id.as_ref().filter(|v| !v.is_null()) {
         ids.push(id);
@@ -447,7 +451,8 @@ pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookRequest, WebhookError> {
         Some(serde_json::Value::Array(list)) => ids.extend(list),
         Some(other) => {
             return Err(invalid(format!(
-                "\"product_ids\" must be an array (got {other})"
+                "\"product_ids\" must be an array (got {})",
+                excerpt(&other.to_string())
             )))
         }
     }
@@ -469,7 +474,8 @@ pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookRequest, WebhookError> {
             .filter(|id| (1..=MAX_SAFE_INTEGER).contains(id))
             .ok_or_else(|| {
                 invalid(format!(
-                    "product ids must be positive integers (got {value})"
+                    "product ids must be positive integers (got {})",
+                    excerpt(&value.to_string())
                 ))
             })?;
         if !product_ids.contains(&id) {
@@ -480,7 +486,8 @@ pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookRequest, WebhookError> {
         None | Some(serde_json::Value::Null) => WebhookEvent::ProductUpdated,
         Some(value) => serde_json::from_value(value.clone()).map_err(|_| {
             invalid(format!(
-                "\"event\" must be \"product.updated\" or \"product.deleted\" (got {value})"
+                "\"event\" must be \"product.updated\" or \"product.deleted\" (got {})",
+                excerpt(&value.to_string())
             ))
         })?,
     };
@@ -956,6 +963,21 @@ data. The key needs to be hashed before being used by the HMAC algorithm.";
         let hundred: Vec<u64> = (1..=100).collect();
         let body = serde_json::to_vec(&serde_json::json!({ "product_ids": hundred })).unwrap();
         assert_eq!(parse_webhook_body(&body).unwrap().product_ids.len(), 100);
+    }
+
+    #[test]
+    fn reasons_quote_only_an_excerpt_of_a_long_value() {
+        let long = "9".repeat(60_000);
+        for body in [
+            format!(r#"{{"product_ids":"{long}"}}"#),
+            format!(r#"{{"product_ids":["{long}"]}}"#),
+            format!(r#"{{"product_id":1,"event":"{long}"}}"#),
+            format!(r#""{long}""#),
+        ] {
+            let error = parse_webhook_body(body.as_bytes()).unwrap_err().to_string();
+            assert!(error.len() < 400, "{} bytes: {}", error.len(), &error[..80]);
+            assert!(error.contains("999…999"), "{error}");
+        }
     }
 
     #[test]
