@@ -1,9 +1,12 @@
-//! The source parsers on hostile bodies: `paging::read_page_header` and `source::parse_page` on page bodies,
-//! `source::parse_product` on single-product bodies, `source::parse_categories` on category lists.
+//! The source parsers on hostile bodies: `paging::read_page_header`, `source::parse_page` and
+//! `source::accepted_products` (what the taxonomy plans read) on page bodies, `source::parse_product` and
+//! `source::accepted_product` on single-product bodies, `source::parse_categories` on category lists.
 //!
 //! Properties, besides no panic and the allocation bound:
 //! * a body is refused only with `MALFORMED_PAGE` (`MALFORMED_CATEGORIES` for a category list), and a page
 //!   header that reads also reads as a whole page, with the same numbers and one entry per product;
+//! * the taxonomy's reading (`accepted_products`, `accepted_product`) accepts exactly the products the plan's
+//!   reading accepts;
 //! * every rejected product is a run error with a code of [`RunErrorCode`], named in its message by its id
 //!   (`product 7: ...`) or, without a usable id, by its place (`the product at catalog position 33: ...`,
 //!   `the single-product answer: ...`), and by the field it names (`field "price" ...`);
@@ -14,7 +17,8 @@
 use catalog_sync::model::{CoreErrorCode, RunError, RunErrorCode};
 use catalog_sync::paging::read_page_header;
 use catalog_sync::source::{
-    parse_categories, parse_page, parse_product, SourceProduct, SOURCE_FIELDS,
+    accepted_product, accepted_products, parse_categories, parse_page, parse_product,
+    AcceptedProduct, SourceProduct, SOURCE_FIELDS,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -292,16 +296,28 @@ fn page_is_read_or_refused(body: &Body, meter: &Meter) -> Result<(), TestCaseErr
                     header.is_err(),
                     "the header read but the page did not: {error}"
                 );
+                prop_assert!(accepted_products(&body.text).is_err());
                 meter.outcome(error.code().as_str());
                 return Ok(());
             }
         };
-        let (mut count, mut rejected) = (0, 0);
+        let (mut count, mut rejected, mut valid_ids) = (0, 0, Vec::new());
         for (index, entry) in page.entries().enumerate() {
             entry_is_sound(body, page.skip, index, &entry)?;
             count += 1;
-            rejected += usize::from(entry.is_err());
+            match entry {
+                Ok(product) => valid_ids.push(product.id),
+                Err(_) => rejected += 1,
+            }
         }
+        // The taxonomy plans read the same products through `accepted_products`.
+        let accepted = accepted_products(&body.text)
+            .map(|products| products.iter().map(AcceptedProduct::id).collect::<Vec<_>>());
+        prop_assert_eq!(
+            accepted,
+            Ok(valid_ids),
+            "accepted_products and parse_page disagree"
+        );
         meter.outcome(if rejected > 0 {
             "page with rejected products"
         } else {
@@ -321,8 +337,9 @@ fn page_is_read_or_refused(body: &Body, meter: &Meter) -> Result<(), TestCaseErr
 }
 
 // Bound of a page: one 16-byte reference per entry of at least 2 bytes (`0,`), up to 3 times over while the
-// vector grows (the old and the new buffer, the new one up to twice the size needed): 24 B per byte; plus one
-// product at a time ([`PRODUCT_BOUND`]).
+// vector grows (the old and the new buffer, the new one up to twice the size needed): 24 B per byte; plus the
+// larger of one product at a time ([`PRODUCT_BOUND`]) and every accepted product at once for the taxonomy (a
+// 448-byte `AcceptedProduct` per product of at least 40 bytes, up to 3 times over: 34 B per byte).
 const PAGE_BOUND: Bound = Bound {
     per_byte: 24 + PRODUCT_BOUND.per_byte,
     constant: PRODUCT_BOUND.constant,
@@ -386,7 +403,15 @@ fn product_bodies() -> impl Strategy<Value = Body> {
 
 /// A single product is valid, or rejected with a named run error.
 fn product_is_read_or_rejected(body: &Body, meter: &Meter) -> Result<(), TestCaseError> {
-    let product = meter.measure(|| parse_product(&body.text))?;
+    let (product, accepted) = meter.measure(|| {
+        let accepted = accepted_product(&body.text).map(|product| product.id());
+        (parse_product(&body.text), accepted)
+    })?;
+    prop_assert_eq!(
+        accepted,
+        product.as_ref().ok().map(|product| product.id),
+        "accepted_product and parse_product disagree"
+    );
     match &product {
         Ok(_) => meter.outcome("valid"),
         Err(error) => {
