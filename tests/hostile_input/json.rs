@@ -29,7 +29,8 @@ pub enum Json {
     Object(Vec<(String, Json)>),
     /// An array of `count` copies of one element, cut to [`REPEATED_BYTES`] of text.
     Repeated(Box<Json>, usize),
-    /// `depth` levels of arrays (or objects `{"a": ...}`) around a value; unclosed when `closed` is false.
+    /// `depth` levels of arrays (or objects `{"": ...}`, the shortest text per level) around a value; unclosed
+    /// when `closed` is false.
     Nested {
         /// Levels.
         depth: usize,
@@ -96,7 +97,7 @@ impl Json {
                 inner,
             } => {
                 let (open, close) = if *objects {
-                    ("{\"a\":", "}")
+                    ("{\"\":", "}")
                 } else {
                     ("[", "]")
                 };
@@ -269,7 +270,8 @@ pub fn json(known: Vec<&'static str>) -> impl Strategy<Value = Json> {
             4 => prop::collection::vec((key(known.clone()), inner.clone()), 0..6).prop_map(Json::Object),
             1 => (inner.clone(), 0..20_000usize)
                 .prop_map(|(item, count)| Json::Repeated(Box::new(item), count)),
-            1 => (0..600usize, any::<bool>(), prop::bool::weighted(0.9), inner).prop_map(
+            // Up to serde_json's recursion limit (128 levels) and beyond it.
+            1 => (prop_oneof![0..130usize, 0..600usize], any::<bool>(), prop::bool::weighted(0.9), inner).prop_map(
                 |(depth, objects, closed, inner)| Json::Nested {
                     depth,
                     objects,
@@ -412,8 +414,8 @@ fn number_value() -> impl Strategy<Value = Value> {
     ]
 }
 
-/// Any parsed JSON value, nested (up to 300 levels), with large arrays within [`REPEATED_BYTES`] of text, keys
-/// from `known` two times in three and strings from `strings`.
+/// Any parsed JSON value, nested (up to 130 levels of arrays or objects `{"": ...}`), with large arrays within
+/// [`REPEATED_BYTES`] of text, keys from `known` two times in three and strings from `strings`.
 pub fn value(
     known: Vec<String>,
     strings: impl Strategy<Value = String> + Clone + 'static,
@@ -437,9 +439,26 @@ pub fn value(
                 let count = count.min(REPEATED_BYTES / (item.to_string().len() + 1));
                 Value::Array(vec![item; count])
             }),
-            1 => (inner, 0..300usize).prop_map(|(innermost, depth)| {
-                (0..depth).fold(innermost, |value, _| Value::Array(vec![value]))
+            1 => (inner, 0..130usize, any::<bool>()).prop_map(|(innermost, depth, objects)| {
+                (0..depth).fold(innermost, |value, _| match objects {
+                    true => Value::Object([(String::new(), value)].into_iter().collect()),
+                    false => Value::Array(vec![value]),
+                })
             }),
         ]
     })
+}
+
+/// The shapes whose parse holds the most per byte of text (see the bounds): objects of one empty key nested 120
+/// deep (a B-tree leaf per level), and one-element arrays nested 120 deep (a 4-slot vector per level), each
+/// repeated along an array of about `bytes` bytes of text.
+pub fn worst_shapes(bytes: usize) -> [String; 2] {
+    let repeated = |open: &str, close: &str| {
+        let item = format!("{}0{}", open.repeat(120), close.repeat(120));
+        format!(
+            "[{}]",
+            vec![item.as_str(); bytes / (item.len() + 1)].join(",")
+        )
+    };
+    [repeated("{\"\":", "}"), repeated("[", "]")]
 }

@@ -15,8 +15,9 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::{json, Map, Value};
 
+use crate::allocation::peak_during;
 use crate::codes::core_code_is;
-use crate::json::{hostile_text, value};
+use crate::json::{hostile_text, value, worst_shapes};
 use crate::runner::{check, Bound, InputSize, Meter};
 
 /// Options as written in `medusa-config`, the environment's fallback, and the one option a near-valid input
@@ -282,13 +283,33 @@ fn option_set_is_valid_or_refused_by_name(
 }
 
 // Bound of option validation: a refusal holds the option's value twice, its own copy and its details' (each a
-// `serde_json::Value`, at most ~96 B per byte of JSON text: a 628-byte B-tree leaf per 7-byte `{"":0},`), and a
-// message quoting it whole as JSON text (up to 6 B per byte: a control character is written `\u0000`): about
-// 200 B per byte (measured 192).
+// `serde_json::Value`, at most 126 B per byte of JSON text: a 628-byte B-tree leaf per 5 bytes of nested
+// `{"":{"":...}}`), and a message quoting it whole as JSON text (up to 6 B per byte: a control character is
+// written `\u0000`): about 258 B per byte (measured 254).
 const OPTIONS_BOUND: Bound = Bound {
-    per_byte: 256,
+    per_byte: 320,
     constant: 16 * 1024,
 };
+
+/// The worst shapes of a value stay within the bound, as an option's value.
+#[test]
+fn the_worst_shapes_stay_within_the_bound() {
+    for shape in worst_shapes(200_000) {
+        let value: Value = serde_json::from_str(&shape).expect("the shapes are JSON");
+        let raw = PluginOptionsInput {
+            page_size: Some(value),
+            ..PluginOptionsInput::default()
+        };
+        let (shown, peak) = peak_during(|| {
+            validate_options_with(&raw, &OptionFallbacks::default())
+                .map_err(|error| (error.to_string(), error.details()))
+        });
+        assert!(
+            shown.is_err() && peak <= OPTIONS_BOUND.limit(shape.len()),
+            "{peak}"
+        );
+    }
+}
 
 #[test]
 fn options_are_valid_or_refused_by_name() {

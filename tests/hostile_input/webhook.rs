@@ -24,8 +24,9 @@ use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
+use crate::allocation::peak_during;
 use crate::codes::{core_code_is, message_is_short};
-use crate::json::{edit, hostile_text, json, number_token, Edit};
+use crate::json::{edit, hostile_text, json, number_token, worst_shapes, Edit};
 use crate::runner::{check, Bound, InputSize, Meter};
 
 /// One call, and the ids it must be accepted with when it is genuine and unchanged.
@@ -425,12 +426,46 @@ fn verdict_is_sound(input: &Call, meter: &Meter) -> Result<(), TestCaseError> {
 }
 
 // Bound of the webhook check: the HMAC allocates nothing; the body parse holds `product_id`, `product_ids` and
-// `event` as `serde_json::Value`s, at most ~104 B per byte of text as a product's (see the page tests), and the
-// verdict's message.
+// `event` as `serde_json::Value`s, at most 126 B per byte of text as a product's (see the page tests; measured 126),
+// and the verdict's message.
 const WEBHOOK_BOUND: Bound = Bound {
-    per_byte: 128,
+    per_byte: 160,
     constant: 64 * 1024,
 };
+
+/// The worst shapes of a value stay within the bound, as a genuine call's `product_ids`.
+#[test]
+fn the_worst_shapes_stay_within_the_bound() {
+    for shape in worst_shapes(60_000) {
+        let body = format!(r#"{{"product_ids":{shape}}}"#).into_bytes();
+        let timestamp = (NOW as i64).to_string();
+        let call = Call {
+            call: WebhookCall {
+                secret: Some(SECRET.to_string()),
+                headers: BTreeMap::from([
+                    (
+                        TIMESTAMP_HEADER.to_string(),
+                        Some(HeaderValue::One(timestamp.clone())),
+                    ),
+                    (
+                        SIGNATURE_HEADER.to_string(),
+                        Some(HeaderValue::One(signature(SECRET, &timestamp, &body))),
+                    ),
+                ]),
+                body_length: body.len() as f64,
+                body,
+                now_seconds: NOW,
+            },
+            must_accept: None,
+        };
+        let (verdict, peak) = peak_during(|| check_webhook(&call.call));
+        assert!(
+            matches!(verdict, WebhookVerdict::Refused { status: 400, .. }),
+            "{verdict:?}"
+        );
+        assert!(peak <= WEBHOOK_BOUND.limit(call.input_size()), "{peak}");
+    }
+}
 
 #[test]
 fn webhook_calls_are_accepted_only_when_genuine_and_refused_with_a_code() {
