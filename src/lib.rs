@@ -25,8 +25,9 @@
 //! 7. [`mapping`]: a valid product as Medusa workflow inputs.
 //! 8. [`fingerprint`]: whether a product's content changed since the sync wrote it.
 //! 9. [`batching`]: how the writes are cut into workflow calls, and split when Medusa refuses one.
-//! 10. [`stock`], [`ledger`]: which inventory levels to create or update; the sync ledger's rows and the claims
-//!     made before a create.
+//! 10. [`stock`], [`ledger`], [`removals`]: which inventory levels to create or update; the sync ledger's rows and
+//!     the claims made before a create; what happens to products missing upstream — the guard that holds back the
+//!     removals of a feed that shrank suddenly, and applying them.
 //! 11. [`plan`]: the sync plan — what to create, update, archive or delete, and every problem found.
 //! 12. [`report`], [`snapshot`]: the end-of-run report and its status; what the store holds of the sync's
 //!     products and what to repair first.
@@ -59,6 +60,7 @@ pub mod fingerprint;
 pub mod batching;
 
 pub mod ledger;
+pub mod removals;
 pub mod stock;
 
 pub mod plan;

@@ -99,6 +99,25 @@ impl RunError {
     pub fn has_code(&self, code: RunErrorCode) -> bool {
         self.code == code.as_str()
     }
+
+    /// Whether the entry is a notice (a code whose [`RunErrorCode::is_notice`] holds): it tells what the run
+    /// chose to do and is no problem, so it does not make the run `partial`.
+    pub fn is_notice(&self) -> bool {
+        RunErrorCode::ALL
+            .iter()
+            .any(|code| code.is_notice() && self.has_code(*code))
+    }
+}
+
+impl RunErrorCode {
+    /// Whether entries with this code are notices rather than problems: `REMOVAL_LEFT_TO_FULL_SYNC` and
+    /// `HELD_REMOVAL_SKIPPED`.
+    pub fn is_notice(self) -> bool {
+        matches!(
+            self,
+            RunErrorCode::RemovalLeftToFullSync | RunErrorCode::HeldRemovalSkipped
+        )
+    }
 }
 
 /// Bytes of the start of a long text that an [`excerpt`] keeps.
@@ -154,6 +173,15 @@ codes! {
         IncompleteFetch = "INCOMPLETE_FETCH",
         /// Products missing upstream were left alone because the fetch cannot be trusted.
         RemovalsSkipped = "REMOVALS_SKIPPED",
+        /// A full run would have removed more than `maxRemovalRatio` of the owned products: it removed none and
+        /// holds them back, for an operator to apply from the run page.
+        RemovalsHeldBack = "REMOVALS_HELD_BACK",
+        /// Notice: a targeted (webhook) run was answered 404 for a product the sync owns; it removes nothing and
+        /// leaves the product to the next full sync.
+        RemovalLeftToFullSync = "REMOVAL_LEFT_TO_FULL_SYNC",
+        /// Notice: a run applying held-back removals left one of them alone (listed upstream again, no longer in
+        /// the store, already a draft).
+        HeldRemovalSkipped = "HELD_REMOVAL_SKIPPED",
         /// An owned product's `external_id` is not `dummyjson:<positive id>`; it is left alone.
         UnrecognizedExternalId = "UNRECOGNIZED_EXTERNAL_ID",
         /// The product's category has no store category (it should have been created from `planCategories`
@@ -363,7 +391,7 @@ mod tests {
                 code
             );
         }
-        assert_eq!(RunErrorCode::ALL.len(), 22);
+        assert_eq!(RunErrorCode::ALL.len(), 25);
         assert_eq!(CoreErrorCode::ALL.len(), 18);
     }
 
@@ -391,5 +419,23 @@ mod tests {
         let known = RunError::new(None, None, RunErrorCode::WriteFailed, "refused");
         assert!(known.has_code(RunErrorCode::WriteFailed));
         assert_eq!(known.code, "WRITE_FAILED");
+        assert!(!error.is_notice());
+    }
+
+    #[test]
+    fn only_the_two_removal_notices_are_notices() {
+        let notices: Vec<&str> = RunErrorCode::ALL
+            .iter()
+            .filter(|code| code.is_notice())
+            .map(|code| code.as_str())
+            .collect();
+        assert_eq!(
+            notices,
+            ["REMOVAL_LEFT_TO_FULL_SYNC", "HELD_REMOVAL_SKIPPED"]
+        );
+        let notice = RunError::new(Some(4), None, RunErrorCode::HeldRemovalSkipped, "m");
+        assert!(notice.is_notice());
+        let problem = RunError::new(None, None, RunErrorCode::RemovalsHeldBack, "m");
+        assert!(!problem.is_notice());
     }
 }

@@ -19,6 +19,8 @@ pub const DEFAULT_SOURCE_URL: &str = "https://dummyjson.com";
 pub const DEFAULT_IMAGE_MAX_BYTES: u32 = 10 * 1024 * 1024;
 /// Default schedule: every hour, on the hour.
 pub const DEFAULT_SCHEDULE: &str = "0 * * * *";
+/// Default largest share of the owned products one full run may remove (archive or delete): a fifth.
+pub const DEFAULT_MAX_REMOVAL_RATIO: f64 = 0.2;
 
 /// What to do with a product the sync created earlier that is no longer in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -94,6 +96,9 @@ pub struct PluginOptionsInput {
     /// Shared secret of the signed webhook; without it the webhook route refuses every call.
     #[ts(optional, type = "string | null")]
     pub webhook_secret: Option<Value>,
+    /// Largest share (0..=1) of the owned products one full run may remove; above it the run removes none.
+    #[ts(optional, type = "number | string | null")]
+    pub max_removal_ratio: Option<Value>,
     /// Any key that is not a known option (rejected, to catch typos such as `pagesize`).
     #[serde(flatten)]
     #[ts(skip)]
@@ -101,7 +106,7 @@ pub struct PluginOptionsInput {
 }
 
 /// Validated plugin options with every default filled in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct SyncOptions {
@@ -133,6 +138,10 @@ pub struct SyncOptions {
     pub stock_location_id: Option<String>,
     /// Webhook secret; `null` disables the webhook.
     pub webhook_secret: Option<String>,
+    /// Largest share of the owned products one full run may remove (archive or delete), in `0..=1`: a run
+    /// whose removals are more than `maxRemovalRatio × owned products` removes none of them and holds them
+    /// back for an operator (see [`crate::removals`]). `1` never holds removals back; `0` holds back every one.
+    pub max_removal_ratio: f64,
 }
 
 impl Default for SyncOptions {
@@ -152,6 +161,7 @@ impl Default for SyncOptions {
             image_max_bytes: DEFAULT_IMAGE_MAX_BYTES,
             stock_location_id: None,
             webhook_secret: None,
+            max_removal_ratio: DEFAULT_MAX_REMOVAL_RATIO,
         }
     }
 }
@@ -238,7 +248,8 @@ pub fn validate_options_with(
             key,
             value,
             "is not a known option (known: sourceUrl, schedule, pageSize, concurrency, batchSize, currencyCode, \
-             salesChannelId, onMissing, requestTimeoutMs, maxRetries, images, imageMaxBytes, stockLocationId, webhookSecret)",
+             salesChannelId, onMissing, requestTimeoutMs, maxRetries, images, imageMaxBytes, stockLocationId, webhookSecret, \
+             maxRemovalRatio)",
         ));
     }
     let defaults = SyncOptions::default();
@@ -316,7 +327,29 @@ pub fn validate_options_with(
                 .filter(|secret| !secret.is_empty())
                 .map(str::to_string),
         },
+        max_removal_ratio: match &raw.max_removal_ratio {
+            Some(v) => ratio("maxRemovalRatio", v)?,
+            None => defaults.max_removal_ratio,
+        },
     })
+}
+
+/// A number in `0..=1`, given as a JSON number or a decimal string (`"0.2"`).
+fn ratio(option: &str, value: &Value) -> Result<f64, OptionsError> {
+    let parsed = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    parsed
+        .filter(|r| r.is_finite() && (0.0..=1.0).contains(r))
+        .ok_or_else(|| {
+            invalid(
+                option,
+                value,
+                "must be a number between 0 and 1, such as 0.2",
+            )
+        })
 }
 
 /// An integer in `min..=max`, given as a JSON number or a decimal string.
@@ -587,7 +620,7 @@ mod tests {
                 "sourceUrl": "https://dummyjson.com", "schedule": "0 * * * *", "pageSize": 30, "concurrency": 4,
                 "batchSize": 50, "currencyCode": "usd", "salesChannelId": null, "onMissing": "draft",
                 "requestTimeoutMs": 10000, "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760,
-                "stockLocationId": null, "webhookSecret": null
+                "stockLocationId": null, "webhookSecret": null, "maxRemovalRatio": 0.2
             })
         );
     }
@@ -606,7 +639,8 @@ mod tests {
             "sourceUrl": "http://127.0.0.1:4010/api//", "schedule": "*/5  *  * * *", "pageSize": "100",
             "concurrency": 8, "batchSize": 200.0, "currencyCode": "EUR", "salesChannelId": "sc_1",
             "onMissing": "Delete", "requestTimeoutMs": 500, "maxRetries": 0, "images": "link",
-            "imageMaxBytes": "2048", "stockLocationId": "sloc_1", "webhookSecret": "s3cret"
+            "imageMaxBytes": "2048", "stockLocationId": "sloc_1", "webhookSecret": "s3cret",
+            "maxRemovalRatio": "0.05"
         }))
         .unwrap();
         assert_eq!(options.source_url, "http://127.0.0.1:4010/api");
@@ -623,6 +657,26 @@ mod tests {
         assert_eq!(options.image_max_bytes, 2048);
         assert_eq!(options.stock_location_id.as_deref(), Some("sloc_1"));
         assert_eq!(options.webhook_secret.as_deref(), Some("s3cret"));
+        assert_eq!(options.max_removal_ratio, 0.05);
+    }
+
+    #[test]
+    fn the_removal_ratio_takes_both_ends_of_zero_to_one() {
+        for (given, expected) in [
+            (json!(0), 0.0),
+            (json!(1), 1.0),
+            (json!(0.5), 0.5),
+            (json!("1.0"), 1.0),
+            (json!(" 0 "), 0.0),
+        ] {
+            let options = from_json(json!({ "maxRemovalRatio": given })).unwrap();
+            assert_eq!(options.max_removal_ratio, expected, "{given}");
+        }
+        let error = from_json(json!({ "maxRemovalRatio": 1.5 })).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "catalog-sync option \"maxRemovalRatio\" must be a number between 0 and 1, such as 0.2 (got 1.5)"
+        );
     }
 
     #[test]
@@ -727,6 +781,12 @@ mod tests {
             json!({ "imageMaxBytes": 104857601 }),
             json!({ "stockLocationId": [] }),
             json!({ "webhookSecret": "  " }),
+            json!({ "maxRemovalRatio": -0.1 }),
+            json!({ "maxRemovalRatio": 1.01 }),
+            json!({ "maxRemovalRatio": "20%" }),
+            json!({ "maxRemovalRatio": "NaN" }),
+            json!({ "maxRemovalRatio": "inf" }),
+            json!({ "maxRemovalRatio": true }),
             json!({ "pagesize": 30 }),
         ];
         for case in cases {

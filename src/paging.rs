@@ -49,7 +49,7 @@ pub struct PageRequest {
 }
 
 /// Input of [`plan_remaining_pages`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RemainingPagesInput {
@@ -62,7 +62,7 @@ pub struct RemainingPagesInput {
 }
 
 /// Input of [`product_requests`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ProductRequestsInput {

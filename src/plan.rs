@@ -17,6 +17,10 @@
 //!   `INCOMPLETE_FETCH` or `REMOVALS_SKIPPED`) when a full sync did not receive the whole catalog, when a
 //!   rejected product had no usable id (it could be any owned product), or when the source returned no product
 //!   at all (an empty catalog is far more likely an outage than the truth).
+//! * **Removals are held back** (`REMOVALS_HELD_BACK`, listed in `heldRemovals`) when a full sync would remove
+//!   more than `maxRemovalRatio` of the owned products, and **left to the next full sync** by a targeted run
+//!   answered 404 (`REMOVAL_LEFT_TO_FULL_SYNC` notices): see [`crate::removals`]. A held set is applied later by
+//!   [`plan_held_removals`].
 //! * A product rejected in this run (invalid field, unknown category...) that the sync owns is left untouched:
 //!   it is still upstream, so it is not missing.
 //! * Products missing upstream that are already `draft` with `onMissing: "draft"` are not archived again; they
@@ -45,7 +49,10 @@ use crate::mapping::{
     update_input, MappingContext,
 };
 use crate::model::{OwnedProduct, RunError, RunErrorCode, SourceId, SyncScope};
-use crate::options::{OnMissing, SyncOptions};
+use crate::options::SyncOptions;
+use crate::removals::{
+    decide_removals, judge_held_removals, HeldRemoval, HeldRemovalsInput, RemovalAction,
+};
 use crate::source::{parse_page, parse_product, SourceProduct};
 use crate::stock::StockTarget;
 use crate::taxonomy::{CategoryIndex, ExistingCategory, ExistingTag, TagIndex};
@@ -68,7 +75,8 @@ pub struct PlanInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub products: Option<Vec<String>>,
-    /// Targeted sync: ids the source answered 404 for (treated as removed upstream).
+    /// Targeted sync: ids the source answered 404 for (missing upstream; a targeted run leaves them to the next
+    /// full sync).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "Array<number>")]
     pub not_found_ids: Option<Vec<SourceId>>,
@@ -163,6 +171,9 @@ pub struct SyncPlan {
     /// unless they are created with their level (the stock location is known).
     #[serde(default)]
     pub stock: Vec<StockTarget>,
+    /// The removals the guard held back (empty unless `errors` has `REMOVALS_HELD_BACK`).
+    #[serde(rename = "heldRemovals", default)]
+    pub held_removals: Vec<HeldRemoval>,
 }
 
 /// A plan without the contents of its batches: what the host needs before it writes (counts, completeness,
@@ -180,6 +191,9 @@ pub struct CatalogPlanSummary {
     pub batches: Vec<BatchSummary>,
     /// The source stock of every valid product, as `SyncPlan.stock`.
     pub stock: Vec<StockTarget>,
+    /// The removals the guard held back, as `SyncPlan.heldRemovals`.
+    #[serde(rename = "heldRemovals")]
+    pub held_removals: Vec<HeldRemoval>,
 }
 
 /// The summary of a plan: everything but the contents of its batches.
@@ -190,6 +204,7 @@ pub fn summarize_plan(plan: &SyncPlan) -> CatalogPlanSummary {
         errors: plan.errors.clone(),
         batches: plan.batches.iter().map(WriteBatch::summary).collect(),
         stock: plan.stock.clone(),
+        held_removals: plan.held_removals.clone(),
     }
 }
 
@@ -480,7 +495,7 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
     }
 
     let completeness = completeness(input, &received);
-    plan_removals(
+    let held_removals = plan_removals(
         input,
         &received,
         &completeness,
@@ -506,6 +521,7 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
         errors,
         completeness,
         stock,
+        held_removals,
     }
 }
 
@@ -543,7 +559,8 @@ fn completeness(input: &PlanInput, received: &Received) -> Completeness {
     }
 }
 
-/// Decides what happens to owned products that are no longer upstream.
+/// Decides what happens to owned products that are no longer upstream; returns the removals the guard held
+/// back.
 fn plan_removals(
     input: &PlanInput,
     received: &Received,
@@ -552,7 +569,7 @@ fn plan_removals(
     writes: &mut Writes,
     counts: &mut PlanCounts,
     errors: &mut Vec<RunError>,
-) {
+) -> Vec<HeldRemoval> {
     let candidates: Vec<(SourceId, &OwnedProduct)> = match &input.scope {
         SyncScope::Full => owned
             .canonical
@@ -593,7 +610,7 @@ fn plan_removals(
         ));
     }
     if candidates.is_empty() {
-        return;
+        return Vec::new();
     }
     if let SyncScope::Full = input.scope {
         // An incomplete fetch was already reported above (INCOMPLETE_FETCH).
@@ -622,20 +639,84 @@ fn plan_removals(
                 ));
             }
             counts.kept += candidates.len();
-            return;
+            return Vec::new();
         }
     }
+    let Some(action) = RemovalAction::for_on_missing(input.options.on_missing) else {
+        counts.kept += candidates.len();
+        return Vec::new();
+    };
+    let mut removals = Vec::with_capacity(candidates.len());
     for (source_id, product) in candidates {
-        let removal = Removal {
-            source_id,
-            product_id: product.id.clone(),
-        };
-        match input.options.on_missing {
-            OnMissing::Keep => counts.kept += 1,
-            OnMissing::Draft if product.status == DRAFT => counts.kept += 1,
-            OnMissing::Draft => writes.archive.push(removal),
-            OnMissing::Delete => writes.delete.push(removal),
+        if action == RemovalAction::Archive && product.status == DRAFT {
+            counts.kept += 1;
+        } else {
+            removals.push(Removal {
+                source_id,
+                product_id: product.id.clone(),
+            });
         }
+    }
+    let decision = decide_removals(
+        &input.scope,
+        removals,
+        action,
+        owned.canonical.len(),
+        input.options.max_removal_ratio,
+    );
+    counts.kept += decision.not_applied;
+    errors.extend(decision.errors);
+    match action {
+        RemovalAction::Archive => writes.archive.extend(decision.apply),
+        RemovalAction::Delete => writes.delete.extend(decision.apply),
+    }
+    decision.held
+}
+
+/// Plans applying a held set (the removals a full run's guard held back, confirmed by an operator): the
+/// archive and delete batches of the held products the source still answers 404 for and the store still has as
+/// they were, with a `HELD_REMOVAL_SKIPPED` notice for each other one (see [`crate::removals`]). Counts:
+/// `fetched` = held products the source answered, `toArchive` / `toDelete` = the removals planned.
+///
+/// ```
+/// use catalog_sync::plan::plan_held_removals;
+/// use catalog_sync::removals::{HeldRemoval, HeldRemovalsInput, ProductState, RemovalAction};
+/// let plan = plan_held_removals(&HeldRemovalsInput {
+///     held: vec![HeldRemoval { source_id: 3, product_id: "prod_3".into(), action: RemovalAction::Archive }],
+///     not_found_ids: vec![3],
+///     products: vec![ProductState { id: "prod_3".into(), external_id: Some("dummyjson:3".into()), status: "published".into() }],
+///     batch_size: 50,
+/// });
+/// assert_eq!(plan.counts.to_archive, 1);
+/// assert!(plan.errors.is_empty());
+/// ```
+pub fn plan_held_removals(input: &HeldRemovalsInput) -> SyncPlan {
+    let applied = judge_held_removals(input);
+    let counts = PlanCounts {
+        fetched: applied.answered,
+        to_archive: applied.archive.len(),
+        to_delete: applied.delete.len(),
+        ..PlanCounts::default()
+    };
+    let writes = Writes {
+        archive: applied.archive,
+        delete: applied.delete,
+        ..Writes::default()
+    };
+    let requested: BTreeSet<SourceId> = input.held.iter().map(|held| held.source_id).collect();
+    let batch_size = usize::try_from(input.batch_size).unwrap_or(usize::MAX);
+    SyncPlan {
+        batches: build_batches(writes, batch_size),
+        counts,
+        errors: applied.errors,
+        completeness: Completeness {
+            expected_total: Some(requested.len()),
+            received: requested.len(),
+            duplicate_ids: Vec::new(),
+            complete: true,
+        },
+        stock: Vec::new(),
+        held_removals: Vec::new(),
     }
 }
 

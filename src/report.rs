@@ -11,6 +11,7 @@ use crate::batching::{WriteBatch, WriteKind};
 use crate::images::ImageStats;
 use crate::model::{RunError, RunErrorCode, SourceId};
 use crate::plan::PlanCounts;
+use crate::removals::HeldRemoval;
 use crate::stock::StockPlan;
 
 /// What the host reports back after executing one [`WriteBatch`].
@@ -103,8 +104,11 @@ pub struct RunReport {
     pub status: RunStatus,
     /// What happened, in numbers.
     pub counts: RunCounts,
-    /// Every problem: the plan's errors followed by write failures.
+    /// Every problem: the plan's errors followed by write failures. Notices (`RunError::is_notice`) are listed
+    /// too.
     pub errors: Vec<RunError>,
+    /// The removals the guard held back, for an operator to apply (see [`crate::removals`]).
+    pub held_removals: Vec<HeldRemoval>,
 }
 
 /// The parts of an executed plan a report is made from. A [`SyncPlan`](crate::plan::SyncPlan) and a `CatalogPlanSummary` both have
@@ -116,6 +120,10 @@ pub struct PlanOutcome {
     pub counts: PlanCounts,
     /// Every problem the plan found, as `SyncPlan.errors`.
     pub errors: Vec<RunError>,
+    /// The removals the guard held back, as `SyncPlan.heldRemovals`.
+    #[serde(rename = "heldRemovals", default)]
+    #[ts(optional, as = "Option<Vec<HeldRemoval>>")]
+    pub held_removals: Vec<HeldRemoval>,
 }
 
 /// Input of [`summarize_run`].
@@ -185,11 +193,13 @@ pub fn write_error_for(batch: &WriteBatch, message: &str) -> Vec<RunError> {
 
 /// Folds the plan and the batch results into the run report.
 ///
-/// Status: `failed` when there was something to sync but nothing got through (no valid product at all, or
-/// product writes were planned and every one was refused); `partial` when any product was rejected or refused
-/// (its product or its stock level), or the plan, the stock plan or the image copy reported any other problem
-/// (incomplete fetch, duplicate ids, an image kept at its source URL), or fewer pages were fetched than the
-/// catalog has; `success` otherwise.
+/// Status: `failed` when there was something to sync but nothing got through (no valid product at all and a
+/// problem reported, or product writes were planned and every one was refused); `partial` when any product was
+/// rejected or refused (its product or its stock level), or the plan, the stock plan or the image copy reported
+/// any other problem (incomplete fetch, duplicate ids, removals held back, an image kept at its source URL), or
+/// fewer pages were fetched than the catalog has; `success` otherwise. Notices (`RunError::is_notice`: a
+/// removal left to the next full sync, a held removal skipped) are reported but make no run `partial` or
+/// `failed`.
 pub fn summarize_run(input: &SummarizeInput) -> RunReport {
     let plan = &input.plan;
     let mut counts = RunCounts {
@@ -247,12 +257,12 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
     counts.failed = failed_ids.len();
     let written =
         counts.created + counts.updated + counts.completed + counts.archived + counts.deleted;
-    let nothing_valid = plan.counts.valid == 0 && !plan.errors.is_empty();
+    let nothing_valid = plan.counts.valid == 0 && plan.errors.iter().any(|e| !e.is_notice());
     let all_refused = written == 0 && refused_product_writes > 0;
     let pages_missing = input.fetch.pages_fetched < input.fetch.pages_total;
     let status = if nothing_valid || all_refused {
         RunStatus::Failed
-    } else if counts.failed > 0 || !errors.is_empty() || pages_missing {
+    } else if counts.failed > 0 || errors.iter().any(|e| !e.is_notice()) || pages_missing {
         RunStatus::Partial
     } else {
         RunStatus::Success
@@ -261,5 +271,6 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
         status,
         counts,
         errors,
+        held_removals: plan.held_removals.clone(),
     }
 }

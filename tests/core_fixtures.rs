@@ -29,8 +29,10 @@ use catalog_sync::images::{
 };
 use catalog_sync::mapping::{create_input, external_id, map_product, update_input, MappingContext};
 use catalog_sync::model::OwnedProduct;
+use catalog_sync::model::RunErrorCode;
 use catalog_sync::options::{ImageMode, SyncOptions};
-use catalog_sync::plan::{plan_sync, PlanInput, SyncPlan};
+use catalog_sync::plan::{plan_held_removals, plan_sync, PlanInput, SyncPlan};
+use catalog_sync::removals::HeldRemovalsInput;
 use catalog_sync::report::{summarize_run, write_error_for, SummarizeInput, WriteErrorInput};
 use catalog_sync::source::{parse_categories, parse_entry, parse_page, parse_product, EntryOrigin};
 use catalog_sync::stock::{plan_stock_levels, StockPlanInput};
@@ -52,6 +54,7 @@ const AREAS: &[&str] = &[
     "report",
     "images",
     "stock",
+    "removals",
 ];
 
 fn fixtures_root() -> PathBuf {
@@ -250,7 +253,38 @@ fn check_plan(input: &PlanInput, plan: &SyncPlan) -> Result<(), String> {
             "batch sizes {per_kind:?} differ from counts {expected:?}"
         ));
     }
-    Ok(())
+    check_held_removals(plan)
+}
+
+/// A plan holds removals back exactly when it says so, and then removes none of them.
+fn check_held_removals(plan: &SyncPlan) -> Result<(), String> {
+    let said = plan
+        .errors
+        .iter()
+        .any(|e| e.has_code(RunErrorCode::RemovalsHeldBack));
+    if said == plan.held_removals.is_empty() {
+        return Err("REMOVALS_HELD_BACK and heldRemovals disagree".into());
+    }
+    let removed: HashSet<String> =
+        plan.batches
+            .iter()
+            .flat_map(|batch| match batch {
+                WriteBatch::Archive { product_ids, .. }
+                | WriteBatch::Delete { product_ids, .. } => product_ids.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+    match plan
+        .held_removals
+        .iter()
+        .find(|held| removed.contains(&held.product_id))
+    {
+        Some(held) => Err(format!(
+            "held product {} is removed anyway",
+            held.product_id
+        )),
+        None => Ok(()),
+    }
 }
 
 fn run_plan(input: &Value, existing: &Value) -> Result<Value, String> {
@@ -476,6 +510,28 @@ fn run_stock(input: &Value, _existing: &Value) -> Result<Value, String> {
     Ok(to_value(&plan_stock_levels(&input)))
 }
 
+fn run_removals(input: &Value, _existing: &Value) -> Result<Value, String> {
+    let input: HeldRemovalsInput = from_value(input.clone(), "input")?;
+    let plan = plan_held_removals(&input);
+    let size = input.batch_size.max(1) as usize;
+    let held: HashSet<&str> = input.held.iter().map(|h| h.product_id.as_str()).collect();
+    for batch in &plan.batches {
+        let ids = match batch {
+            WriteBatch::Archive { product_ids, .. } | WriteBatch::Delete { product_ids, .. } => {
+                product_ids
+            }
+            other => return Err(format!("a {:?} batch in a removals plan", other.kind())),
+        };
+        if ids.is_empty() || ids.len() > size || ids.iter().any(|id| !held.contains(id.as_str())) {
+            return Err(format!(
+                "batch {} is empty, too large or not of the held set",
+                batch.index()
+            ));
+        }
+    }
+    Ok(to_value(&plan))
+}
+
 fn run_case(area: &str, input: &Value, existing: &Value) -> Result<Value, String> {
     match area {
         "source" => run_source(input, existing),
@@ -488,6 +544,7 @@ fn run_case(area: &str, input: &Value, existing: &Value) -> Result<Value, String
         "report" => run_report(input, existing),
         "images" => run_images(input, existing),
         "stock" => run_stock(input, existing),
+        "removals" => run_removals(input, existing),
         other => Err(format!("unknown fixture area {other}")),
     }
 }

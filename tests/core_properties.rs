@@ -8,6 +8,11 @@
 //! * Every valid source product lands exactly once in create ∪ update ∪ unchanged.
 //! * A rejected product never hides a valid one: injecting malformed products into a catalog leaves the
 //!   writes of the valid products unchanged.
+//! * The removal guard removes all of a run's removals or none: none (and holds them all back) exactly when
+//!   they are more than `maxRemovalRatio` of the distinct owned products; duplicates are deleted either way.
+//!
+//! The other properties plan with `maxRemovalRatio: 1` (the guard never holds back), so that what they check
+//! does not depend on how many products a generated catalog happens to drop.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -530,6 +535,7 @@ fn input_for(
         options: SyncOptions {
             on_missing,
             batch_size,
+            max_removal_ratio: 1.0,
             ..SyncOptions::default()
         },
         pages,
@@ -591,6 +597,60 @@ proptest! {
         prop_assert_eq!((c.to_create, c.to_update, c.to_complete, c.to_archive, c.to_delete), (0, 0, 0, 0, 0), "second plan: {:?}", c);
         prop_assert!(second.batches.is_empty());
         prop_assert_eq!(c.unchanged, specs.len());
+    }
+
+    #[test]
+    fn the_guard_removes_every_removal_or_none(
+        specs in catalog(),
+        owned in owned_specs(),
+        on_missing in on_missing(),
+        tenths in 0u32..=10,
+    ) {
+        let entries: Vec<Value> = specs.iter().map(|s| s.to_json(4)).collect();
+        let pages = pages(&entries, 5);
+        let fresh = plan_sync(&input_for(pages.clone(), Vec::new(), Vec::new(), on_missing, 50));
+        let owned = owned_products(&owned, &fresh);
+        let ratio = f64::from(tenths) / 10.0;
+        let mut input = input_for(pages, owned.clone(), Vec::new(), on_missing, 50);
+        input.options.max_removal_ratio = ratio;
+        let plan = plan_sync(&input);
+
+        // What onMissing asks to remove: the oldest copy of each owned product missing upstream (a draft one
+        // is already archived); nothing when the source sent no product (an outage, not the truth).
+        let upstream: BTreeSet<u64> = specs.iter().map(|s| s.id).collect();
+        let mut canonical: BTreeMap<u64, &OwnedProduct> = BTreeMap::new();
+        for product in &owned {
+            let id = source_id_of(&product.external_id).expect("generated external ids are the sync's");
+            let slot = canonical.entry(id).or_insert(product);
+            if product.id < slot.id {
+                *slot = product;
+            }
+        }
+        let duplicates = owned.len() - canonical.len();
+        let wanted = canonical
+            .iter()
+            .filter(|(id, product)| {
+                !upstream.is_empty()
+                    && !upstream.contains(id)
+                    && match on_missing {
+                        OnMissing::Keep => false,
+                        OnMissing::Draft => product.status != "draft",
+                        OnMissing::Delete => true,
+                    }
+            })
+            .count();
+        let held_back = wanted > 0 && wanted as f64 / canonical.len() as f64 > ratio;
+        let removed = plan.counts.to_archive + plan.counts.to_delete - duplicates;
+        if held_back {
+            prop_assert_eq!(plan.held_removals.len(), wanted);
+            prop_assert_eq!(removed, 0, "a held-back run removes nothing but duplicates");
+            prop_assert_eq!(plan.errors.iter().filter(|e| e.code == "REMOVALS_HELD_BACK").count(), 1);
+        } else {
+            prop_assert!(plan.held_removals.is_empty());
+            prop_assert_eq!(removed, wanted);
+            prop_assert!(plan.errors.iter().all(|e| e.code != "REMOVALS_HELD_BACK"));
+        }
+        prop_assert!(removed as f64 <= ratio * canonical.len() as f64 + 1e-9 || removed == 0);
     }
 
     #[test]

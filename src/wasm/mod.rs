@@ -54,7 +54,7 @@ pub use paging::{
     categories_request, decide_retry, first_page_request, plan_remaining_pages, product_requests,
     read_page_header,
 };
-pub use plan::{plan_catalog, split_batch, CatalogPlan};
+pub use plan::{plan_catalog, plan_held_removals, split_batch, CatalogPlan};
 pub use report::{summarize_run, write_error_for};
 pub use snapshot::{ledger_claims, ledger_writes_after_batch, read_snapshot, sync_markers};
 pub use stock::plan_stock_levels;
@@ -73,6 +73,7 @@ import type {
   StockPlan, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode,
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
   LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,
+  HeldRemovalsInput,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */

@@ -43,7 +43,34 @@ pub fn plan_catalog(
     })
 }
 
-/// A sync plan held inside WebAssembly (made by `planCatalog`); its batches are materialized on demand.
+/// Plans applying a held set — the removals a full run's guard held back, now confirmed by an operator — as a
+/// [`CatalogPlan`] like `planCatalog`'s: archive and delete batches of the held products the source still answers
+/// 404 for and the store still has as they were; every other held product gets a `HELD_REMOVAL_SKIPPED` notice in
+/// `summary().errors`. Throws `INVALID_INPUT` only when the input has the wrong shape.
+///
+/// ```js
+/// const plan = planHeldRemovals({ held: heldRun.held_removals, notFoundIds: fetched.notFoundIds,
+///                                 products: await readProductStates(heldIds), batchSize: options.batchSize });
+/// try {
+///   const { batches } = plan.summary();
+///   for (let i = 0; i < batches.length; i++) await execute(JSON.parse(plan.batchJson(i))); // "archive" | "delete"
+/// } finally {
+///   plan.free();
+/// }
+/// ```
+#[wasm_bindgen(js_name = planHeldRemovals)]
+pub fn plan_held_removals(
+    #[wasm_bindgen(unchecked_param_type = "HeldRemovalsInput")] input: JsValue,
+) -> Result<CatalogPlan, JsValue> {
+    export("planHeldRemovals", |call| {
+        Ok(AsIs(CatalogPlan {
+            plan: plan::plan_held_removals(&call.input(input)?),
+        }))
+    })
+}
+
+/// A sync plan held inside WebAssembly (made by `planCatalog` or `planHeldRemovals`); its batches are
+/// materialized on demand.
 #[wasm_bindgen]
 pub struct CatalogPlan {
     plan: SyncPlan,

@@ -83,7 +83,8 @@ test('the summary has the plan\'s counts, completeness and errors, and no batch 
   const plan = core.planCatalog(input);
   const summary = plan.summary();
   plan.free();
-  assert.deepEqual(Object.keys(summary).sort(), ['batches', 'completeness', 'counts', 'errors', 'stock']);
+  assert.deepEqual(Object.keys(summary).sort(), ['batches', 'completeness', 'counts', 'errors', 'heldRemovals', 'stock']);
+  assert.deepEqual(summary.heldRemovals, [], '10 removals of 130 owned products are under maxRemovalRatio 0.2');
   const { counts } = summary;
   assert.equal(counts.fetched, 300);
   assert.equal(counts.rejected, 1);
