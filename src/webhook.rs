@@ -11,7 +11,14 @@
 //!    `WEBHOOK_TIMESTAMP_STALE`); the signature is checked over the *raw* body bytes, in constant time;
 //! 4. a body that is not `{ "product_id": 12 }` / `{ "product_ids": [12, 13] }` (400, `WEBHOOK_BODY_INVALID`);
 //!
-//! and otherwise accepts the call with its distinct product ids (202).
+//! and otherwise accepts the call with its distinct product ids (202), and with what the host must remember
+//! to refuse a replay of this very call: its **replay key** (the signature, normalized: the lowercase hex of its
+//! 32 bytes, so `sha256=`-prefixed or uppercase copies of it are the same key) and until when
+//! (`rememberUntilSeconds`: the end of the replay window — after it the timestamp check refuses the call —
+//! plus [`REPLAY_MARGIN_SECONDS`] for instances whose clocks differ a little). The host stores accepted keys
+//! with a unique constraint: a key already stored is a replay (200 `{ duplicate: true }`, nothing starts).
+//! Two calls with the same body and different timestamps are two deliveries: their signatures, hence their
+//! keys, differ.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +31,8 @@ use crate::model::{excerpt, CoreErrorCode, SourceId};
 
 /// Default replay window, in seconds either side of the current time.
 pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
+/// How long past the end of its replay window an accepted call's replay key is remembered, in seconds.
+pub const REPLAY_MARGIN_SECONDS: u32 = 60;
 /// Largest accepted body, in bytes (64 KiB); a longer one is refused before its signature is computed.
 pub const MAX_BODY_BYTES: u64 = 65_536;
 /// The request header carrying the timestamp (Unix seconds) the signature covers.
@@ -119,6 +128,14 @@ pub enum WebhookVerdict {
         product_ids: Vec<SourceId>,
         /// The event the call reported.
         event: WebhookEvent,
+        /// What identifies this delivery: the lowercase hex of its signature's 32 bytes. A call whose key was
+        /// already accepted is a replay.
+        #[serde(rename = "replayKey")]
+        replay_key: String,
+        /// Until when (Unix seconds) the key must be remembered; a replay after it is refused as stale anyway.
+        #[serde(rename = "rememberUntilSeconds")]
+        #[ts(type = "number")]
+        remember_until_seconds: u64,
     },
     /// The call is refused and nothing runs: answer `status` with `{ code, message }`.
     Refused {
@@ -250,9 +267,13 @@ impl WebhookError {
 /// ```
 pub fn check_webhook(call: &WebhookCall) -> WebhookVerdict {
     match accept(call) {
-        Ok(request) => WebhookVerdict::Accepted {
+        Ok((request, delivery)) => WebhookVerdict::Accepted {
             product_ids: request.product_ids,
             event: request.event,
+            replay_key: hex::encode(delivery.signature),
+            remember_until_seconds: delivery.timestamp
+                + u64::from(DEFAULT_TOLERANCE_SECONDS)
+                + u64::from(REPLAY_MARGIN_SECONDS),
         },
         Err(error) => WebhookVerdict::Refused {
             status: error.http_status(),
@@ -262,8 +283,16 @@ pub fn check_webhook(call: &WebhookCall) -> WebhookVerdict {
     }
 }
 
+/// A call whose signature and timestamp verified.
+struct Delivery {
+    /// The timestamp header, Unix seconds.
+    timestamp: u64,
+    /// The signature's bytes.
+    signature: Vec<u8>,
+}
+
 /// The checks of [`check_webhook`], in order.
-fn accept(call: &WebhookCall) -> Result<WebhookRequest, WebhookError> {
+fn accept(call: &WebhookCall) -> Result<(WebhookRequest, Delivery), WebhookError> {
     let secret = call
         .secret
         .as_deref()
@@ -276,7 +305,7 @@ fn accept(call: &WebhookCall) -> Result<WebhookRequest, WebhookError> {
             limit: MAX_BODY_BYTES,
         });
     }
-    verify(
+    let delivery = verify(
         secret.as_bytes(),
         header(&call.headers, TIMESTAMP_HEADER)?,
         header(&call.headers, SIGNATURE_HEADER)?,
@@ -284,7 +313,7 @@ fn accept(call: &WebhookCall) -> Result<WebhookRequest, WebhookError> {
         call.now_seconds,
         DEFAULT_TOLERANCE_SECONDS,
     )?;
-    parse_webhook_body(&call.body)
+    Ok((parse_webhook_body(&call.body)?, delivery))
 }
 
 /// The body length the host reports, never less than the bytes it passed. An infinite length is more than any
@@ -344,6 +373,7 @@ pub fn verify_webhook_signature(input: &WebhookSignatureInput) -> Result<(), Web
         input.now_seconds,
         input.tolerance_seconds.unwrap_or(DEFAULT_TOLERANCE_SECONDS),
     )
+    .map(|_| ())
 }
 
 /// The signature and replay checks over raw bytes: header formats, then the replay window, then the HMAC
@@ -355,7 +385,7 @@ fn verify(
     body: &[u8],
     now_seconds: f64,
     tolerance: u32,
-) -> Result<(), WebhookError> {
+) -> Result<Delivery, WebhookError> {
     let timestamp = timestamp.trim();
     let signature = signature.trim();
     if timestamp.is_empty() {
@@ -406,7 +436,11 @@ fn verify(
         .chain_update(b".")
         .chain_update(body)
         .verify_slice(&expected_bytes)
-        .map_err(|_| WebhookError::SignatureMismatch)
+        .map_err(|_| WebhookError::SignatureMismatch)?;
+    Ok(Delivery {
+        timestamp: seconds.unsigned_abs(),
+        signature: expected_bytes,
+    })
 }
 
 /// HMAC-SHA256 keyed with `key`.
@@ -795,7 +829,9 @@ data. The key needs to be hashed before being used by the HMAC algorithm.";
             check_webhook(&call(BODY, SIGNATURE)),
             WebhookVerdict::Accepted {
                 product_ids: vec![12, 13],
-                event: WebhookEvent::ProductUpdated
+                event: WebhookEvent::ProductUpdated,
+                replay_key: SIGNATURE.to_string(),
+                remember_until_seconds: 1_700_000_360,
             }
         );
         let mut upper = call(BODY, SIGNATURE);
@@ -816,13 +852,71 @@ data. The key needs to be hashed before being used by the HMAC algorithm.";
             check_webhook(&listed),
             WebhookVerdict::Accepted {
                 product_ids: vec![7],
-                event: WebhookEvent::ProductDeleted
+                event: WebhookEvent::ProductDeleted,
+                replay_key: DELETED_SIGNATURE.to_string(),
+                remember_until_seconds: 1_700_000_360,
             }
         );
         assert_eq!(
             serde_json::to_value(check_webhook(&listed)).unwrap(),
-            serde_json::json!({ "kind": "accepted", "productIds": [7], "event": "product.deleted" })
+            serde_json::json!({ "kind": "accepted", "productIds": [7], "event": "product.deleted",
+                                "replayKey": DELETED_SIGNATURE, "rememberUntilSeconds": 1_700_000_360u64 })
         );
+    }
+
+    fn replay_key(call: &WebhookCall) -> (String, u64) {
+        match check_webhook(call) {
+            WebhookVerdict::Accepted {
+                replay_key,
+                remember_until_seconds,
+                ..
+            } => (replay_key, remember_until_seconds),
+            refused => panic!("expected the call to be accepted, got {refused:?}"),
+        }
+    }
+
+    #[test]
+    fn the_replay_key_is_the_signature_whatever_its_spelling() {
+        let (key, until) = replay_key(&call(BODY, SIGNATURE));
+        assert_eq!(key, SIGNATURE);
+        for spelling in [
+            format!("sha256={SIGNATURE}"),
+            format!("SHA256={}", SIGNATURE.to_uppercase()),
+            format!("  {SIGNATURE} "),
+        ] {
+            assert_eq!(
+                replay_key(&call(BODY, &spelling)),
+                (key.clone(), until),
+                "{spelling}"
+            );
+        }
+        // Remembered while the timestamp check still lets the call through, plus the margin.
+        let last_accepted = WebhookCall {
+            now_seconds: 1_700_000_300.9,
+            ..call(BODY, SIGNATURE)
+        };
+        assert_eq!(replay_key(&last_accepted).1, until);
+        assert!(until > 1_700_000_300 + 1);
+        assert_eq!(
+            until,
+            1_700_000_000 + u64::from(DEFAULT_TOLERANCE_SECONDS) + u64::from(REPLAY_MARGIN_SECONDS)
+        );
+    }
+
+    #[test]
+    fn the_same_body_at_another_timestamp_is_another_delivery() {
+        let later = "1700000005";
+        let signature = hex_mac(SECRET.as_bytes(), &[later.as_bytes(), b".", BODY].concat());
+        let mut resent = call(BODY, &signature);
+        resent.headers.insert(
+            "x-webhook-timestamp".into(),
+            Some(HeaderValue::One(later.into())),
+        );
+        let (first, first_until) = replay_key(&call(BODY, SIGNATURE));
+        let (second, second_until) = replay_key(&resent);
+        assert_ne!(first, second);
+        assert_eq!(second, signature);
+        assert_eq!(second_until, first_until + 5);
     }
 
     #[test]

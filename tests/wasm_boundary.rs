@@ -297,7 +297,8 @@ fn webhook_signature_is_verified_over_raw_bytes() {
     let signed = "a2274521ae162cbafff70342ab549e9294671c917e19f95cf1b6c1e7b28a778f";
     assert_eq!(
         verdict(deleted, signed, 1_700_000_000),
-        json!({ "kind": "accepted", "productIds": [12, 13], "event": "product.deleted" })
+        json!({ "kind": "accepted", "productIds": [12, 13], "event": "product.deleted",
+                "replayKey": signed, "rememberUntilSeconds": 1_700_000_360u64 })
     );
     let zero = br#"{"product_ids":[0]}"#;
     let signed = "73f80cd0cf8a18df4098040a4218fecc98238f0a54ce907f6eb02ec7dbee1f9a";
@@ -329,7 +330,8 @@ fn check_webhook_reads_node_style_headers_and_a_byte_body() {
                           "content-type": "application/json", "set-cookie": ["a=1", "b=2"] });
     assert_eq!(
         request(headers.clone(), body, body.len()),
-        json!({ "kind": "accepted", "productIds": [12, 13], "event": "product.updated" })
+        json!({ "kind": "accepted", "productIds": [12, 13], "event": "product.updated",
+                "replayKey": signature, "rememberUntilSeconds": 1_700_000_360u64 })
     );
     assert_eq!(
         request(

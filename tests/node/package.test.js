@@ -230,7 +230,7 @@ test('options come back complete, with null (not undefined) for unset values', (
   assert.deepEqual(options, {
     sourceUrl: 'https://dummyjson.com', schedule: '0 * * * *', pageSize: 30, concurrency: 4, batchSize: 50,
     currencyCode: 'usd', salesChannelId: null, onMissing: 'draft', requestTimeoutMs: 10000, maxRetries: 4,
-    images: 'upload', imageMaxBytes: 10485760, stockLocationId: null, webhookSecret: null,
+    images: 'upload', imageMaxBytes: 10485760, stockLocationId: null, webhookSecret: null, maxRemovalRatio: 0.2,
   });
   assert.equal(core.validateOptions(undefined).pageSize, 30);
   assert.equal(core.validateOptions({ schedule: false }).schedule, null);
@@ -266,7 +266,13 @@ test('webhook signatures made with Node crypto verify; tampering and replays are
   const check = ({ bytes = body, signature = sign(now, body), nowSeconds = now + 30 } = {}) => core.checkWebhook({
     secret, headers: { 'x-webhook-timestamp': String(now), 'x-webhook-signature': signature }, body: bytes,
     bodyLength: bytes.length, nowSeconds });
-  assert.deepEqual(check(), { kind: 'accepted', productIds: [3, 4], event: 'product.updated' });
+  assert.deepEqual(check(), { kind: 'accepted', productIds: [3, 4], event: 'product.updated',
+    replayKey: sign(now, body), rememberUntilSeconds: now + 360 });
+  // The same body sent again at another time is another delivery: another signature, another replay key.
+  const later = core.checkWebhook({ secret, headers: { 'x-webhook-timestamp': String(now + 1),
+    'x-webhook-signature': `SHA256=${sign(now + 1, body).toUpperCase()}` }, body, bodyLength: body.length, nowSeconds: now });
+  assert.equal(later.replayKey, sign(now + 1, body));
+  assert.notEqual(later.replayKey, check().replayKey);
   const tampered = Buffer.from(body);
   tampered[tampered.length - 2] ^= 1;
   assert.equal(check({ bytes: tampered }).code, 'WEBHOOK_SIGNATURE_MISMATCH');
@@ -290,7 +296,8 @@ test('checkWebhook answers a call signed with Node crypto over the raw Buffer, i
     nowSeconds: now + 12.7,
     ...overrides,
   });
-  assert.deepEqual(core.checkWebhook(call()), { kind: 'accepted', productIds: [9, 8], event: 'product.deleted' });
+  assert.deepEqual(core.checkWebhook(call()), { kind: 'accepted', productIds: [9, 8], event: 'product.deleted',
+    replayKey: sign(now, body), rememberUntilSeconds: now + 360 });
   const reserialised = Buffer.from(JSON.stringify(JSON.parse(body.toString())));
   const refused = (overrides) => {
     const { kind, status, code } = core.checkWebhook(call(overrides));
@@ -413,4 +420,25 @@ test('the wrapper turns a WebAssembly trap into a CORE_PANIC error and reloads t
     delete require.cache[indexPath];
     if (realCore) require.cache[corePath] = realCore;
   }
+});
+
+test('planHeldRemovals plans exactly the held set that is still gone, as a CatalogPlan', () => {
+  const held = [3, 4, 5].map((id) => ({ source_id: id, product_id: `prod_${id}`, action: 'delete' }));
+  const products = [3, 4].map((id) => ({ id: `prod_${id}`, external_id: `dummyjson:${id}`, status: 'published' }));
+  const plan = core.planHeldRemovals({ held, notFoundIds: [3, 5], products, batchSize: 50 });
+  try {
+    const summary = plan.summary();
+    assert.deepEqual(summary.counts, { fetched: 1, valid: 0, rejected: 0, toCreate: 0, toUpdate: 0, toComplete: 0,
+      unchanged: 0, toArchive: 0, toDelete: 1, kept: 0 });
+    assert.deepEqual(summary.errors.map((e) => [e.source_id, e.code]), [[4, 'HELD_REMOVAL_SKIPPED'], [5, 'HELD_REMOVAL_SKIPPED']]);
+    assert.deepEqual(summary.heldRemovals, []);
+    assert.deepEqual(JSON.parse(plan.batchJson(0)), { kind: 'delete', index: 0, productIds: ['prod_3'], sourceIds: [3] });
+    const report = core.summarizeRun({ plan: summary, results: [{ kind: 'delete', index: 0, written: 1, failedSourceIds: [] }],
+      fetch: { requests: 4, retries: 0, pagesTotal: 3, pagesFetched: 3 } });
+    assert.equal(report.status, 'success', 'skipped held removals are notices, not problems');
+    assert.equal(report.counts.deleted, 1);
+  } finally {
+    plan.free();
+  }
+  assert.throws(() => core.planHeldRemovals({ held: 'x' }), (error) => error.code === 'INVALID_INPUT');
 });
