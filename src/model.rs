@@ -241,6 +241,10 @@ codes! {
         WebhookTimestampStale = "WEBHOOK_TIMESTAMP_STALE",
         /// A webhook body is not a valid webhook body.
         WebhookBodyInvalid = "WEBHOOK_BODY_INVALID",
+        /// A run's held removals were asked to be applied, but it held back none.
+        NoHeldRemovals = "NO_HELD_REMOVALS",
+        /// A run's held removals were asked to be applied again: another run applies or applied them.
+        RemovalsAlreadyApplied = "REMOVALS_ALREADY_APPLIED",
         /// Medusa has not created its store yet.
         StoreNotReady = "STORE_NOT_READY",
         /// The `salesChannelId` option names a channel the store does not have.
@@ -392,7 +396,7 @@ mod tests {
             );
         }
         assert_eq!(RunErrorCode::ALL.len(), 25);
-        assert_eq!(CoreErrorCode::ALL.len(), 18);
+        assert_eq!(CoreErrorCode::ALL.len(), 20);
     }
 
     #[test]

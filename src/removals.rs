@@ -25,6 +25,10 @@
 //!   already a draft. Any other held product is left alone with a `HELD_REMOVAL_SKIPPED` notice saying why
 //!   (listed upstream again: the next full sync updates it; gone from the store; no longer that product; already
 //!   a draft). No guard applies: an operator confirmed exactly this set.
+//! * **Once** ([`check_apply_removals`]): a held set is applied by one run. A request to apply it again is
+//!   refused while the run that took it is running or once it completed; only when that run failed or was
+//!   interrupted may another run take the set (applying twice is harmless: what was removed is skipped as gone or
+//!   already a draft).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -33,7 +37,7 @@ use ts_rs::TS;
 
 use crate::batching::Removal;
 use crate::mapping::external_id;
-use crate::model::{RunError, RunErrorCode, SourceId, SyncScope};
+use crate::model::{CoreErrorCode, RunError, RunErrorCode, SourceId, SyncScope};
 use crate::options::OnMissing;
 
 /// Status value of a draft product.
@@ -327,6 +331,77 @@ pub fn judge_held_removals(input: &HeldRemovalsInput) -> AppliedRemovals {
     applied
 }
 
+/// What the host knows about a run whose held removals an operator asks to apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ApplyRemovalsRequest {
+    /// The run whose held removals are to be applied.
+    pub run_id: String,
+    /// How many removals it held back.
+    pub held: usize,
+    /// The run that took the held set earlier (`removals_applied_by`), if any.
+    pub applied_by: Option<String>,
+    /// That run's status (`running`, `success`, `partial`, `failed`, `interrupted`), or `null` when it no longer
+    /// exists.
+    pub applied_by_status: Option<String>,
+}
+
+/// Whether a held set may be applied now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+#[ts(export)]
+pub enum ApplyRemovalsVerdict {
+    /// Start a run that applies the held set.
+    Allowed,
+    /// Start nothing: answer `status` with `{ code, message }`.
+    Refused {
+        /// The HTTP status: 400 (nothing held back) or 409 (already applied).
+        status: u16,
+        /// `NO_HELD_REMOVALS` or `REMOVALS_ALREADY_APPLIED`.
+        code: CoreErrorCode,
+        /// What is wrong, for the operator.
+        message: String,
+    },
+}
+
+/// Decides whether the held set of a run may be applied now (see the [module](self) rule "Once").
+///
+/// ```
+/// use catalog_sync::removals::{check_apply_removals, ApplyRemovalsRequest, ApplyRemovalsVerdict};
+/// let request = ApplyRemovalsRequest { run_id: "csrun_1".into(), held: 3, applied_by: None, applied_by_status: None };
+/// assert_eq!(check_apply_removals(&request), ApplyRemovalsVerdict::Allowed);
+/// let again = ApplyRemovalsRequest { applied_by: Some("csrun_2".into()), applied_by_status: Some("success".into()), ..request };
+/// assert!(matches!(check_apply_removals(&again), ApplyRemovalsVerdict::Refused { status: 409, .. }));
+/// ```
+pub fn check_apply_removals(request: &ApplyRemovalsRequest) -> ApplyRemovalsVerdict {
+    let run = &request.run_id;
+    if request.held == 0 {
+        return ApplyRemovalsVerdict::Refused {
+            status: 400,
+            code: CoreErrorCode::NoHeldRemovals,
+            message: format!("run {run} held back no removals: there is nothing to apply"),
+        };
+    }
+    match (&request.applied_by, request.applied_by_status.as_deref()) {
+        (Some(applier), Some(status)) if !matches!(status, "failed" | "interrupted") => {
+            let state = if status == "running" || status == "queued" {
+                "is applying them"
+            } else {
+                "applied them"
+            };
+            ApplyRemovalsVerdict::Refused {
+                status: 409,
+                code: CoreErrorCode::RemovalsAlreadyApplied,
+                message: format!(
+                    "the removals run {run} held back are applied once: run {applier} {state}"
+                ),
+            }
+        }
+        _ => ApplyRemovalsVerdict::Allowed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,5 +583,63 @@ mod tests {
             .errors
             .iter()
             .all(|e| e.has_code(RunErrorCode::HeldRemovalSkipped)));
+    }
+
+    #[test]
+    fn a_held_set_is_applied_once_unless_the_run_that_took_it_failed() {
+        let request = |held, applied_by: Option<&str>, status: Option<&str>| ApplyRemovalsRequest {
+            run_id: "csrun_held".into(),
+            held,
+            applied_by: applied_by.map(str::to_string),
+            applied_by_status: status.map(str::to_string),
+        };
+        let refusal = |verdict| match verdict {
+            ApplyRemovalsVerdict::Refused {
+                status,
+                code,
+                message,
+            } => (status, code.as_str(), message),
+            ApplyRemovalsVerdict::Allowed => panic!("expected a refusal"),
+        };
+        assert_eq!(
+            check_apply_removals(&request(3, None, None)),
+            ApplyRemovalsVerdict::Allowed
+        );
+        assert_eq!(
+            refusal(check_apply_removals(&request(0, None, None))),
+            (
+                400,
+                "NO_HELD_REMOVALS",
+                "run csrun_held held back no removals: there is nothing to apply".to_string()
+            )
+        );
+        for (status, state) in [
+            ("success", "applied them"),
+            ("partial", "applied them"),
+            ("running", "is applying them"),
+        ] {
+            assert_eq!(
+                refusal(check_apply_removals(&request(
+                    3,
+                    Some("csrun_apply"),
+                    Some(status)
+                ))),
+                (
+                    409,
+                    "REMOVALS_ALREADY_APPLIED",
+                    format!("the removals run csrun_held held back are applied once: run csrun_apply {state}")
+                )
+            );
+        }
+        for ended_without_result in ["failed", "interrupted"] {
+            assert_eq!(
+                check_apply_removals(&request(3, Some("csrun_apply"), Some(ended_without_result))),
+                ApplyRemovalsVerdict::Allowed
+            );
+        }
+        assert_eq!(
+            check_apply_removals(&request(3, Some("csrun_gone"), None)),
+            ApplyRemovalsVerdict::Allowed
+        );
     }
 }

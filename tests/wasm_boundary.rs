@@ -68,7 +68,8 @@ fn validate_options_fills_defaults_with_null_not_undefined() {
         json!({
             "sourceUrl": "https://dummyjson.com", "schedule": null, "pageSize": 30, "concurrency": 4, "batchSize": 50,
             "currencyCode": "eur", "salesChannelId": null, "onMissing": "draft", "requestTimeoutMs": 10000,
-            "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760, "stockLocationId": null, "webhookSecret": null
+            "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760, "stockLocationId": null, "webhookSecret": null,
+            "maxRemovalRatio": 0.2
         })
     );
     let undefined_means_default =

@@ -35,7 +35,8 @@ fn owned(id: &str, source_id: u64, status: &str) -> Value {
 }
 
 /// A plan with every kind of batch: 9 products (one invalid), three of them owned (one owned twice, so one
-/// copy is deleted) and two owned products missing upstream (archived), in batches of 2.
+/// copy is deleted) and two owned products missing upstream (archived: `maxRemovalRatio` 1 lets 2 of 5 owned
+/// products go), in batches of 2.
 fn input() -> Value {
     let products: Vec<Value> = (1..=9)
         .map(|id| {
@@ -50,7 +51,9 @@ fn input() -> Value {
         })
         .collect();
     let page = json!({ "products": products, "total": 9, "skip": 0, "limit": 9 }).to_string();
-    let options = json_of(&wasm::validate_options(js(json!({ "batchSize": 2 })), None).unwrap());
+    let options = json_of(
+        &wasm::validate_options(js(json!({ "batchSize": 2, "maxRemovalRatio": 1 })), None).unwrap(),
+    );
     json!({
         "options": options, "pages": [page], "scope": { "kind": "full" },
         "categories": [{ "id": "pcat_beauty", "handle": "beauty", "name": "Beauty" }],
@@ -120,9 +123,17 @@ fn summary_has_the_plans_counts_errors_and_batch_outline() {
     assert_eq!(summary["batches"], Value::Array(outline));
     assert_eq!(
         summary.as_object().unwrap().keys().collect::<Vec<_>>(),
-        vec!["batches", "completeness", "counts", "errors", "stock"],
+        vec![
+            "batches",
+            "completeness",
+            "counts",
+            "errors",
+            "heldRemovals",
+            "stock"
+        ],
         "no batch contents in the summary"
     );
+    assert_eq!(summary["heldRemovals"], json!([]));
     assert_eq!(summary["stock"], expected["stock"]);
 }
 

@@ -17,9 +17,10 @@
 //! `globalThis.__catalogSyncCorePanic`, from which the package wrapper builds a readable `CORE_PANIC` error.
 //!
 //! One file per exported area: `options`, `paging` (requests and retries), `fetch` (the page loop driven through
-//! an injected `fetchPage`), `taxonomy`, `plan`, `report`, `images`, `stock`, `store`, `snapshot`, `webhook`
-//! (and the queue), `lifecycle` (transitions, liveness and end of a run); `bodies` reads the raw source bodies of a planner input, `allocator` is the WebAssembly
-//! allocator. Every export is re-exported here.
+//! an injected `fetchPage`), `taxonomy`, `plan` (and the plan of applying held removals), `removals`, `report`,
+//! `images`, `stock`, `store`, `snapshot`, `webhook` (and the queue), `lifecycle` (transitions, liveness and end
+//! of a run); `bodies` reads the raw source bodies of a planner input, `allocator` is the WebAssembly allocator.
+//! Every export is re-exported here.
 
 use js_sys::Reflect;
 use serde::{de::DeserializeOwned, Serialize};
@@ -37,6 +38,7 @@ mod lifecycle;
 mod options;
 mod paging;
 mod plan;
+mod removals;
 mod report;
 mod snapshot;
 mod stock;
@@ -55,6 +57,7 @@ pub use paging::{
     read_page_header,
 };
 pub use plan::{plan_catalog, plan_held_removals, split_batch, CatalogPlan};
+pub use removals::check_apply_removals;
 pub use report::{summarize_run, write_error_for};
 pub use snapshot::{ledger_claims, ledger_writes_after_batch, read_snapshot, sync_markers};
 pub use stock::plan_stock_levels;
@@ -73,7 +76,7 @@ import type {
   StockPlan, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode,
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
   LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,
-  HeldRemovalsInput,
+  HeldRemovalsInput, ApplyRemovalsRequest, ApplyRemovalsVerdict,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */

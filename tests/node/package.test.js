@@ -442,3 +442,14 @@ test('planHeldRemovals plans exactly the held set that is still gone, as a Catal
   }
   assert.throws(() => core.planHeldRemovals({ held: 'x' }), (error) => error.code === 'INVALID_INPUT');
 });
+
+test('checkApplyRemovals allows a held set once, and again only after the run that took it failed or was interrupted', () => {
+  const request = (held, appliedBy = null, appliedByStatus = null) => ({ runId: 'csrun_held', held, appliedBy, appliedByStatus });
+  assert.deepEqual(core.checkApplyRemovals(request(2)), { kind: 'allowed' });
+  assert.deepEqual(core.checkApplyRemovals(request(0)), { kind: 'refused', status: 400, code: 'NO_HELD_REMOVALS',
+    message: 'run csrun_held held back no removals: there is nothing to apply' });
+  assert.equal(core.checkApplyRemovals(request(2, 'csrun_apply', 'success')).code, 'REMOVALS_ALREADY_APPLIED');
+  assert.equal(core.checkApplyRemovals(request(2, 'csrun_apply', 'running')).status, 409);
+  assert.deepEqual(core.checkApplyRemovals(request(2, 'csrun_apply', 'failed')), { kind: 'allowed' });
+  assert.deepEqual(core.checkApplyRemovals(request(2, 'csrun_apply', 'interrupted')), { kind: 'allowed' });
+});
