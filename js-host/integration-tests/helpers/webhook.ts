@@ -9,10 +9,12 @@ const { WEBHOOK_PATH, signWebhook } = require(path.resolve(__dirname, "../../../
   signWebhook(secret: string, timestamp: string, body: Buffer): string
 }
 
-/** What the route answers: 202 `{ run_id, queued }`, or `{ code, message }` for a refusal. */
+export { signWebhook }
+
+/** What the route answers: 202 `{ run_id, queued }`, 200 `{ duplicate: true }` for a replay, or `{ code, message }` for a refusal. */
 export interface WebhookAnswer {
   status: number
-  data: { run_id?: string; queued?: boolean; code?: string; message?: string }
+  data: { run_id?: string; queued?: boolean; duplicate?: boolean; code?: string; message?: string }
 }
 
 /** Options of {@link postWebhook}: what to change from a correctly signed call. */

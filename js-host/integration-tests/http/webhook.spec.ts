@@ -12,7 +12,7 @@ import { startStandIn } from "../helpers/stand-in"
 import type { StandIn } from "../helpers/stand-in"
 import { storeProductsBySourceId } from "../helpers/store"
 import type { StoreProduct } from "../helpers/store"
-import { postWebhook } from "../helpers/webhook"
+import { postWebhook, signWebhook } from "../helpers/webhook"
 import type { WebhookAnswer } from "../helpers/webhook"
 
 jest.setTimeout(180_000)
@@ -68,7 +68,7 @@ medusaIntegrationTestRunner({
     }
 
     // The targeted sync (issue 3's `productIds`) through its real entry point, against the real store.
-    it("syncs only the named products, one GET /products/:id each, and applies onMissing to a 404", async () => {
+    it("syncs only the named products, one GET /products/:id each, and leaves a 404 to the next full sync", async () => {
       const before = await storeProductsBySourceId(api, auth)
       standIn.mutate({ update: [{ id: 5, price: 321.5 }, { id: 6, title: "Retitled Six" }], remove: [40] })
       // The stand-in's counters are live: keep the numbers, not the object.
@@ -88,9 +88,21 @@ medusaIntegrationTestRunner({
         created: 0,
         updated: 1,
         unchanged: 0,
-        archived: 1,
+        archived: 0,
+        deleted: 0,
+        kept: 1,
         rejected: 0,
-        errors: [],
+        errors: [
+          {
+            source_id: 40,
+            field: null,
+            code: "REMOVAL_LEFT_TO_FULL_SYNC",
+            message:
+              "product 40: the source answered 404, but a webhook run removes nothing: the product stays as it is " +
+              "until the next full sync, which sets it to draft if the source no longer lists it",
+          },
+        ],
+        held_removals: [],
         requests: 4,
         progress: { pages_fetched: 3, pages_total: 3 },
       })
@@ -100,10 +112,10 @@ medusaIntegrationTestRunner({
       expect(stats.byRoute["/products"] ?? 0).toBe(listBefore)
 
       const after = await storeProductsBySourceId(api, auth)
-      expect(changedIds(updatedAt(before), updatedAt(after)).sort((a, b) => a - b)).toEqual([5, 40])
+      expect(changedIds(updatedAt(before), updatedAt(after))).toEqual([5])
       expect(after.get(5)?.variants[0].prices.map((price) => Number(price.amount))).toEqual([321.5])
       expect(after.get(6)?.title).toBe(before.get(6)?.title)
-      expect(after.get(40)?.status).toBe("draft")
+      expect(after.get(40)).toMatchObject({ id: before.get(40)?.id, status: "published" })
       expect(after.size).toBe(194)
 
       // "product.deleted" of a product the source still has: the source is the truth, it stays published.
@@ -112,6 +124,11 @@ medusaIntegrationTestRunner({
       expect(retitled).toMatchObject({ status: "success", product_ids: [6], updated: 1, archived: 0 })
       const six = (await storeProductsBySourceId(api, auth)).get(6)
       expect(six).toMatchObject({ title: "Retitled Six", status: "published" })
+
+      // The next full sync, with its complete listing (1 of 194 gone: under maxRemovalRatio), drafts it.
+      const full = await syncNow(api, auth)
+      expect(full).toMatchObject({ status: "success", archived: 1, held_removals: [] })
+      expect((await storeProductsBySourceId(api, auth)).get(40)?.status).toBe("draft")
     })
 
     it("refuses bad calls with 401, 400 or 413 and { code, message }, and starts nothing", async () => {
@@ -149,6 +166,66 @@ medusaIntegrationTestRunner({
       const plain = await postWebhook(api, SECRET, body, { contentType: "text/plain" })
       expect(plain.status).toBe(202)
       await waitForRun(api, auth, plain.data.run_id as string)
+    })
+
+    it("answers a replay of an accepted call 200 { duplicate: true } and starts nothing", async () => {
+      const body = JSON.stringify({ product_ids: [7, 8] })
+      const timestamp = Math.floor(Date.now() / 1000)
+      const first = await postWebhook(api, SECRET, body, { timestamp })
+      expect(first.status).toBe(202)
+      await waitForRun(api, auth, first.data.run_id as string)
+      const runsBefore = await runCount()
+      const requestsBefore = standIn.stats().requests
+
+      // The very same signed call, again and with the signature spelled differently: replays.
+      const replay = await postWebhook(api, SECRET, body, { timestamp })
+      expect([replay.status, replay.data]).toEqual([200, { duplicate: true }])
+      const spelled = `SHA256=${signWebhook(SECRET, String(timestamp), Buffer.from(body)).toUpperCase()}`
+      const respelled = await postWebhook(api, SECRET, body, { timestamp, signature: spelled })
+      expect([respelled.status, respelled.data]).toEqual([200, { duplicate: true }])
+      await waitUntilIdle(api, auth)
+      expect(await runCount()).toBe(runsBefore)
+      expect(standIn.stats().requests).toBe(requestsBefore)
+
+      // The same body at another timestamp is another delivery: accepted.
+      const later = await postWebhook(api, SECRET, body, { timestamp: timestamp - 1 })
+      expect(later.status).toBe(202)
+      expect(await waitForRun(api, auth, later.data.run_id as string)).toMatchObject({ status: "success", product_ids: [7, 8] })
+      expect(await runCount()).toBe(runsBefore + 1)
+    })
+
+    it("accepts exactly one of identical calls that arrive at once", async () => {
+      const body = JSON.stringify({ product_id: 31 })
+      const timestamp = Math.floor(Date.now() / 1000)
+      const runsBefore = await runCount()
+      const answers = await Promise.all(Array.from({ length: 6 }, () => postWebhook(api, SECRET, body, { timestamp })))
+      const accepted = answers.filter((answer) => answer.status === 202)
+      const duplicates = answers.filter((answer) => answer.status === 200)
+      expect([accepted.length, duplicates.length]).toEqual([1, 5])
+      expect(duplicates.map((answer) => answer.data)).toEqual(duplicates.map(() => ({ duplicate: true })))
+      await waitForRun(api, auth, accepted[0].data.run_id as string)
+      expect(await runCount()).toBe(runsBefore + 1)
+    })
+
+    it("remembers accepted calls in the module's table until their window ends, and prunes expired ones", async () => {
+      const service = getContainer().resolve<CatalogSyncModuleService>("catalogSync")
+      await service.createWebhookDeliveries([
+        { replay_key: "expired-key", expires_at: new Date(Date.now() - 1000) },
+        { replay_key: "live-key", expires_at: new Date(Date.now() + 60_000) },
+      ])
+      const timestamp = Math.floor(Date.now() / 1000)
+      const body = JSON.stringify({ product_id: 33 })
+      const answer = await postWebhook(api, SECRET, body, { timestamp })
+      expect(answer.status).toBe(202)
+      await waitForRun(api, auth, answer.data.run_id as string)
+      const rows = await service.listWebhookDeliveries({}, { select: ["replay_key", "expires_at"] })
+      const key = signWebhook(SECRET, String(timestamp), Buffer.from(body))
+      expect(rows.map((row) => row.replay_key).sort()).toEqual([key, "live-key"].sort())
+      const stored = rows.find((row) => row.replay_key === key)
+      // The end of the 300 s window plus the core's 60 s margin.
+      expect(new Date(stored?.expires_at as Date).getTime()).toBe((timestamp + 360) * 1000)
+      // A second insert of a live key is refused by the unique index (what decides between instances).
+      await expect(service.createWebhookDeliveries({ replay_key: "live-key", expires_at: new Date() })).rejects.toThrow()
     })
 
     it("queues a burst of webhooks during a sync into one run, synced when the lock frees", async () => {

@@ -6,6 +6,7 @@ import type { RunEnding, RunOwner, RunReport } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../modules/catalog-sync/service"
 import type { SyncRunRecord } from "../modules/catalog-sync/types"
+import { applyRemovalsWorkflow } from "../workflows/apply-removals"
 import { syncCatalogWorkflow } from "../workflows/sync-catalog"
 import { thisProcess } from "./process-identity"
 import { RunTracker, registerTracker, unregisterTracker } from "./run-tracker"
@@ -13,8 +14,9 @@ import { RunTracker, registerTracker, unregisterTracker } from "./run-tracker"
 /**
  * Executes a run in this process once `take` recorded this process as its owner (a new run, the queued run
  * starting, or a worker claiming a run a server handed over). The tracker is registered before `take`, so this
- * process never judges its own new run abandoned. The sync workflow then runs in the background, with a
- * heartbeat; when it ends, its end is recorded (unless the run was taken over) and `afterEnd` runs.
+ * process never judges its own new run abandoned. The run's workflow ({@link runWorkflow}) then runs in the
+ * background, with a heartbeat; when it ends, its end is recorded (unless the run was taken over) and `afterEnd`
+ * runs.
  *
  * @returns whether `take` applied (`false`: the run is someone else's, or not in the state `take` needs)
  */
@@ -42,7 +44,7 @@ export async function executeHere(
     unregisterTracker(runId)
     return false
   }
-  void runInBackground(container, tracker, run.product_ids?.ids ?? null).finally(() =>
+  void runInBackground(container, tracker, run).finally(() =>
     afterEnd().catch((error: Error) =>
       logger.warn(`catalog-sync: could not start the queued webhook run after run ${runId}: ${error.message}`)
     )
@@ -51,11 +53,30 @@ export async function executeHere(
 }
 
 /**
- * Runs the sync workflow of a run this process owns, with a heartbeat every `leaseFigures().heartbeatIntervalMs`,
+ * The workflow of a run, by its record: the catalog sync (full, or targeted to its product ids), or — for an
+ * `apply_removals` run — applying the removals its held run (`removals_of`) recorded.
+ */
+async function runWorkflow(container: MedusaContainer, run: SyncRunRecord) {
+  if (run.trigger === "apply_removals") {
+    const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
+    const heldRun = run.removals_of ? await service.findRun(run.removals_of) : null
+    return applyRemovalsWorkflow(container).run({
+      input: { runId: run.id, held: heldRun?.held_removals ?? [] },
+      throwOnError: false,
+    })
+  }
+  return syncCatalogWorkflow(container).run({
+    input: { runId: run.id, productIds: run.product_ids?.ids ?? null },
+    throwOnError: false,
+  })
+}
+
+/**
+ * Runs the workflow of a run this process owns, with a heartbeat every `leaseFigures().heartbeatIntervalMs`,
  * then records how it ended. Never throws. A run another process took over (the tracker is `lost`) is left
  * alone: its workflow stopped at the next batch boundary, and its record is the taker's.
  */
-async function runInBackground(container: MedusaContainer, tracker: RunTracker, productIds: number[] | null): Promise<void> {
+async function runInBackground(container: MedusaContainer, tracker: RunTracker, run: SyncRunRecord): Promise<void> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const { runId } = tracker
   const heartbeat = setInterval(() => {
@@ -66,10 +87,7 @@ async function runInBackground(container: MedusaContainer, tracker: RunTracker, 
     let ending: RunEnding
     let report: RunReport | null = null
     try {
-      const { result, errors } = await syncCatalogWorkflow(container).run({
-        input: { runId, productIds },
-        throwOnError: false,
-      })
+      const { result, errors } = await runWorkflow(container, run)
       if (errors.length) {
         ending = { kind: "failed", message: errors[0].error?.message ?? null }
       } else {
@@ -112,7 +130,7 @@ async function finishRun(
     retries: tracker.fetch.retries,
     phase_timings: { ...tracker.phaseTimings },
     progress: { ...tracker.progress },
-    ...(report ? { counts: report.counts, errors: report.errors } : {}),
+    ...(report ? { counts: report.counts, errors: report.errors, held_removals: report.held_removals } : {}),
   }
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -1,4 +1,4 @@
-import type { RunCounts, RunError, RunOwner } from "catalog-sync-core"
+import type { HeldRemoval, RunCounts, RunError, RunOwner } from "catalog-sync-core"
 import type { PhaseTimings, RunProgress, SyncRunRecord, SyncRunStatus, SyncTrigger } from "../modules/catalog-sync/types"
 
 /** A run as the admin API returns it: every record field plus the summary fields dashboards use. */
@@ -32,6 +32,12 @@ export interface SyncRunView extends RunCounts {
   heartbeat_at: string | null
   /** For an interrupted webhook run: the queued run its product ids went into again. */
   requeued_run_id: string | null
+  /** The removals the guard held back in this run (`[]` when none were): source id, product id, action. */
+  held_removals: HeldRemoval[]
+  /** The run that applied (or applies) them, once "Apply removals" was used. */
+  removals_applied_by: string | null
+  /** For a run with trigger `apply_removals`: the run whose held removals it applies. */
+  removals_of: string | null
 }
 
 function iso(value: Date | string | null): string | null {
@@ -84,5 +90,8 @@ export function toRunView(run: SyncRunRecord): SyncRunView {
     owner: run.owner,
     heartbeat_at: iso(run.heartbeat_at),
     requeued_run_id: run.requeued_run_id,
+    held_removals: run.held_removals ?? [],
+    removals_applied_by: run.removals_applied_by,
+    removals_of: run.removals_of,
   }
 }

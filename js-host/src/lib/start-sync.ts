@@ -83,11 +83,12 @@ export function claimHandedRun(container: MedusaContainer, runId: string): Promi
  * Starts a run: first interrupts running runs whose owner is gone (so a dead run never blocks a new one), then
  * records the run with `record`, a conditional transition refused while another run is running. Where it
  * executes is the core's `executionSite` for this instance's worker mode: here (this process owns it from the
- * start), or in a worker (recorded without owner, then handed over through the event bus).
+ * start), or in a worker (recorded without owner, then handed over through the event bus). What it executes
+ * follows from its record (`run-executor.ts`): the catalog sync, or applying held removals.
  *
  * @returns whether the run was recorded
  */
-async function startRun(
+export async function startRun(
   container: MedusaContainer,
   runId: string,
   record: (owner: RunOwner | null) => Promise<SyncRunRecord | null>

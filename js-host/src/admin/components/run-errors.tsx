@@ -1,8 +1,8 @@
 import { Badge, Table, Text } from "@medusajs/ui"
-import { useState } from "react"
 import { Link } from "react-router-dom"
 import { formatCount } from "../lib/format"
 import type { RunError } from "../lib/types"
+import { TablePages, usePage } from "./table-pages"
 
 /** "Product 17" or "Run" for an error that is not about one product. */
 function subjectOf(error: RunError): string {
@@ -50,7 +50,7 @@ const ERRORS_PAGE_SIZE = 20
 
 /** Every error of a run (source id, field, code, message), 20 per page. */
 export const ErrorsTable = ({ errors }: { errors: RunError[] }) => {
-  const [pageIndex, setPageIndex] = useState(0)
+  const { pageIndex, setPageIndex, pageCount, rows: page } = usePage(errors, ERRORS_PAGE_SIZE)
   if (!errors.length) {
     return (
       <Text size="small" className="text-ui-fg-subtle px-6 py-4" data-testid="errors-empty">
@@ -58,8 +58,6 @@ export const ErrorsTable = ({ errors }: { errors: RunError[] }) => {
       </Text>
     )
   }
-  const pageCount = Math.ceil(errors.length / ERRORS_PAGE_SIZE)
-  const page = errors.slice(pageIndex * ERRORS_PAGE_SIZE, (pageIndex + 1) * ERRORS_PAGE_SIZE)
   return (
     <div data-testid="errors-table">
       <Table>
@@ -84,16 +82,13 @@ export const ErrorsTable = ({ errors }: { errors: RunError[] }) => {
           ))}
         </Table.Body>
       </Table>
-      <Table.Pagination
+      <TablePages
         count={errors.length}
         pageSize={ERRORS_PAGE_SIZE}
         pageIndex={pageIndex}
         pageCount={pageCount}
-        canPreviousPage={pageIndex > 0}
-        canNextPage={pageIndex < pageCount - 1}
-        previousPage={() => setPageIndex((i) => Math.max(0, i - 1))}
-        nextPage={() => setPageIndex((i) => Math.min(pageCount - 1, i + 1))}
-        translations={{ of: "of", results: "errors", pages: "pages", prev: "Prev", next: "Next" }}
+        setPageIndex={setPageIndex}
+        what="errors"
       />
     </div>
   )

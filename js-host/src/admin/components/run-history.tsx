@@ -6,6 +6,7 @@ import { formatCount, formatDuration, formatTrigger } from "../lib/format"
 import { LoadError, LoadingLines } from "./load-state"
 import { RunStatusBadge } from "./run-status-badge"
 import { TimeStamp } from "./time-stamp"
+import { TablePages } from "./table-pages"
 
 const PAGE_SIZE = 20
 
@@ -102,16 +103,13 @@ export const RunHistory = () => {
           </Table.Body>
         </Table>
       </div>
-      <Table.Pagination
+      <TablePages
         count={count}
         pageSize={PAGE_SIZE}
         pageIndex={pageIndex}
         pageCount={pageCount}
-        canPreviousPage={pageIndex > 0}
-        canNextPage={pageIndex < pageCount - 1}
-        previousPage={() => setPageIndex((i) => Math.max(0, i - 1))}
-        nextPage={() => setPageIndex((i) => Math.min(pageCount - 1, i + 1))}
-        translations={{ of: "of", results: "runs", pages: "pages", prev: "Prev", next: "Next" }}
+        setPageIndex={setPageIndex}
+        what="runs"
       />
     </div>
   )

@@ -1,7 +1,7 @@
 import { Badge, Table, Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
 import { useSyncSettings } from "../lib/api"
-import { formatCount } from "../lib/format"
+import { formatCount, formatPercent } from "../lib/format"
 import { LoadError, LoadingLines } from "./load-state"
 
 /** How one option is labelled, explained and shown. */
@@ -27,6 +27,11 @@ const OPTIONS: Record<string, OptionView> = {
     label: "Products removed at the source",
     description: "What happens to a synced product that is no longer in the source",
     show: (v) => ({ draft: "Set to draft", keep: "Kept as they are", delete: "Deleted" } as Record<string, string>)[String(v)] ?? String(v),
+  },
+  maxRemovalRatio: {
+    label: "Removal guard",
+    description: "A full sync that would remove more than this share of the synced products removes none and holds them back for you to apply from the run page",
+    show: (v) => `${formatPercent(Number(v))} of the synced products`,
   },
   currencyCode: { label: "Currency", description: "Currency of the prices written to variants", show: (v) => String(v).toUpperCase() },
   salesChannelId: {

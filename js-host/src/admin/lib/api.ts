@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useEffect, useRef, useState } from "react"
 import { sdk } from "./sdk"
 import type {
+  ApplyRemovalsResponse,
   SyncAnalytics,
   SyncRun,
   SyncRunResponse,
@@ -177,4 +178,19 @@ export function useTriggerSync() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: catalogSyncKeys.status() }),
   })
   return { ...mutation, outcome, clearOutcome: () => setOutcome(null) }
+}
+
+/**
+ * "Apply removals": `POST /admin/sync/runs/:id/apply-removals`, which starts a run applying the removals run
+ * `runId` held back. Every catalog-sync query is refreshed afterwards, whatever the answer.
+ */
+export function useApplyRemovals(runId: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () =>
+      sdk.client.fetch<ApplyRemovalsResponse>(`/admin/sync/runs/${encodeURIComponent(runId)}/apply-removals`, {
+        method: "POST",
+      }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: catalogSyncKeys.all }),
+  })
 }

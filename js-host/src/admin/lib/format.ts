@@ -65,7 +65,14 @@ export function formatRate(perSecond: number | null | undefined): string {
   return perSecond === null || perSecond === undefined ? "—" : `${rateFormat.format(perSecond)} products/s`
 }
 
-/** "Scheduled", "Manual" (Sync now), "Webhook". */
+const percentFormat = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 2 })
+
+/** "20%" for 0.2. */
+export function formatPercent(share: number): string {
+  return percentFormat.format(share)
+}
+
+/** "Scheduled", "Manual" (Sync now), "Webhook", "Apply removals". */
 export function formatTrigger(trigger: string): string {
   switch (trigger) {
     case "schedule":
@@ -74,6 +81,8 @@ export function formatTrigger(trigger: string): string {
       return "Manual"
     case "webhook":
       return "Webhook"
+    case "apply_removals":
+      return "Apply removals"
     default:
       return trigger
   }

@@ -2,7 +2,7 @@
  * The shapes of the plugin's admin API (`/admin/sync/*`) as the admin customizations read them.
  */
 
-import type { RunOwner, SyncRunStatus } from "catalog-sync-core"
+import type { HeldRemoval, RunOwner, SyncRunStatus } from "catalog-sync-core"
 
 export type { AnalyticsPoint, AnalyticsTotals, SyncAnalytics } from "../../api/admin/sync/analytics/aggregate"
 
@@ -13,8 +13,11 @@ export type { AnalyticsPoint, AnalyticsTotals, SyncAnalytics } from "../../api/a
  */
 export type { RunOwner, SyncRunStatus } from "catalog-sync-core"
 
-/** What started a run. */
-export type SyncTrigger = "schedule" | "manual" | "webhook"
+/** What started a run (`apply_removals`: an operator's "Apply removals" of another run's held removals). */
+export type SyncTrigger = "schedule" | "manual" | "webhook" | "apply_removals"
+
+/** A removal the guard held back: `{ source_id, product_id, action: "archive" | "delete" }` (the core's type). */
+export type { HeldRemoval }
 
 /** A per-product problem recorded by a run. */
 export interface RunError {
@@ -76,6 +79,12 @@ export interface SyncRun {
   heartbeat_at: string | null
   /** For an interrupted webhook run: the queued run its products went into again. */
   requeued_run_id: string | null
+  /** The removals the guard held back in this run (empty when none were). */
+  held_removals: HeldRemoval[]
+  /** The run that applied (or applies) them. */
+  removals_applied_by: string | null
+  /** For an "Apply removals" run: the run whose held removals it applies. */
+  removals_of: string | null
 }
 
 /** `GET /admin/sync/status`. */
@@ -105,6 +114,11 @@ export interface SyncRunResponse {
 export interface SyncTriggerResponse {
   run_id: string
   status: "running"
+}
+
+/** `POST /admin/sync/runs/:id/apply-removals` (202). */
+export interface ApplyRemovalsResponse {
+  run_id: string
 }
 
 /** `GET /admin/sync/settings`. */

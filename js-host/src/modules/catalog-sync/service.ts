@@ -10,16 +10,19 @@ import SyncedImage from "./models/synced-image"
 import SyncedProduct from "./models/synced-product"
 import { claimRows, recordRows, releaseClaims, removeRows, removeRowsOfProducts, toLedgerRow } from "./ledger-store"
 import type { LedgerRecord } from "./ledger-store"
+import WebhookDelivery from "./models/webhook-delivery"
 import { validateModuleOptions } from "./plugin-options"
 import { applyTransition, compareAndSet, DB_DURATION_MS, DB_NOW, readRunningRuns } from "./run-records"
 import type { ColumnValue, RunningRun } from "./run-records"
-import { SYNC_RUN_STATUSES } from "./types"
+import { CATALOG_TRIGGERS, SYNC_RUN_STATUSES } from "./types"
 import type { NewRunInput, RunFigures, RunProgress, SyncRunRecord, SyncRunStatus } from "./types"
 
 /**
  * The `catalogSync` module's service: holds the validated plugin options, keeps the `sync_run`
- * records, remembers the images copied into Medusa's file storage (`synced_image`, one row per source URL) and
- * writes the sync ledger (`synced_product`, one row per source product, one statement per batch).
+ * records (with the removals a run held back and which run applied them), remembers the images copied into
+ * Medusa's file storage (`synced_image`, one row per source URL) and the webhook calls accepted inside their
+ * replay window (`webhook_delivery`, one row per replay key), and writes the sync ledger (`synced_product`, one
+ * row per source product, one statement per batch).
  *
  * Every change of a run's life cycle (record, queue, start, claim, heartbeat, end, interrupt) is one of the
  * core's transitions applied as a single conditional statement (`run-records.ts`) whose result says whether it
@@ -28,7 +31,12 @@ import type { NewRunInput, RunFigures, RunProgress, SyncRunRecord, SyncRunStatus
  * The generated CRUD methods (`createSyncRuns`, `updateSyncRuns`, `listAndCountSyncRuns`, …) come
  * from `MedusaService`; the methods below are the ones the sync, the routes and the job use.
  */
-export default class CatalogSyncModuleService extends MedusaService({ SyncRun, SyncedImage, SyncedProduct }) {
+export default class CatalogSyncModuleService extends MedusaService({
+  SyncRun,
+  SyncedImage,
+  SyncedProduct,
+  WebhookDelivery,
+}) {
   private readonly syncOptions_: SyncOptions
 
   /** Medusa's module life-cycle hooks: once the application has started, background work may start syncs. */
@@ -64,8 +72,31 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
     return applyTransition(managerOf(context), input.id, runTransition({ kind: "begin" }), {
       trigger: input.trigger,
       product_ids: input.productIds === null ? null : { ids: input.productIds },
+      removals_of: input.removalsOf ?? null,
       ...runningFields(input.owner),
     })
+  }
+
+  /**
+   * Names the run that takes the removals run `held` held back (`removals_applied_by`: `next`, or `null` to free
+   * them), if the held run is still as the caller read it — its status and `observed` applier: a compare-and-set,
+   * so of two requests at once one takes the set.
+   *
+   * @returns whether it changed
+   */
+  @InjectManager()
+  async setRemovalsApplier(
+    held: Pick<SyncRunRecord, "id" | "status">,
+    observed: string | null,
+    next: string | null,
+    @MedusaContext() context: Context = {}
+  ): Promise<boolean> {
+    return compareAndSet(
+      managerOf(context),
+      held.id,
+      { status: held.status, column: "removals_applied_by", value: observed },
+      { removals_applied_by: next }
+    )
   }
 
   /** The webhook run waiting for the running sync, or `null` (there is at most one). */
@@ -184,6 +215,7 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
         ...endFields(end),
         ...(figures.counts ?? {}),
         ...(figures.errors ? { errors: jsonArray(figures.errors) } : {}),
+        ...(figures.held_removals?.length ? { held_removals: jsonArray(figures.held_removals) } : {}),
         requests: figures.requests,
         retries: figures.retries,
         phase_timings: { ...figures.phase_timings },
@@ -248,12 +280,13 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
 
   /**
    * Whether a run was interrupted (its process died and another took it over: status `interrupted`)
-   * since the last run that completed (success or partial), other than `currentRunId`: only then can
-   * the store hold parts of a half-done write, such as inventory items without their product.
+   * since the last catalog run that completed (success or partial; runs applying held removals do not count),
+   * other than `currentRunId`: only then can the store hold parts of a half-done write, such as inventory items
+   * without their product.
    */
   async interruptedSinceLastCompletedRun(currentRunId: string): Promise<boolean> {
     const [completed] = await this.listSyncRuns(
-      { status: ["success", "partial"] },
+      { status: ["success", "partial"], trigger: CATALOG_TRIGGERS },
       { order: { started_at: "DESC" }, take: 1, select: ["id", "started_at"] }
     )
     const since = completed ? { started_at: { $gt: completed.started_at } } : {}
@@ -265,12 +298,13 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
   }
 
   /**
-   * The errors of the most recent run that completed (success or partial; a running run is neither):
-   * the image copy reads from them which image hosts the last run could not reach. Empty before then.
+   * The errors of the most recent catalog run that completed (success or partial; a running run is neither,
+   * and a run applying held removals copies no image): the image copy reads from them which image hosts the
+   * last run could not reach. Empty before then.
    */
   async lastCompletedRunErrors(): Promise<RunError[]> {
     const [completed] = await this.listSyncRuns(
-      { status: ["success", "partial"] },
+      { status: ["success", "partial"], trigger: CATALOG_TRIGGERS },
       { order: { started_at: "DESC" }, take: 1, select: ["id", "errors"] }
     )
     return (completed?.errors as RunError[] | null | undefined) ?? []
@@ -373,6 +407,31 @@ export default class CatalogSyncModuleService extends MedusaService({ SyncRun, S
     await recordRows(knex, writes.record)
     await removeRows(knex, writes.remove)
     await removeRowsOfProducts(knex, writes.remove_products ?? [])
+  }
+
+  /**
+   * Remembers an accepted webhook call by its replay key until `expiresAt` (both from the core's
+   * `checkWebhook`), after deleting the keys that expired before `now`. The table's unique index on the key
+   * decides a race between instances: the insert that fails is the replay.
+   * @returns `true` for a call seen for the first time, `false` for a replay of an accepted one
+   */
+  async rememberWebhookDelivery(replayKey: string, expiresAt: Date, now: Date = new Date()): Promise<boolean> {
+    await this.deleteWebhookDeliveries({ expires_at: { $lt: now } })
+    try {
+      await this.createWebhookDeliveries({ replay_key: replayKey, expires_at: expiresAt })
+      return true
+    } catch (error) {
+      const [stored] = await this.listWebhookDeliveries({ replay_key: replayKey }, { take: 1, select: ["id"] })
+      if (stored) {
+        return false
+      }
+      throw error
+    }
+  }
+
+  /** Forgets an accepted call whose ids could not be stored, so that the sender's retry is not a replay. */
+  async forgetWebhookDelivery(replayKey: string): Promise<void> {
+    await this.deleteWebhookDeliveries({ replay_key: replayKey })
   }
 
   /** The run with this id, or `null` when there is none. */

@@ -1,9 +1,15 @@
-import type { RunCounts, RunError, RunOwner, SyncRunStatus } from "catalog-sync-core"
+import type { HeldRemoval, RunCounts, RunError, RunOwner, SyncRunStatus } from "catalog-sync-core"
 
 export type { SyncRunStatus } from "catalog-sync-core"
 
-/** What started a run. */
-export type SyncTrigger = "schedule" | "manual" | "webhook"
+/**
+ * What started a run: the schedule, Sync Now, the webhook, or an operator's "Apply removals" (a run that applies
+ * the removals another run held back, and nothing else).
+ */
+export type SyncTrigger = "schedule" | "manual" | "webhook" | "apply_removals"
+
+/** The triggers of runs that sync the catalog (every trigger but `apply_removals`). */
+export const CATALOG_TRIGGERS: SyncTrigger[] = ["schedule", "manual", "webhook"]
 
 /**
  * Every status of a run, as the `status` column lists them: the keys of an object typed by the core's union, so the
@@ -51,6 +57,12 @@ export interface SyncRunRecord extends RunCounts {
   heartbeat_at: Date | null
   /** For an interrupted webhook run: the queued run its product ids went into again. */
   requeued_run_id: string | null
+  /** The removals the guard held back in this run, `null` when none were. */
+  held_removals: HeldRemoval[] | null
+  /** The `apply_removals` run that applied this run's held removals, once started. */
+  removals_applied_by: string | null
+  /** For an `apply_removals` run: the run whose held removals it applies. */
+  removals_of: string | null
 }
 
 /** Input of `beginRun`. */
@@ -62,6 +74,8 @@ export interface NewRunInput {
   productIds: number[] | null
   /** The process that executes it, or `null` when it is handed to the workers (a worker claims it). */
   owner: RunOwner | null
+  /** For an `apply_removals` run: the run whose held removals it applies. */
+  removalsOf?: string | null
 }
 
 /** What the owner measured, stored with the end of its run. */
@@ -73,4 +87,6 @@ export interface RunFigures {
   /** The report's counts and errors, for a run that went to its end. */
   counts?: RunCounts
   errors?: RunError[]
+  /** The removals the report says the guard held back. */
+  held_removals?: HeldRemoval[]
 }

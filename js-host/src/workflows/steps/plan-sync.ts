@@ -1,6 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planCatalog } from "catalog-sync-core"
-import type { CatalogPlanSummary } from "catalog-sync-core"
+import type { CatalogPlan, CatalogPlanSummary } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import type { CopiedImages } from "../../lib/copy-images"
@@ -34,6 +34,21 @@ export interface PlannedSync {
   batches: string[]
 }
 
+/** A plan the core keeps inside WebAssembly as the steps receive it (its summary, each batch as text); frees it. */
+export function takePlan(plan: CatalogPlan): PlannedSync {
+  try {
+    const summary = plan.summary()
+    return { summary, batches: summary.batches.map((_, position) => plan.batchJson(position)) }
+  } finally {
+    plan.free()
+  }
+}
+
+/** The number of products a plan's batches write. */
+export function productsPlanned(planned: PlannedSync): number {
+  return planned.summary.batches.reduce((sum, batch) => sum + batch.len, 0)
+}
+
 /**
  * Asks the core for the plan: validation and mapping of every source product (images written as
  * their stored copies), the diff against the snapshot (unchanged products are skipped), handles,
@@ -45,31 +60,26 @@ export const planSyncStep = createStep(
     const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
     const { run, fetched, store, taxonomy, snapshot, images } = input
     const tracker = trackerFor(run.runId)
-    const planned = await tracker.phase("plan", async (): Promise<PlannedSync> => {
-      const plan = planCatalog({
-        options,
-        pages: fetched.pages,
-        products: fetched.products,
-        notFoundIds: fetched.notFoundIds,
-        scope: run.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: run.productIds },
-        categories: taxonomy.categories,
-        tags: taxonomy.tags,
-        owned: snapshot.owned,
-        takenHandles: snapshot.takenHandles,
-        salesChannelId: store.salesChannelId,
-        stockLocationId: store.stockLocationId,
-        storedImages: images.stored,
-        imageFailures: images.failures,
-      })
-      try {
-        const summary = plan.summary()
-        return { summary, batches: summary.batches.map((_, position) => plan.batchJson(position)) }
-      } finally {
-        plan.free()
-      }
-    })
-    const productsPlanned = planned.summary.batches.reduce((sum, batch) => sum + batch.len, 0)
-    tracker.updateProgress({ products_planned: productsPlanned })
+    const planned = await tracker.phase("plan", async () =>
+      takePlan(
+        planCatalog({
+          options,
+          pages: fetched.pages,
+          products: fetched.products,
+          notFoundIds: fetched.notFoundIds,
+          scope: run.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: run.productIds },
+          categories: taxonomy.categories,
+          tags: taxonomy.tags,
+          owned: snapshot.owned,
+          takenHandles: snapshot.takenHandles,
+          salesChannelId: store.salesChannelId,
+          stockLocationId: store.stockLocationId,
+          storedImages: images.stored,
+          imageFailures: images.failures,
+        })
+      )
+    )
+    tracker.updateProgress({ products_planned: productsPlanned(planned) })
     return new StepResponse(planned)
   }
 )

@@ -11,14 +11,16 @@ export interface SummarizeRunInput {
   runId: string
   plan: PlannedSync
   results: BatchResult[]
-  stock: SyncedStock
-  images: CopiedImages
+  /** The stock step's plan and results (a run applying held removals has none). */
+  stock?: SyncedStock
+  /** The image copy (a run applying held removals has none). */
+  images?: CopiedImages
 }
 
 /**
  * The run's outcome: the core's `summarizeRun` turns the plan's summary, the product and stock batch results,
- * the stock plan and the fetch and image figures into the status (`success` / `partial` / `failed`), the counts
- * and the errors. The workflow's result; the run's owner records it (`run-executor.ts`), as a write guarded by
+ * the stock plan and the fetch and image figures into the status (`success` / `partial` / `failed`), the counts,
+ * the errors and the removals the guard held back. The workflow's result; the run's owner records it (`run-executor.ts`), as a write guarded by
  * its ownership, tried again when it fails. Writes nothing.
  */
 export const summarizeRunStep = createStep(
@@ -27,10 +29,10 @@ export const summarizeRunStep = createStep(
     const tracker = trackerFor(input.runId)
     const report = summarizeRun({
       plan: input.plan.summary,
-      results: [...input.results, ...input.stock.results],
+      results: [...input.results, ...(input.stock?.results ?? [])],
       fetch: tracker.fetch,
-      stock: input.stock.plan,
-      images: input.images.stats,
+      stock: input.stock?.plan,
+      images: input.images?.stats,
     })
     tracker.updateProgress({ phase: "done" })
     return new StepResponse(report)

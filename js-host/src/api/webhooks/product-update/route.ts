@@ -17,6 +17,9 @@ import { enqueueProductIds } from "../../../lib/sync-queue"
  * each as `{ code, message }`, and nothing runs. A genuine call adds its ids to the queued webhook
  * run and starts it when no sync is running: 202 `{ run_id, queued: false }`; while a sync runs, the
  * ids wait in that one queued run, started when the running sync ends: 202 `{ run_id, queued: true }`.
+ * A replay of a call already accepted (same signature, inside its replay window; the core gives its replay
+ * key) starts nothing: 200 `{ duplicate: true }`. The module's table of accepted keys, unique on the key,
+ * decides between instances that receive the same replay at once.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const service = req.scope.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
@@ -34,7 +37,20 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     res.status(verdict.status).json({ code: verdict.code, message: verdict.message })
     return
   }
-  const runId = await enqueueProductIds(req.scope, verdict.productIds)
+  const expiresAt = new Date(verdict.rememberUntilSeconds * 1000)
+  if (!(await service.rememberWebhookDelivery(verdict.replayKey, expiresAt))) {
+    logger.info(`catalog-sync: webhook replay refused: a call with the same signature was accepted already`)
+    res.status(200).json({ duplicate: true })
+    return
+  }
+  let runId: string
+  try {
+    runId = await enqueueProductIds(req.scope, verdict.productIds)
+  } catch (error) {
+    // The ids were not stored: the sender's retry of this very call must not count as a replay.
+    await service.forgetWebhookDelivery(verdict.replayKey).catch(() => undefined)
+    throw error
+  }
   // The ids are stored: if the start fails here, the end of the running sync or the queue job starts it.
   await startQueuedRun(req.scope).catch((error: Error) =>
     logger.warn(`catalog-sync: could not start the queued webhook run ${runId} yet: ${error.message}`)

@@ -14,13 +14,17 @@ import { SYNC_RUN_STATUSES } from "../types"
  * every webhook call that arrived while another sync ran, and its `started_at` is when it was queued
  * until it starts. At most one run is `queued` and at most one is `running` (two partial unique indexes).
  * An interrupted webhook run whose ids were queued again names that run in `requeued_run_id`.
+ *
+ * A full run whose removals the core's guard held back keeps them in `held_removals` (source id, product
+ * id, action each); `removals_applied_by` names the `apply_removals` run that took them, which in turn
+ * names the held run in `removals_of`.
  */
 const SyncRun = model
   .define(
     { name: "sync_run", tableName: "catalog_sync_run" },
     {
       id: model.id({ prefix: "csrun" }).primaryKey(),
-      trigger: model.enum(["schedule", "manual", "webhook"]),
+      trigger: model.enum(["schedule", "manual", "webhook", "apply_removals"]),
       status: model.enum(SYNC_RUN_STATUSES).default("running"),
       started_at: model.dateTime(),
       finished_at: model.dateTime().nullable(),
@@ -48,6 +52,9 @@ const SyncRun = model
       owner: model.json().nullable(),
       heartbeat_at: model.dateTime().nullable(),
       requeued_run_id: model.text().nullable(),
+      held_removals: model.json().nullable(),
+      removals_applied_by: model.text().nullable(),
+      removals_of: model.text().nullable(),
     }
   )
   .indexes([

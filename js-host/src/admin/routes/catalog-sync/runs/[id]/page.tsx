@@ -3,6 +3,7 @@ import { Alert, Container, Heading, Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
 import { Link, useParams } from "react-router-dom"
 import { LoadError, LoadingLines } from "../../../../components/load-state"
+import { HeldRemovals } from "../../../../components/held-removals"
 import { PhaseTimings } from "../../../../components/phase-timings"
 import { ErrorsTable } from "../../../../components/run-errors"
 import { RunFigures } from "../../../../components/run-figures"
@@ -86,6 +87,17 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
         <Fact label="Ran on">
           <span data-testid="run-owner">{formatOwner(run.owner, run.status)}</span>
         </Fact>
+        {run.removals_of ? (
+          <Fact label="Applies the removals held back by">
+            <Link
+              to={`/catalog-sync/runs/${run.removals_of}`}
+              className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
+              data-testid="run-removals-of"
+            >
+              {run.removals_of}
+            </Link>
+          </Fact>
+        ) : null}
       </div>
       <div className="flex flex-col gap-4 px-6 py-4">
         {(run.status === "failed" || run.status === "interrupted") && run.error_message ? (
@@ -106,6 +118,23 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
         )}
       </div>
     </Container>
+
+    {run.held_removals.length ? (
+      <Container className="divide-y p-0">
+        <div className="px-6 py-4">
+          <Heading level="h2">
+            Held-back removals{" "}
+            <span className="text-ui-fg-muted" data-testid="held-removals-count">
+              ({formatCount(run.held_removals.length)})
+            </span>
+          </Heading>
+          <Text size="small" leading="compact" className="text-ui-fg-subtle">
+            Products missing upstream that this run did not remove, because they were too many at once
+          </Text>
+        </div>
+        <HeldRemovals run={run} />
+      </Container>
+    ) : null}
 
     <Container className="divide-y p-0">
       <div className="px-6 py-4">
