@@ -2,9 +2,11 @@
 /**
  * The signed webhook (`POST /webhooks/product-update`) against the built store: off (503) without a secret;
  * with one, a genuine call syncs only its products (one `GET /products/:id` each, trigger `webhook`), a
- * product the source answers 404 for is drafted (onMissing "draft"); a bad signature, a stale timestamp, a
- * malformed body and an oversize body get 401/401/400/413 and change nothing; a burst of calls while a full
- * sync runs lands in one queued run, synced as soon as the running sync ends, without blocking Sync Now.
+ * product the source answers 404 for is left as it is with a REMOVAL_LEFT_TO_FULL_SYNC notice (the next full
+ * sync drafts it, onMissing "draft"); a bad signature, a stale timestamp, a malformed body and an oversize body
+ * get 401/401/400/413 and change nothing; a replay of an accepted call gets 200 `{ duplicate: true }` and starts
+ * nothing, while the same body at another timestamp is a new delivery; a burst of calls while a full sync runs
+ * lands in one queued run, synced as soon as the running sync ends, without blocking Sync Now.
  */
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -108,21 +110,53 @@ test('the signed webhook: targeted syncs, refusals that change nothing, and a bu
       assert.equal((await admin.syncStatus()).running, null, 'no sync runs');
     });
 
-    await t.test('an id the source answers 404 for is handled by onMissing (draft)', async () => {
+    await t.test('an id the source answers 404 for is left to the next full sync, which drafts it', async () => {
       const before = bySourceId(await admin.products());
       await source.mutate({ remove: [23] });
       const answer = await sendWebhook(env.medusaUrl, SECRET, { product_ids: [23, 987654], event: 'product.deleted' });
       assert.equal(answer.status, 202, JSON.stringify(answer.body));
       const run = await admin.waitForRun(answer.body.run_id);
       const info = describeRun(run);
-      assert.equal(run.status, 'success', info);
+      assert.equal(run.status, 'success', `a notice is not a problem: ${info}`);
       assert.deepEqual(run.product_ids, [23, 987654]);
-      assert.deepEqual([run.fetched, run.updated, run.archived, run.created], [0, 0, 1, 0], info);
-      const after = bySourceId(await admin.products());
-      assert.equal(after.get(23).status, 'draft', 'product 23, gone upstream, is a draft');
-      assert.equal(after.get(23).variants.length, 1, 'a draft keeps its variant');
-      assert.deepEqual(changedIds(stamps(before), stamps(after)), [23], 'only product 23 was written');
+      assert.deepEqual([run.fetched, run.updated, run.archived, run.deleted, run.kept, run.created], [0, 0, 0, 0, 1, 0], info);
+      assert.deepEqual(run.errors, [{ source_id: 23, field: null, code: 'REMOVAL_LEFT_TO_FULL_SYNC',
+        message: 'product 23: the source answered 404, but a webhook run removes nothing: the product stays as it is until ' +
+          'the next full sync, which sets it to draft if the source no longer lists it' }], info);
+      let after = bySourceId(await admin.products());
+      assert.equal(after.get(23).status, 'published', 'product 23 is left as it is');
+      assert.deepEqual(changedIds(stamps(before), stamps(after)), [], 'no product was written');
       assert.equal(after.has(987654), false, 'an unknown id creates nothing');
+
+      const full = await admin.sync();
+      assert.equal(full.status, 'success', describeRun(full));
+      assert.equal(full.archived, 1, describeRun(full));
+      after = bySourceId(await admin.products());
+      assert.equal(after.get(23).status, 'draft', 'the full sync, with its complete listing, drafts product 23');
+      assert.equal(after.get(23).variants.length, 1, 'a draft keeps its variant');
+      assert.deepEqual(changedIds(stamps(before), stamps(after)), [22, 23],
+        'the full sync wrote 23 (drafted) and 22 (changed upstream earlier, named by no webhook), nothing else');
+    });
+
+    await t.test('a replayed call gets 200 { duplicate: true } and starts nothing; another timestamp is a new delivery', async () => {
+      const body = JSON.stringify({ product_ids: [24, 25] });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const first = await sendWebhook(env.medusaUrl, SECRET, body, { timestamp });
+      assert.equal(first.status, 202, JSON.stringify(first.body));
+      await admin.waitForRun(first.body.run_id);
+      const runsBefore = (await admin.runs(1, 0)).count;
+      await source.resetStats();
+      const replays = await Promise.all([1, 2, 3].map(() => sendWebhook(env.medusaUrl, SECRET, body, { timestamp })));
+      assert.deepEqual(replays.map((r) => [r.status, r.body]), [1, 2, 3].map(() => [200, { duplicate: true }]));
+      assert.equal((await admin.syncStatus()).running, null, 'no sync runs');
+      assert.equal((await admin.runs(1, 0)).count, runsBefore, 'no run was recorded');
+      assert.equal((await source.stats()).requests, 0, 'the source was not asked anything');
+
+      const resent = await sendWebhook(env.medusaUrl, SECRET, body, { timestamp: timestamp - 2 });
+      assert.equal(resent.status, 202, JSON.stringify(resent.body));
+      const run = await admin.waitForRun(resent.body.run_id);
+      assert.equal(run.status, 'success', describeRun(run));
+      assert.deepEqual(run.product_ids, [24, 25]);
     });
 
     await t.test('a burst of calls while a sync runs waits in one queued run, synced when the sync ends', async () => {
@@ -156,7 +190,8 @@ test('the signed webhook: targeted syncs, refusals that change nothing, and a bu
       await source.faults({});
       const full = await admin.waitForRun(fullId);
       assert.equal(full.status, 'success', describeRun(full));
-      assert.equal(full.updated, 62, `the 60 repriced products and the two reverted ones: ${describeRun(full)}`);
+      assert.equal(full.updated, 63,
+        `the 60 repriced products and three reverted ones (21 and 22, changed by the first test, 23, drafted): ${describeRun(full)}`);
       const queued = await admin.waitForRun(queuedId);
       const info = describeRun(queued);
       assert.equal(queued.status, 'success', info);

@@ -138,6 +138,11 @@ class MedusaAdmin {
     return res.body.run_id;
   }
 
+  /** `POST /admin/sync/runs/:id/apply-removals` ("Apply removals") → `{ status, body }` (202, 400, 404 or 409). */
+  applyRemovals(id) {
+    return this.raw('POST', `/admin/sync/runs/${encodeURIComponent(id)}/apply-removals`, {});
+  }
+
   /** `GET /admin/sync/runs/:id` → the run. */
   async run(id) {
     return (await this.get(`/admin/sync/runs/${encodeURIComponent(id)}`)).run;
