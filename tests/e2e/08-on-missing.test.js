@@ -7,7 +7,8 @@
  * comes back is created again, once, with the handle it had when that handle is still free. With "delete", a
  * fetch the core cannot trust (catalog shifted while paging, source down part-way, a rejected product without
  * an id, an empty catalog) deletes nothing. The store is restarted with each option and with the base options
- * at the end.
+ * at the end. With "delete", `maxRemovalRatio` is 1 (the guard is off): what earlier files left in the shared store
+ * (e.g. the 400 drafts of 06) is deleted in one go; the guard has its own file, 09-removal-guard.
  */
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -253,7 +254,7 @@ test('onMissing "keep": products removed upstream stay exactly as they were, the
 
 test('onMissing "delete": removed products are deleted like deleteProductsWorkflow does, and come back once with their handles', { timeout: 400_000 }, async () => {
   const env = e2eEnv();
-  await restartStore({ onMissing: 'delete' });
+  await restartStore({ onMissing: 'delete', maxRemovalRatio: 1 });
   const admin = await adminClient(env);
   const source = standIn(env);
   const merchantProducts = [];
@@ -348,7 +349,7 @@ test('onMissing "delete": removed products are deleted like deleteProductsWorkfl
 
 test('onMissing "delete" deletes nothing when the fetch cannot be trusted', { timeout: 400_000 }, async () => {
   const env = e2eEnv();
-  await restartStore({ onMissing: 'delete' });
+  await restartStore({ onMissing: 'delete', maxRemovalRatio: 1 });
   const admin = await adminClient(env);
   const source = standIn(env);
   try {
