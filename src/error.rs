@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use crate::{
-    model::CoreErrorCode, options::OptionsError, paging::PagingError, retry::RetryInputError,
-    store::StoreSetupError, webhook::WebhookError,
+    fetch::FetchError, model::CoreErrorCode, options::OptionsError, paging::PagingError,
+    retry::RetryInputError, store::StoreSetupError, webhook::WebhookError,
 };
 
 /// Any error of the core, as reported to the host.
@@ -19,6 +19,9 @@ pub enum CoreError {
     /// Fetch planning failed, e.g. a malformed page (`MALFORMED_PAGE`).
     #[error(transparent)]
     Paging(#[from] PagingError),
+    /// A run's fetch failed (`SOURCE_*`, `RUN_TIMEOUT`).
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
     /// A retry decision was asked with invalid input (`INVALID_INPUT`).
     #[error(transparent)]
     Retry(#[from] RetryInputError),
@@ -64,6 +67,7 @@ impl CoreError {
         match self {
             CoreError::Options(error) => error.code(),
             CoreError::Paging(error) => error.code(),
+            CoreError::Fetch(error) => error.code(),
             CoreError::Retry(error) => error.code(),
             CoreError::Webhook(error) => error.code(),
             CoreError::StoreSetup(error) => error.code(),
@@ -78,6 +82,7 @@ impl CoreError {
         match self {
             CoreError::Options(error) => error.details(),
             CoreError::Paging(error) => error.details(),
+            CoreError::Fetch(error) => error.details(),
             CoreError::Retry(error) => error.details(),
             CoreError::Webhook(error) => error.details(),
             CoreError::StoreSetup(error) => error.details(),

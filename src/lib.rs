@@ -15,30 +15,36 @@
 //!
 //! 1. [`model`]: the shared vocabulary — source ids, run errors and their codes, the owned-product rows, the
 //!    fingerprints, the scope of a run.
-//! 2. [`options`], [`retry`], [`webhook`], [`queue`]: the plugin options and their defaults; whether and when a
-//!    failed request is tried again; whether a webhook call is accepted; which ids a queued run holds.
-//! 3. [`handles`]: the URL handle of a title, as Medusa makes it, and unique handles for new products.
-//! 4. [`source`]: what a source body says — each product validated on its own, the category list.
-//! 5. [`paging`]: which source requests a run makes (pages, single products, the category list).
-//! 6. [`taxonomy`], [`images`]: the categories and tags to create before the products; which images to copy
-//!    into the store, how each download is judged, which URL a product is written with.
-//! 7. [`mapping`]: a valid product as Medusa workflow inputs.
-//! 8. [`fingerprint`]: whether a product's content changed since the sync wrote it.
-//! 9. [`batching`]: how the writes are cut into workflow calls, and split when Medusa refuses one.
-//! 10. [`stock`], [`ledger`], [`removals`]: which inventory levels to create or update; the sync ledger's rows and
+//! 2. [`outbound`]: where requests may go — the origin of a URL, and whether an IP address is public.
+//! 3. [`options`], [`retry`], [`webhook`], [`queue`], [`deadline`]: the plugin options and their defaults;
+//!    whether and when a failed request is tried again; whether a webhook call is accepted; which ids a queued
+//!    run holds; whether a run is past its deadline.
+//! 4. [`handles`]: the URL handle of a title, as Medusa makes it, and unique handles for new products.
+//! 5. [`source`]: what a source body says — each product validated on its own, the category list.
+//! 6. [`paging`]: which source requests a run makes (pages, single products, the category list).
+//! 7. [`fetch`], [`taxonomy`], [`images`]: the fetch of a run as a state machine (which request next, whether
+//!    an answer is accepted, retried or fails the run); the categories and tags to create before the products;
+//!    which images to copy into the store, how each download is judged, which URL a product is written with.
+//! 8. [`mapping`]: a valid product as Medusa workflow inputs.
+//! 9. [`fingerprint`]: whether a product's content changed since the sync wrote it.
+//! 10. [`batching`]: how the writes are cut into workflow calls, and split when Medusa refuses one.
+//! 11. [`stock`], [`ledger`], [`removals`]: which inventory levels to create or update; the sync ledger's rows and
 //!     the claims made before a create; what happens to products missing upstream — the guard that holds back the
 //!     removals of a feed that shrank suddenly, and applying them.
-//! 11. [`plan`]: the sync plan — what to create, update, archive or delete, and every problem found.
-//! 12. [`report`], [`snapshot`]: the end-of-run report and its status; what the store holds of the sync's
+//! 12. [`plan`]: the sync plan — what to create, update, archive or delete, and every problem found.
+//! 13. [`report`], [`snapshot`]: the end-of-run report and its status; what the store holds of the sync's
 //!     products and what to repair first.
-//! 13. [`store`], [`lifecycle`]: the store setup before a run (currency, sales channel, stock location); the life
+//! 14. [`store`], [`lifecycle`]: the store setup before a run (currency, sales channel, stock location); the life
 //!     of a run across instances — statuses and transitions, owner and lease, how a run ends, where it executes.
-//! 14. [`error`]: every error the host can receive, with its stable code and details.
-//! 15. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
+//! 15. [`error`]: every error the host can receive, with its stable code and details.
+//! 16. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
 //!     nothing.
 
 pub mod model;
 
+pub mod outbound;
+
+pub mod deadline;
 pub mod options;
 pub mod queue;
 pub mod retry;
@@ -50,6 +56,7 @@ pub mod source;
 
 pub mod paging;
 
+pub mod fetch;
 pub mod images;
 pub mod taxonomy;
 

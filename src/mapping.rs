@@ -532,13 +532,16 @@ pub fn map_product(
         description: product.description,
         thumbnail: product
             .thumbnail
-            .map(|url| context.images.resolve(&url).to_string()),
+            .as_deref()
+            .and_then(|url| context.images.resolve(url))
+            .map(str::to_string),
         images: product
             .images
             .iter()
+            .filter_map(|url| context.images.resolve(url))
             .map(|url| ImageInput {
                 id: None,
-                url: context.images.resolve(url).to_string(),
+                url: url.to_string(),
             })
             .collect(),
         tag_ids,

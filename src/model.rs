@@ -210,6 +210,13 @@ codes! {
         ImageInvalidUrl = "IMAGE_INVALID_URL",
         /// Medusa's File module refused to store an image.
         ImageUploadFailed = "IMAGE_UPLOAD_FAILED",
+        /// An image request was refused before it went out: its host (or a redirect's) resolves to a
+        /// non-public address, or the redirects lead elsewhere than http(s). The product is written without it.
+        ImageRefused = "IMAGE_REFUSED",
+        /// A product has more images than `maxImagesPerProduct`; the extra ones are left out.
+        TooManyImages = "TOO_MANY_IMAGES",
+        /// The run reached its deadline (`runTimeoutMs`) and stopped.
+        RunTimeout = "RUN_TIMEOUT",
     }
 }
 
@@ -223,8 +230,20 @@ codes! {
         /// A category list body is not a list of categories. No function throws it today: the category plan
         /// falls back to names derived from the slugs.
         MalformedCategories = "MALFORMED_CATEGORIES",
-        /// The source announced more products than the planner accepts.
+        /// The source announced more products (`maxProducts`) or needs more requests (`maxPages`) than a run
+        /// accepts, or sent more products than it announced.
         SourceTooLarge = "SOURCE_TOO_LARGE",
+        /// A source request kept failing (network errors, timeouts, 5xx, 429, malformed bodies) until the
+        /// retries ran out, or the source asked to wait too long.
+        SourceUnavailable = "SOURCE_UNAVAILABLE",
+        /// The source answered a status that is not retried (404 for a page, 400, 401...).
+        SourceHttpError = "SOURCE_HTTP_ERROR",
+        /// A source answer is larger than `pageMaxBytes`.
+        SourceAnswerTooLarge = "SOURCE_ANSWER_TOO_LARGE",
+        /// A source request was redirected out of the source's origin, or redirected too many times.
+        SourceRedirectRefused = "SOURCE_REDIRECT_REFUSED",
+        /// The run reached its deadline (`runTimeoutMs`).
+        RunTimeout = "RUN_TIMEOUT",
         /// The host passed a value of the wrong shape (or out of range) to a core function.
         InvalidInput = "INVALID_INPUT",
         /// The webhook is off: no secret is configured.
@@ -395,8 +414,8 @@ mod tests {
                 code
             );
         }
-        assert_eq!(RunErrorCode::ALL.len(), 25);
-        assert_eq!(CoreErrorCode::ALL.len(), 20);
+        assert_eq!(RunErrorCode::ALL.len(), 28);
+        assert_eq!(CoreErrorCode::ALL.len(), 25);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::model::CoreErrorCode;
+use crate::outbound::Origin;
 
 /// Default source: the public DummyJSON API.
 pub const DEFAULT_SOURCE_URL: &str = "https://dummyjson.com";
@@ -21,6 +22,18 @@ pub const DEFAULT_IMAGE_MAX_BYTES: u32 = 10 * 1024 * 1024;
 pub const DEFAULT_SCHEDULE: &str = "0 * * * *";
 /// Default largest share of the owned products one full run may remove (archive or delete): a fifth.
 pub const DEFAULT_MAX_REMOVAL_RATIO: f64 = 0.2;
+/// Default largest source answer (page, product or category list) the sync reads: 8 MiB.
+pub const DEFAULT_PAGE_MAX_BYTES: u32 = 8 * 1024 * 1024;
+/// Default largest catalog a run accepts: room for catalogs of 100,000 products and more.
+pub const DEFAULT_MAX_PRODUCTS: u32 = 250_000;
+/// Default largest number of page (or single-product) requests a run plans.
+pub const DEFAULT_MAX_PAGES: u32 = 10_000;
+/// Default deadline of a whole run: 2 hours.
+pub const DEFAULT_RUN_TIMEOUT_MS: u32 = 2 * 60 * 60 * 1000;
+/// Default largest number of images kept per product.
+pub const DEFAULT_MAX_IMAGES_PER_PRODUCT: u32 = 20;
+/// Largest value of `maxProducts`.
+pub const MAX_PRODUCTS_LIMIT: u32 = 10_000_000;
 
 /// What to do with a product the sync created earlier that is no longer in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -99,6 +112,24 @@ pub struct PluginOptionsInput {
     /// Largest share (0..=1) of the owned products one full run may remove; above it the run removes none.
     #[ts(optional, type = "number | string | null")]
     pub max_removal_ratio: Option<Value>,
+    /// Largest source answer read, in bytes (65536..=1073741824, default 8 MiB); a larger one fails the run.
+    #[ts(optional, type = "number | string | null")]
+    pub page_max_bytes: Option<Value>,
+    /// Largest catalog a run accepts (1..=10000000, default 250000).
+    #[ts(optional, type = "number | string | null")]
+    pub max_products: Option<Value>,
+    /// Largest number of page (or single-product) requests a run plans (1..=1000000, default 10000).
+    #[ts(optional, type = "number | string | null")]
+    pub max_pages: Option<Value>,
+    /// Deadline of a whole run in milliseconds (1000..=2592000000, default 2 hours).
+    #[ts(optional, type = "number | string | null")]
+    pub run_timeout_ms: Option<Value>,
+    /// Images kept per product (0..=1000, default 20); extra ones are left out and reported.
+    #[ts(optional, type = "number | string | null")]
+    pub max_images_per_product: Option<Value>,
+    /// Origins (`scheme://host[:port]`) image requests may go to even when they resolve to a private address.
+    #[ts(optional, type = "Array<string> | null")]
+    pub image_hosts: Option<Value>,
     /// Any key that is not a known option (rejected, to catch typos such as `pagesize`).
     #[serde(flatten)]
     #[ts(skip)]
@@ -142,6 +173,19 @@ pub struct SyncOptions {
     /// whose removals are more than `maxRemovalRatio × owned products` removes none of them and holds them
     /// back for an operator (see [`crate::removals`]). `1` never holds removals back; `0` holds back every one.
     pub max_removal_ratio: f64,
+    /// Largest source answer (page, product, category list) read, in bytes; the host stops reading there.
+    pub page_max_bytes: u32,
+    /// Largest catalog a run accepts: a larger announced `total`, or more products received, fails the run.
+    pub max_products: u32,
+    /// Largest number of page (or single-product) requests a run plans.
+    pub max_pages: u32,
+    /// Deadline of a whole run in milliseconds, from its start.
+    pub run_timeout_ms: u32,
+    /// Images kept per product, in source order; extra ones are left out and reported.
+    pub max_images_per_product: u32,
+    /// Trusted image origins (`scheme://host[:port]`, normalized): fetched even when they resolve to a
+    /// private address.
+    pub image_hosts: Vec<String>,
 }
 
 impl Default for SyncOptions {
@@ -162,7 +206,21 @@ impl Default for SyncOptions {
             stock_location_id: None,
             webhook_secret: None,
             max_removal_ratio: DEFAULT_MAX_REMOVAL_RATIO,
+            page_max_bytes: DEFAULT_PAGE_MAX_BYTES,
+            max_products: DEFAULT_MAX_PRODUCTS,
+            max_pages: DEFAULT_MAX_PAGES,
+            run_timeout_ms: DEFAULT_RUN_TIMEOUT_MS,
+            max_images_per_product: DEFAULT_MAX_IMAGES_PER_PRODUCT,
+            image_hosts: Vec::new(),
         }
+    }
+}
+
+impl SyncOptions {
+    /// The origin of `sourceUrl` (validated, so it always has one): the only origin page, product and category
+    /// requests go to.
+    pub fn source_origin(&self) -> Option<Origin> {
+        Origin::of_url(&self.source_url).ok()
     }
 }
 
@@ -249,7 +307,7 @@ pub fn validate_options_with(
             value,
             "is not a known option (known: sourceUrl, schedule, pageSize, concurrency, batchSize, currencyCode, \
              salesChannelId, onMissing, requestTimeoutMs, maxRetries, images, imageMaxBytes, stockLocationId, webhookSecret, \
-             maxRemovalRatio)",
+             maxRemovalRatio, pageMaxBytes, maxProducts, maxPages, runTimeoutMs, maxImagesPerProduct, imageHosts)",
         ));
     }
     let defaults = SyncOptions::default();
@@ -331,6 +389,45 @@ pub fn validate_options_with(
             Some(v) => ratio("maxRemovalRatio", v)?,
             None => defaults.max_removal_ratio,
         },
+        page_max_bytes: integer(
+            "pageMaxBytes",
+            raw.page_max_bytes.as_ref(),
+            64 * 1024,
+            1024 * 1024 * 1024,
+            defaults.page_max_bytes,
+        )?,
+        max_products: integer(
+            "maxProducts",
+            raw.max_products.as_ref(),
+            1,
+            MAX_PRODUCTS_LIMIT,
+            defaults.max_products,
+        )?,
+        max_pages: integer(
+            "maxPages",
+            raw.max_pages.as_ref(),
+            1,
+            1_000_000,
+            defaults.max_pages,
+        )?,
+        run_timeout_ms: integer(
+            "runTimeoutMs",
+            raw.run_timeout_ms.as_ref(),
+            1000,
+            30 * 24 * 60 * 60 * 1000,
+            defaults.run_timeout_ms,
+        )?,
+        max_images_per_product: integer(
+            "maxImagesPerProduct",
+            raw.max_images_per_product.as_ref(),
+            0,
+            1000,
+            defaults.max_images_per_product,
+        )?,
+        image_hosts: match &raw.image_hosts {
+            Some(v) => origins("imageHosts", v)?,
+            None => defaults.image_hosts,
+        },
     })
 }
 
@@ -350,6 +447,30 @@ fn ratio(option: &str, value: &Value) -> Result<f64, OptionsError> {
                 "must be a number between 0 and 1, such as 0.2",
             )
         })
+}
+
+/// A list of `scheme://host[:port]` origins, normalized (lowercase, default port dropped, no duplicates).
+fn origins(option: &str, value: &Value) -> Result<Vec<String>, OptionsError> {
+    let requirement =
+        "must be a list of origins such as [\"http://10.0.0.5:8080\"] (scheme, host and port only)";
+    let items = match value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(items) => items,
+        _ => return Err(invalid(option, value, requirement)),
+    };
+    let mut normalized: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let origin = item
+            .as_str()
+            .map(str::trim)
+            .and_then(|text| Origin::parse(text).ok())
+            .ok_or_else(|| invalid(option, value, requirement))?
+            .to_string();
+        if !normalized.contains(&origin) {
+            normalized.push(origin);
+        }
+    }
+    Ok(normalized)
 }
 
 /// An integer in `min..=max`, given as a JSON number or a decimal string.
@@ -620,7 +741,9 @@ mod tests {
                 "sourceUrl": "https://dummyjson.com", "schedule": "0 * * * *", "pageSize": 30, "concurrency": 4,
                 "batchSize": 50, "currencyCode": "usd", "salesChannelId": null, "onMissing": "draft",
                 "requestTimeoutMs": 10000, "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760,
-                "stockLocationId": null, "webhookSecret": null, "maxRemovalRatio": 0.2
+                "stockLocationId": null, "webhookSecret": null, "maxRemovalRatio": 0.2, "pageMaxBytes": 8388608,
+                "maxProducts": 250000, "maxPages": 10000, "runTimeoutMs": 7200000, "maxImagesPerProduct": 20,
+                "imageHosts": []
             })
         );
     }
@@ -640,9 +763,30 @@ mod tests {
             "concurrency": 8, "batchSize": 200.0, "currencyCode": "EUR", "salesChannelId": "sc_1",
             "onMissing": "Delete", "requestTimeoutMs": 500, "maxRetries": 0, "images": "link",
             "imageMaxBytes": "2048", "stockLocationId": "sloc_1", "webhookSecret": "s3cret",
-            "maxRemovalRatio": "0.05"
+            "maxRemovalRatio": "0.05",
+            "pageMaxBytes": "65536", "maxProducts": 100, "maxPages": 5, "runTimeoutMs": 1000,
+            "maxImagesPerProduct": 0,
+            "imageHosts": ["HTTP://10.0.0.5:8080/", "https://images.internal:443", "http://10.0.0.5:8080"]
         }))
         .unwrap();
+        assert_eq!(options.page_max_bytes, 65536);
+        assert_eq!(
+            (
+                options.max_products,
+                options.max_pages,
+                options.run_timeout_ms
+            ),
+            (100, 5, 1000)
+        );
+        assert_eq!(options.max_images_per_product, 0);
+        assert_eq!(
+            options.image_hosts,
+            ["http://10.0.0.5:8080", "https://images.internal"]
+        );
+        assert_eq!(
+            options.source_origin().unwrap().to_string(),
+            "http://127.0.0.1:4010"
+        );
         assert_eq!(options.source_url, "http://127.0.0.1:4010/api");
         assert_eq!(options.schedule.as_deref(), Some("*/5 * * * *"));
         assert_eq!(options.page_size, 100);
@@ -787,6 +931,18 @@ mod tests {
             json!({ "maxRemovalRatio": "NaN" }),
             json!({ "maxRemovalRatio": "inf" }),
             json!({ "maxRemovalRatio": true }),
+            json!({ "pageMaxBytes": 65535 }),
+            json!({ "pageMaxBytes": 1073741825 }),
+            json!({ "maxProducts": 0 }),
+            json!({ "maxProducts": 10000001 }),
+            json!({ "maxPages": 0 }),
+            json!({ "runTimeoutMs": 999 }),
+            json!({ "maxImagesPerProduct": -1 }),
+            json!({ "maxImagesPerProduct": 1001 }),
+            json!({ "imageHosts": "http://10.0.0.5" }),
+            json!({ "imageHosts": ["http://10.0.0.5/images"] }),
+            json!({ "imageHosts": ["ftp://10.0.0.5"] }),
+            json!({ "imageHosts": [5] }),
             json!({ "pagesize": 30 }),
         ];
         for case in cases {

@@ -1,11 +1,9 @@
-//! Fetch planning: which source requests the host makes, and validation of every page envelope.
-//!
-//! The core only *plans* requests; the host performs them, at most `options.concurrency` at a time (the core
-//! cannot enforce that bound, the host's request pool does), and hands the raw bodies back to the planner.
+//! Fetch planning: which source requests a run makes, and validation of every page envelope.
 //!
 //! A full sync is: [`first_page_request`]; [`read_page_header`] on its body to learn `total`;
-//! [`plan_remaining_pages`] for the rest; [`read_page_header`] on every further body (a malformed body is a
-//! retryable outcome, see [`crate::retry`]). A targeted sync (webhook) uses [`product_requests`].
+//! [`plan_remaining_pages`] for the rest (refused when `total` exceeds `maxProducts` or the pages exceed
+//! `maxPages`); [`read_page_header`] on every further body (a malformed body is a retryable outcome, see
+//! [`crate::retry`]). A targeted sync (webhook) uses [`product_requests`]. [`crate::fetch`] drives these requests.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -13,9 +11,6 @@ use ts_rs::TS;
 use crate::model::{excerpt, CoreErrorCode, SourceId};
 use crate::options::SyncOptions;
 use crate::source::SOURCE_FIELDS;
-
-/// Largest catalog the planner accepts (a guard against a source announcing an absurd `total`).
-pub const MAX_SOURCE_TOTAL: u32 = 1_000_000;
 
 /// What a planned request fetches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,31 +43,6 @@ pub struct PageRequest {
     pub product_id: Option<SourceId>,
 }
 
-/// Input of [`plan_remaining_pages`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct RemainingPagesInput {
-    /// Validated options (source URL and page size).
-    pub options: SyncOptions,
-    /// `total` announced by the first page.
-    pub total: u32,
-    /// Number of products the first page actually contained.
-    pub first_page_count: u32,
-}
-
-/// Input of [`product_requests`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ProductRequestsInput {
-    /// Validated options (source URL).
-    pub options: SyncOptions,
-    /// Source ids to fetch one by one.
-    #[ts(type = "Array<number>")]
-    pub product_ids: Vec<SourceId>,
-}
-
 /// The envelope of a `/products` page: `{ products, total, skip, limit }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -88,19 +58,6 @@ pub struct PageHeader {
     pub count: u32,
 }
 
-/// The raw page bodies of a whole product list, as collected through the host's `fetchPage`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct CollectedPages {
-    /// Every page body, first page first, in `skip` order.
-    pub pages: Vec<String>,
-    /// `total` announced by the first page.
-    pub total: u32,
-    /// Number of `fetchPage` calls made.
-    pub requests: u32,
-}
-
 /// A fetch-planning failure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PagingError {
@@ -111,11 +68,23 @@ pub enum PagingError {
         /// What is wrong, with line and column for JSON syntax errors.
         reason: String,
     },
-    /// The source announced more products than the planner accepts.
-    #[error("the source announced {total} products, more than the supported maximum of {MAX_SOURCE_TOTAL}")]
+    /// The source announced more products than `maxProducts`.
+    #[error("the source announced {total} products, more than maxProducts ({max}) allows: the run stops before any write")]
     SourceTooLarge {
         /// The announced total.
         total: u32,
+        /// The `maxProducts` option.
+        max: u32,
+    },
+    /// The requests the catalog needs exceed `maxPages`.
+    #[error("the catalog needs {pages} requests ({what}), more than maxPages ({max}) allows: the run stops before any write")]
+    TooManyPages {
+        /// The requests needed.
+        pages: u64,
+        /// How they come about, e.g. `194 products in pages of 1`.
+        what: String,
+        /// The `maxPages` option.
+        max: u32,
     },
     /// A targeted request asked for product id 0.
     #[error("product id must be a positive integer (got 0)")]
@@ -127,7 +96,9 @@ impl PagingError {
     pub fn code(&self) -> CoreErrorCode {
         match self {
             PagingError::MalformedPage { .. } => CoreErrorCode::MalformedPage,
-            PagingError::SourceTooLarge { .. } => CoreErrorCode::SourceTooLarge,
+            PagingError::SourceTooLarge { .. } | PagingError::TooManyPages { .. } => {
+                CoreErrorCode::SourceTooLarge
+            }
             PagingError::InvalidProductId => CoreErrorCode::InvalidInput,
         }
     }
@@ -136,8 +107,11 @@ impl PagingError {
     pub fn details(&self) -> serde_json::Value {
         match self {
             PagingError::MalformedPage { reason } => serde_json::json!({ "reason": reason }),
-            PagingError::SourceTooLarge { total } => {
-                serde_json::json!({ "total": total, "max": MAX_SOURCE_TOTAL })
+            PagingError::SourceTooLarge { total, max } => {
+                serde_json::json!({ "option": "maxProducts", "total": total, "max": max })
+            }
+            PagingError::TooManyPages { pages, max, .. } => {
+                serde_json::json!({ "option": "maxPages", "pages": pages, "max": max })
             }
             PagingError::InvalidProductId => {
                 serde_json::json!({ "field": "productIds", "value": 0 })
@@ -180,24 +154,36 @@ pub fn first_page_request(options: &SyncOptions) -> PageRequest {
 /// Pages follow the first page's size: if the source answered fewer products than asked for while more
 /// remain (a server-side page cap), later pages use that smaller size so no product is skipped. The last
 /// page asks exactly for what remains. When the first page came back empty although `total > 0`, the plan
-/// starts again at `skip=0`.
-pub fn plan_remaining_pages(input: &RemainingPagesInput) -> Result<Vec<PageRequest>, PagingError> {
-    let RemainingPagesInput {
-        options,
-        total,
-        first_page_count,
-    } = input;
-    if *total > MAX_SOURCE_TOTAL {
-        return Err(PagingError::SourceTooLarge { total: *total });
+/// starts again at `skip=0`. A `total` above `maxProducts`, or more requests in all (the first page included)
+/// than `maxPages`, is refused before a single further request is planned.
+pub fn plan_remaining_pages(
+    options: &SyncOptions,
+    total: u32,
+    first_page_count: u32,
+) -> Result<Vec<PageRequest>, PagingError> {
+    if total > options.max_products {
+        return Err(PagingError::SourceTooLarge {
+            total,
+            max: options.max_products,
+        });
     }
-    let step = if *first_page_count > 0 && *first_page_count < options.page_size {
-        *first_page_count
+    let step = if first_page_count > 0 && first_page_count < options.page_size {
+        first_page_count
     } else {
         options.page_size
     };
-    let mut requests = Vec::new();
-    let mut skip = (*first_page_count).min(*total);
-    while skip < *total {
+    let first = first_page_count.min(total);
+    let pages = u64::from(total - first).div_ceil(u64::from(step)) + 1;
+    if pages > u64::from(options.max_pages) {
+        return Err(PagingError::TooManyPages {
+            pages,
+            what: format!("{total} products in pages of {step}"),
+            max: options.max_pages,
+        });
+    }
+    let mut requests = Vec::with_capacity(usize::try_from(pages - 1).unwrap_or(0));
+    let mut skip = first;
+    while skip < total {
         let limit = step.min(total - skip);
         requests.push(page_request(options, skip, limit));
         skip += limit;
@@ -205,11 +191,15 @@ pub fn plan_remaining_pages(input: &RemainingPagesInput) -> Result<Vec<PageReque
     Ok(requests)
 }
 
-/// One `GET /products/:id` request per distinct id (first occurrence order), for a targeted sync.
-pub fn product_requests(input: &ProductRequestsInput) -> Result<Vec<PageRequest>, PagingError> {
+/// One `GET /products/:id` request per distinct id (first occurrence order), for a targeted sync; more than
+/// `maxPages` of them are refused.
+pub fn product_requests(
+    options: &SyncOptions,
+    product_ids: &[SourceId],
+) -> Result<Vec<PageRequest>, PagingError> {
     let mut seen = std::collections::HashSet::new();
-    let mut requests = Vec::with_capacity(input.product_ids.len());
-    for &id in &input.product_ids {
+    let mut requests = Vec::with_capacity(product_ids.len());
+    for &id in product_ids {
         if id == 0 {
             return Err(PagingError::InvalidProductId);
         }
@@ -218,7 +208,7 @@ pub fn product_requests(input: &ProductRequestsInput) -> Result<Vec<PageRequest>
                 kind: RequestKind::Product,
                 url: format!(
                     "{}/products/{id}?select={}",
-                    input.options.source_url,
+                    options.source_url,
                     select_parameter()
                 ),
                 skip: 0,
@@ -226,6 +216,13 @@ pub fn product_requests(input: &ProductRequestsInput) -> Result<Vec<PageRequest>
                 product_id: Some(id),
             });
         }
+    }
+    if requests.len() > usize::try_from(options.max_pages).unwrap_or(usize::MAX) {
+        return Err(PagingError::TooManyPages {
+            pages: requests.len() as u64,
+            what: format!("{} products requested one by one", requests.len()),
+            max: options.max_pages,
+        });
     }
     Ok(requests)
 }
@@ -331,12 +328,7 @@ mod tests {
 
     #[test]
     fn remaining_pages_cover_the_catalog_once() {
-        let requests = plan_remaining_pages(&RemainingPagesInput {
-            options: options(30),
-            total: 194,
-            first_page_count: 30,
-        })
-        .unwrap();
+        let requests = plan_remaining_pages(&options(30), 194, 30).unwrap();
         assert_eq!(
             skips_and_limits(&requests),
             vec![
@@ -353,12 +345,7 @@ mod tests {
 
     #[test]
     fn remaining_pages_follow_a_server_side_cap() {
-        let requests = plan_remaining_pages(&RemainingPagesInput {
-            options: options(100),
-            total: 250,
-            first_page_count: 80,
-        })
-        .unwrap();
+        let requests = plan_remaining_pages(&options(100), 250, 80).unwrap();
         assert_eq!(
             skips_and_limits(&requests),
             vec![(80, 80), (160, 80), (240, 10)]
@@ -368,13 +355,10 @@ mod tests {
     #[test]
     fn small_or_empty_catalogs_need_no_more_pages() {
         for (total, first) in [(0, 0), (30, 30), (12, 12)] {
-            let input = RemainingPagesInput {
-                options: options(30),
-                total,
-                first_page_count: first,
-            };
             assert!(
-                plan_remaining_pages(&input).unwrap().is_empty(),
+                plan_remaining_pages(&options(30), total, first)
+                    .unwrap()
+                    .is_empty(),
                 "{total}/{first}"
             );
         }
@@ -382,35 +366,61 @@ mod tests {
 
     #[test]
     fn empty_first_page_of_a_non_empty_catalog_restarts_at_zero() {
-        let input = RemainingPagesInput {
-            options: options(30),
-            total: 40,
-            first_page_count: 0,
-        };
         assert_eq!(
-            skips_and_limits(&plan_remaining_pages(&input).unwrap()),
+            skips_and_limits(&plan_remaining_pages(&options(30), 40, 0).unwrap()),
             vec![(0, 30), (30, 10)]
         );
     }
 
     #[test]
-    fn absurd_totals_are_refused() {
-        let input = RemainingPagesInput {
-            options: options(1),
-            total: u32::MAX,
-            first_page_count: 1,
-        };
-        let error = plan_remaining_pages(&input).unwrap_err();
+    fn totals_above_max_products_are_refused_naming_the_option() {
+        let error = plan_remaining_pages(&options(30), u32::MAX, 30).unwrap_err();
         assert_eq!(error.code().as_str(), "SOURCE_TOO_LARGE");
+        assert!(
+            error.to_string().contains("maxProducts (250000)"),
+            "{error}"
+        );
+        assert_eq!(error.details()["option"], "maxProducts");
+        let capped = SyncOptions {
+            max_products: 194,
+            ..options(30)
+        };
+        assert_eq!(plan_remaining_pages(&capped, 194, 30).unwrap().len(), 6);
+        assert!(plan_remaining_pages(&capped, 195, 30).is_err());
+    }
+
+    #[test]
+    fn a_first_page_of_one_product_cannot_force_more_than_max_pages() {
+        // "A first page of one product that claims a million": refused before planning a million requests.
+        let big = SyncOptions {
+            max_products: 1_000_000,
+            ..options(30)
+        };
+        let error = plan_remaining_pages(&big, 1_000_000, 1).unwrap_err();
+        assert_eq!(error.code().as_str(), "SOURCE_TOO_LARGE");
+        assert!(
+            error
+                .to_string()
+                .starts_with("the catalog needs 1000000 requests (1000000 products in pages of 1), more than maxPages (10000)"),
+            "{error}"
+        );
+        assert_eq!(error.details()["option"], "maxPages");
+        let exact = SyncOptions {
+            max_pages: 7,
+            ..options(30)
+        };
+        assert_eq!(plan_remaining_pages(&exact, 194, 30).unwrap().len(), 6);
+        let short = SyncOptions {
+            max_pages: 6,
+            ..options(30)
+        };
+        assert!(plan_remaining_pages(&short, 194, 30).is_err());
+        assert!(plan_remaining_pages(&short, 150, 30).is_ok());
     }
 
     #[test]
     fn product_requests_are_deduplicated() {
-        let requests = product_requests(&ProductRequestsInput {
-            options: options(30),
-            product_ids: vec![12, 3, 12],
-        })
-        .unwrap();
+        let requests = product_requests(&options(30), &[12, 3, 12]).unwrap();
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[0].kind, RequestKind::Product);
         assert_eq!(requests[0].product_id, Some(12));
@@ -418,11 +428,15 @@ mod tests {
             .url
             .starts_with("http://127.0.0.1:9/api/products/12?select=id,title,"));
         assert_eq!(requests[1].product_id, Some(3));
-        let zero = product_requests(&ProductRequestsInput {
-            options: options(30),
-            product_ids: vec![0],
-        });
+        let zero = product_requests(&options(30), &[0]);
         assert_eq!(zero.unwrap_err().code().as_str(), "INVALID_INPUT");
+        let few = SyncOptions {
+            max_pages: 1,
+            ..options(30)
+        };
+        assert_eq!(product_requests(&few, &[4, 4]).unwrap().len(), 1);
+        let error = product_requests(&few, &[4, 5]).unwrap_err();
+        assert_eq!(error.details()["option"], "maxPages");
     }
 
     #[test]

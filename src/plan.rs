@@ -43,7 +43,7 @@ use ts_rs::TS;
 use crate::batching::{build_batches, BatchSummary, Removal, WriteBatch, Writes};
 use crate::fingerprint::fingerprints;
 use crate::handles::{assign_handles, HandleRequest};
-use crate::images::{image_errors, ImageFailure, ImageResolver, StoredImage};
+use crate::images::{cap_images, image_errors, ImageFailure, ImageResolver, StoredImage};
 use crate::mapping::{
     completion_input, create_input, inventory_item_input, map_product, source_id_of, sync_price,
     update_input, MappingContext,
@@ -415,7 +415,8 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
     let mut writes = Writes::default();
     let mut new_products = Vec::new();
     let mut stock = Vec::with_capacity(received.products.len());
-    for product in std::mem::take(&mut received.products) {
+    for mut product in std::mem::take(&mut received.products) {
+        let too_many_images = cap_images(&mut product, input.options.max_images_per_product);
         let image_problems = image_errors(&product, &images);
         let mapped = match map_product(product, &context) {
             Ok(mapped) => mapped,
@@ -424,6 +425,7 @@ pub fn plan_sync(input: &PlanInput) -> SyncPlan {
                 continue;
             }
         };
+        errors.extend(too_many_images);
         errors.extend(image_problems);
         let target = StockTarget {
             source_id: mapped.source_id,

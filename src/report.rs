@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::batching::{WriteBatch, WriteKind};
+use crate::deadline::RunTimeout;
+use crate::fetch::FetchStats;
 use crate::images::ImageStats;
 use crate::model::{RunError, RunErrorCode, SourceId};
 use crate::plan::PlanCounts;
@@ -32,21 +34,6 @@ pub struct BatchResult {
     /// without an entry here get a generic `WRITE_FAILED` error in the report.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<RunError>,
-}
-
-/// Figures about the source requests of a run, measured by the host.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct FetchStats {
-    /// HTTP requests made to the source (retries included).
-    pub requests: usize,
-    /// Requests that were retries.
-    pub retries: usize,
-    /// Pages the catalog consists of.
-    pub pages_total: usize,
-    /// Pages fetched successfully.
-    pub pages_fetched: usize,
 }
 
 /// Overall outcome of a run.
@@ -144,6 +131,11 @@ pub struct SummarizeInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub images: Option<ImageStats>,
+    /// The deadline the run reached while writing (`checkRunDeadline`), if it stopped early: its error joins
+    /// the report, and the run is `partial` when some products were written, `failed` otherwise.
+    #[serde(default, rename = "timedOut", skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub timed_out: Option<RunTimeout>,
 }
 
 /// A batch Medusa refused and Medusa's message (the input of the host's `writeErrorFor`).
@@ -199,7 +191,8 @@ pub fn write_error_for(batch: &WriteBatch, message: &str) -> Vec<RunError> {
 /// any other problem (incomplete fetch, duplicate ids, removals held back, an image kept at its source URL), or
 /// fewer pages were fetched than the catalog has; `success` otherwise. Notices (`RunError::is_notice`: a
 /// removal left to the next full sync, a held removal skipped) are reported but make no run `partial` or
-/// `failed`.
+/// `failed`. A run that reached its deadline ([`SummarizeInput::timed_out`]) is `failed` when it wrote no
+/// product, `partial` otherwise.
 pub fn summarize_run(input: &SummarizeInput) -> RunReport {
     let plan = &input.plan;
     let mut counts = RunCounts {
@@ -260,7 +253,11 @@ pub fn summarize_run(input: &SummarizeInput) -> RunReport {
     let nothing_valid = plan.counts.valid == 0 && plan.errors.iter().any(|e| !e.is_notice());
     let all_refused = written == 0 && refused_product_writes > 0;
     let pages_missing = input.fetch.pages_fetched < input.fetch.pages_total;
-    let status = if nothing_valid || all_refused {
+    if let Some(timeout) = &input.timed_out {
+        errors.push(timeout.run_error());
+    }
+    let timed_out_empty = input.timed_out.is_some() && written == 0;
+    let status = if nothing_valid || all_refused || timed_out_empty {
         RunStatus::Failed
     } else if counts.failed > 0 || errors.iter().any(|e| !e.is_notice()) || pages_missing {
         RunStatus::Partial

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::CoreErrorCode;
+use crate::outbound::Refusal;
 
 /// Backoff base: the first retry waits up to this long.
 pub const BASE_DELAY_MS: u32 = 200;
@@ -17,6 +18,22 @@ pub const BASE_DELAY_MS: u32 = 200;
 pub const MAX_DELAY_MS: u32 = 10_000;
 /// Longest `Retry-After` the sync is willing to wait; a source asking for more fails the request instead.
 pub const MAX_RETRY_AFTER_MS: u32 = 120_000;
+
+/// The seed of one request's jitter: a 32-bit FNV-1a hash of the run id (its UTF-16 code units) plus the
+/// request's number within the run, modulo 2^32. Same run and request, same delays (a run's retry timing can be
+/// reproduced); the requests of one run do not retry in lock-step.
+///
+/// ```
+/// use catalog_sync::retry::request_seed;
+/// assert_eq!(request_seed("", 0), 2_166_136_261.0);
+/// assert_ne!(request_seed("csrun_1", 0), request_seed("csrun_1", 1));
+/// ```
+pub fn request_seed(run_id: &str, request: u32) -> f64 {
+    let hash = run_id.encode_utf16().fold(0x811c_9dc5_u32, |hash, unit| {
+        (hash ^ u32::from(unit)).wrapping_mul(0x0100_0193)
+    });
+    f64::from(hash.wrapping_add(request))
+}
 
 /// How one attempt of a source request ended (anything but a usable 2xx body).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,6 +65,12 @@ pub enum FetchOutcome {
     Malformed {
         /// What is wrong with the body.
         message: String,
+    },
+    /// The request was not sent, or not followed, because its host is not allowed (an image whose host resolves
+    /// to a private address...). Never retried.
+    Refused {
+        /// Why.
+        refusal: Refusal,
     },
 }
 
@@ -87,7 +110,7 @@ pub enum RetryDecision {
     /// Give up on this request.
     Fail {
         /// `SOURCE_UNAVAILABLE` (retries exhausted or Retry-After too long) or `SOURCE_HTTP_ERROR` (non-retryable status).
-        code: String,
+        code: CoreErrorCode,
         /// Names the URL, the attempts and the last outcome.
         message: String,
     },
@@ -129,16 +152,16 @@ pub fn decide_retry(input: &RetryInput) -> Result<RetryDecision, RetryInputError
         1 => "1 attempt".to_string(),
         n => format!("{n} attempts"),
     };
-    let fail = |code: &str, what: String| RetryDecision::Fail {
-        code: code.to_string(),
+    let fail = |code: CoreErrorCode, what: String| RetryDecision::Fail {
+        code,
         message: format!("GET {} failed after {attempts}: {what}", input.url),
     };
     let last = describe(&input.outcome);
     if !is_retryable(&input.outcome) {
-        return Ok(fail("SOURCE_HTTP_ERROR", last));
+        return Ok(fail(CoreErrorCode::SourceHttpError, last));
     }
     if input.attempt > input.max_retries {
-        return Ok(fail("SOURCE_UNAVAILABLE", last));
+        return Ok(fail(CoreErrorCode::SourceUnavailable, last));
     }
     let floor = match &input.outcome {
         FetchOutcome::Http {
@@ -149,7 +172,7 @@ pub fn decide_retry(input: &RetryInput) -> Result<RetryDecision, RetryInputError
     };
     if let Some(floor) = floor.filter(|f| *f > u64::from(MAX_RETRY_AFTER_MS)) {
         return Ok(fail(
-            "SOURCE_UNAVAILABLE",
+            CoreErrorCode::SourceUnavailable,
             format!(
                 "{last}, and the source asks to retry after {} s (more than {} s)",
                 floor / 1000,
@@ -170,6 +193,7 @@ fn is_retryable(outcome: &FetchOutcome) -> bool {
         | FetchOutcome::Timeout { .. }
         | FetchOutcome::Malformed { .. } => true,
         FetchOutcome::Http { status, .. } => *status == 429 || (500..=599).contains(status),
+        FetchOutcome::Refused { .. } => false,
     }
 }
 
@@ -179,6 +203,7 @@ fn describe(outcome: &FetchOutcome) -> String {
         FetchOutcome::Timeout { timeout_ms } => format!("no answer within {timeout_ms} ms"),
         FetchOutcome::Http { status, .. } => format!("HTTP {status}"),
         FetchOutcome::Malformed { message } => format!("malformed response: {message}"),
+        FetchOutcome::Refused { refusal } => format!("refused: {}", refusal.describe()),
     }
 }
 
@@ -338,7 +363,7 @@ mod tests {
     fn too_long_retry_after_fails_the_request() {
         match decide_retry(&input(1, http(429, Some("3600")))).unwrap() {
             RetryDecision::Fail { code, message } => {
-                assert_eq!(code, "SOURCE_UNAVAILABLE");
+                assert_eq!(code, CoreErrorCode::SourceUnavailable);
                 assert!(message.contains("retry after 3600 s"), "{message}");
             }
             other => panic!("{other:?}"),
@@ -352,7 +377,7 @@ mod tests {
             assert_eq!(
                 decision,
                 RetryDecision::Fail {
-                    code: "SOURCE_HTTP_ERROR".into(),
+                    code: CoreErrorCode::SourceHttpError,
                     message: format!("GET {URL} failed after 1 attempt: HTTP {status}"),
                 }
             );
@@ -365,7 +390,7 @@ mod tests {
         assert_eq!(
             decision,
             RetryDecision::Fail {
-                code: "SOURCE_UNAVAILABLE".into(),
+                code: CoreErrorCode::SourceUnavailable,
                 message: format!("GET {URL} failed after 5 attempts: HTTP 503"),
             }
         );
@@ -387,6 +412,25 @@ mod tests {
             decide_retry(&no_retries).unwrap(),
             RetryDecision::Fail { .. }
         ));
+    }
+
+    #[test]
+    fn the_seed_layout_is_fnv1a_of_the_run_id_plus_the_request_number() {
+        // FNV-1a 32 of "a" is 0xe40c292c; of "csrun_01" computed by hand below.
+        assert_eq!(request_seed("a", 0), f64::from(0xe40c_292c_u32));
+        assert_eq!(request_seed("a", 5), f64::from(0xe40c_292c_u32 + 5));
+        let mut hash = 0x811c_9dc5_u32;
+        for byte in "csrun_01".bytes() {
+            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+        }
+        assert_eq!(request_seed("csrun_01", 7), f64::from(hash.wrapping_add(7)));
+        assert_eq!(
+            request_seed("a", u32::MAX),
+            f64::from(0xe40c_292c_u32.wrapping_add(u32::MAX)),
+            "wraps modulo 2^32"
+        );
+        // Non-ASCII run ids hash their UTF-16 code units.
+        assert_ne!(request_seed("é", 0), request_seed("e", 0));
     }
 
     #[test]

@@ -12,16 +12,22 @@ use super::format::{looks_like_svg, ImageFormat};
 use super::resolver::{ImageFailure, StoredImage};
 use crate::model::RunErrorCode;
 use crate::options::SyncOptions;
-use crate::retry::{decide_retry, FetchOutcome, RetryDecision, RetryInput, RetryInputError};
+use crate::outbound::{HopCheck, TrustedOrigins};
+use crate::retry::{
+    decide_retry, request_seed, FetchOutcome, RetryDecision, RetryInput, RetryInputError,
+};
 
 /// Files stored through one `uploadFilesWorkflow` call, at most.
 pub const FILES_PER_UPLOAD: usize = 16;
 /// Bytes stored through one `uploadFilesWorkflow` call, at most (a single larger file is stored alone).
 pub const BYTES_PER_UPLOAD: u64 = 8 * 1024 * 1024;
 
-/// After this many images of one host failed with a network error or a timeout (and none of its images
-/// arrived since), the other images of that host are not requested any more in this run.
+/// After this many images of one host failed for good with a network error, a timeout, a 429 or a 5xx (and none
+/// of its images arrived since), the other images of that host are not requested any more in this run.
 pub const UNREACHABLE_HOST_LIMIT: u32 = 3;
+
+/// Image requests are numbered from here in the run's seed space ([`request_seed`]); page requests below.
+pub const IMAGE_REQUEST_NUMBERS: u32 = 1 << 31;
 
 /// What the host knows of a downloaded image besides its bytes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -107,8 +113,8 @@ pub struct ImageRetryInput {
     pub url: String,
     /// Attempts made so far, including the one that just failed (>= 1).
     pub attempt: u32,
-    /// Seed of the jitter (see [`crate::retry::RetryInput::seed`]).
-    pub seed: f64,
+    /// The image's position in the copy plan (`plan.copies`): with the run id, the seed of its jitter.
+    pub index: u32,
     /// Current time in milliseconds since the Unix epoch.
     pub now_ms: f64,
     /// How the attempt ended.
@@ -135,8 +141,11 @@ pub struct ImageStats {
 #[derive(Debug, Clone)]
 pub struct ImageCopier {
     options: SyncOptions,
+    run_id: String,
+    trusted: TrustedOrigins,
     by_hash: HashMap<String, StoredImage>,
-    /// Per host: images that failed with a network error or a timeout since the last one that arrived.
+    /// Per host: images that failed with a network error, a timeout, a 429 or a 5xx since the last one that
+    /// arrived.
     unreachable: HashMap<String, u32>,
     /// Hosts the last completed run could not reach, until this run hears from them.
     down_last_run: HashSet<String>,
@@ -146,11 +155,13 @@ pub struct ImageCopier {
 }
 
 impl ImageCopier {
-    /// Starts a copy with the run's options, every stored image and the hosts the last completed run could not
-    /// reach ([`ImageCopyPlan::hosts_down_last_run`](super::ImageCopyPlan::hosts_down_last_run)). Such a host gets one attempt per image and is given up
-    /// after its first network failure or timeout, until it answers (an image arrives, or any HTTP status):
-    /// then the usual policy applies again.
+    /// Starts a copy with the run's id (the seed of its jitter) and options, every stored image and the hosts the
+    /// last completed run could not reach
+    /// ([`ImageCopyPlan::hosts_down_last_run`](super::ImageCopyPlan::hosts_down_last_run)). Such a host gets one
+    /// attempt per image and is given up after its first network failure or timeout, until it answers (an image
+    /// arrives, or any HTTP status): then the usual policy applies again.
     pub fn new(
+        run_id: String,
         options: SyncOptions,
         stored: Vec<StoredImage>,
         hosts_down_last_run: Vec<String>,
@@ -160,7 +171,9 @@ impl ImageCopier {
             by_hash.entry(image.content_hash.clone()).or_insert(image);
         }
         ImageCopier {
+            trusted: TrustedOrigins::new(&options.source_url, &options.image_hosts),
             options,
+            run_id,
             by_hash,
             unreachable: HashMap::new(),
             down_last_run: hosts_down_last_run.into_iter().collect(),
@@ -181,13 +194,21 @@ impl ImageCopier {
         let reason = if self.down_last_run.contains(&host) {
             format!("not requested: {host} could not be reached in the last run, nor in this one")
         } else {
-            format!("not requested: {failures} images of {host} could not be reached in this run")
+            format!("not requested: {failures} images of {host} failed in this run")
         };
         Some(failure(url, RunErrorCode::ImageUnreachable, reason))
     }
 
+    /// Checks hop `hop` of an image request (0: its URL, 1 and more: a redirect's target, as the host will
+    /// request it): refused past three redirects or for a URL that is not http(s); sent as it is to the source's
+    /// origin and the `imageHosts`; elsewhere only to public addresses (see [`crate::outbound`]).
+    pub fn check_hop(&self, url: &str, hop: u32) -> HopCheck {
+        self.trusted.check_hop(url, hop)
+    }
+
     /// Whether a host is given up for this run: [`UNREACHABLE_HOST_LIMIT`] of its images failed with a network
-    /// error or a timeout since one arrived, or one did when the last run could not reach it either.
+    /// error, a timeout, a 429 or a 5xx since one arrived, or one failed with a network error or a timeout when
+    /// the last run could not reach it either.
     fn given_up(&self, host: &str) -> bool {
         let failures = self.unreachable.get(host).copied().unwrap_or(0);
         let limit = if self.down_last_run.contains(host) {
@@ -199,7 +220,8 @@ impl ImageCopier {
     }
 
     /// Decides whether a failed image request is retried: the page retry policy, except that once the image's
-    /// host is known to be unreachable nothing more is retried. A final failure is counted.
+    /// host is given up nothing more is retried, and a refused request never is (`IMAGE_REFUSED`). A final
+    /// failure is counted; a network error, timeout, 429 or 5xx also counts toward giving up the host.
     pub fn retry(
         &mut self,
         input: &ImageRetryInput,
@@ -209,7 +231,11 @@ impl ImageCopier {
             input.outcome,
             FetchOutcome::Network { .. } | FetchOutcome::Timeout { .. }
         );
-        if !unreachable {
+        let answered = matches!(
+            input.outcome,
+            FetchOutcome::Http { .. } | FetchOutcome::Malformed { .. }
+        );
+        if answered {
             // The host answered: whatever the last run saw, it is up.
             self.down_last_run.remove(&host);
         }
@@ -221,7 +247,10 @@ impl ImageCopier {
             } else {
                 self.options.max_retries
             },
-            seed: input.seed,
+            seed: request_seed(
+                &self.run_id,
+                IMAGE_REQUEST_NUMBERS.wrapping_add(input.index),
+            ),
             now_ms: input.now_ms,
             url: input.url.clone(),
             outcome: input.outcome.clone(),
@@ -235,6 +264,9 @@ impl ImageCopier {
                         (RunErrorCode::ImageNotFound, "HTTP 404".to_string())
                     }
                     FetchOutcome::Http { status, .. } => {
+                        if *status == 429 || (500..=599).contains(status) {
+                            *self.unreachable.entry(host).or_default() += 1;
+                        }
                         (RunErrorCode::ImageHttpError, format!("HTTP {status}"))
                     }
                     FetchOutcome::Network { message } => {
@@ -253,6 +285,9 @@ impl ImageCopier {
                     }
                     FetchOutcome::Malformed { message } => {
                         (RunErrorCode::ImageNotAnImage, message.clone())
+                    }
+                    FetchOutcome::Refused { refusal } => {
+                        (RunErrorCode::ImageRefused, refusal.describe())
                     }
                 };
                 let attempts = input.attempt;
@@ -490,11 +525,17 @@ fn lower_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outbound::{AddressClass, Refusal};
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR.....\0\0\0\0IEND\xae\x42\x60\x82";
 
     fn copier() -> ImageCopier {
-        ImageCopier::new(SyncOptions::default(), Vec::new(), Vec::new())
+        ImageCopier::new(
+            "csrun_test".to_string(),
+            SyncOptions::default(),
+            Vec::new(),
+            Vec::new(),
+        )
     }
 
     fn head(url: &str, content_type: Option<&str>, bytes: &[u8]) -> ImageDownload {
@@ -574,6 +615,7 @@ mod tests {
     #[test]
     fn html_truncated_svg_and_oversized_bodies_are_rejected() {
         let mut copier = ImageCopier::new(
+            "csrun_test".to_string(),
             SyncOptions {
                 image_max_bytes: 1024,
                 ..SyncOptions::default()
@@ -652,6 +694,7 @@ mod tests {
             "the 16th file closes the first group"
         );
         let mut big = ImageCopier::new(
+            "csrun_test".to_string(),
             SyncOptions {
                 image_max_bytes: 100 * 1024 * 1024,
                 ..SyncOptions::default()
@@ -683,7 +726,7 @@ mod tests {
         ImageRetryInput {
             url: url.to_string(),
             attempt,
-            seed: 1.0,
+            index: 1,
             now_ms: 0.0,
             outcome,
         }
@@ -732,6 +775,134 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_request_fails_at_once_and_does_not_count_against_its_host() {
+        let mut copier = copier();
+        let refusal = Refusal::Address {
+            class: AddressClass::Loopback,
+            hop: 1,
+        };
+        for n in 0..5 {
+            let url = format!("https://cdn.example/{n}.png");
+            assert_eq!(copier.precheck(&url), None);
+            let decision = copier
+                .retry(&retry_input(&url, 1, FetchOutcome::Refused { refusal }))
+                .unwrap();
+            let ImageRetryDecision::Fail { failure } = decision else {
+                panic!("a refusal is never retried: {decision:?}")
+            };
+            assert_eq!(failure.code, RunErrorCode::ImageRefused);
+            assert_eq!(
+                failure.reason,
+                "a redirect leads to a host that resolves to a loopback address"
+            );
+        }
+        assert_eq!(copier.stats().failed, 5);
+    }
+
+    #[test]
+    fn rate_limits_and_server_errors_count_toward_giving_up_a_host() {
+        let mut copier = copier();
+        for (n, status) in [429, 500, 503].into_iter().enumerate() {
+            let url = format!("https://cdn.example/{n}.png");
+            let busy = FetchOutcome::Http {
+                status,
+                retry_after: Some("1".into()),
+            };
+            let decision = copier.retry(&retry_input(&url, 5, busy)).unwrap();
+            assert!(
+                matches!(decision, ImageRetryDecision::Fail { ref failure } if failure.code == RunErrorCode::ImageHttpError),
+                "{decision:?}"
+            );
+        }
+        let skipped = copier
+            .precheck("https://cdn.example/9.png")
+            .expect("given up after three failures");
+        assert_eq!(
+            skipped.reason,
+            "not requested: 3 images of cdn.example failed in this run"
+        );
+        // A 404 is an answer about one image, not about the host.
+        let mut copier = super::tests::copier();
+        for n in 0..5 {
+            let missing = FetchOutcome::Http {
+                status: 404,
+                retry_after: None,
+            };
+            let url = format!("https://cdn.example/{n}.png");
+            copier.retry(&retry_input(&url, 1, missing)).unwrap();
+        }
+        assert_eq!(copier.precheck("https://cdn.example/9.png"), None);
+    }
+
+    #[test]
+    fn hops_are_checked_against_the_source_origin_and_the_image_hosts() {
+        let copier = ImageCopier::new(
+            "csrun_test".to_string(),
+            SyncOptions {
+                source_url: "http://127.0.0.1:4010".to_string(),
+                image_hosts: vec!["http://10.0.0.5:8080".to_string()],
+                ..SyncOptions::default()
+            },
+            Vec::new(),
+            Vec::new(),
+        );
+        let trusted = HopCheck::Request {
+            check_address: false,
+        };
+        let checked = HopCheck::Request {
+            check_address: true,
+        };
+        assert_eq!(
+            copier.check_hop("http://127.0.0.1:4010/images/1.png", 0),
+            trusted
+        );
+        assert_eq!(copier.check_hop("http://10.0.0.5:8080/a.png", 2), trusted);
+        assert_eq!(copier.check_hop("http://127.0.0.1:9262/a.png", 1), checked);
+        assert_eq!(
+            copier.check_hop("https://cdn.dummyjson.com/a.png", 0),
+            checked
+        );
+        assert!(matches!(
+            copier.check_hop("https://cdn.dummyjson.com/a.png", 4),
+            HopCheck::Refuse {
+                refusal: Refusal::Redirects
+            }
+        ));
+    }
+
+    #[test]
+    fn the_jitter_of_an_image_comes_from_the_run_id_and_its_position() {
+        let delay = |run_id: &str, index: u32| {
+            let mut copier = ImageCopier::new(
+                run_id.to_string(),
+                SyncOptions::default(),
+                Vec::new(),
+                Vec::new(),
+            );
+            let input = ImageRetryInput {
+                index,
+                ..retry_input(
+                    "https://cdn.example/1.png",
+                    3,
+                    FetchOutcome::Http {
+                        status: 503,
+                        retry_after: None,
+                    },
+                )
+            };
+            match copier.retry(&input).unwrap() {
+                ImageRetryDecision::Retry { delay_ms } => delay_ms,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(delay("csrun_a", 4), delay("csrun_a", 4));
+        let spread: HashSet<u32> = (0..20).map(|i| delay("csrun_a", i)).collect();
+        assert!(spread.len() > 10, "{spread:?}");
+        let runs: HashSet<u32> = (0..20).map(|i| delay(&format!("csrun_{i}"), 4)).collect();
+        assert!(runs.len() > 10, "{runs:?}");
+    }
+
+    #[test]
     fn an_unreachable_host_stops_being_requested_until_one_of_its_images_arrives() {
         let mut copier = copier();
         let network = network_error("fetch failed (ENOTFOUND)");
@@ -771,6 +942,7 @@ mod tests {
     /// A copier started knowing that the last run could not reach `cdn.example`.
     fn copier_with_cdn_down_last_run() -> ImageCopier {
         ImageCopier::new(
+            "csrun_test".to_string(),
             SyncOptions::default(),
             Vec::new(),
             vec!["cdn.example".to_string()],

@@ -101,7 +101,7 @@ pub fn plan_image_copies(input: &ImageCopyPlanInput) -> ImageCopyPlan {
     let mut hosts_down = BTreeSet::new();
     let mut users: BTreeMap<String, BTreeSet<SourceId>> = BTreeMap::new();
     let mut visit = |product: &SourceProduct| {
-        for url in image_urls(product) {
+        for url in image_urls(product, input.options.max_images_per_product) {
             users.entry(url.to_string()).or_default().insert(product.id);
         }
         if !unreachable_last_run.is_empty() {
@@ -149,11 +149,13 @@ pub fn plan_image_copies(input: &ImageCopyPlanInput) -> ImageCopyPlan {
     plan
 }
 
-/// The image URLs of a product: its images in order, then its thumbnail.
-fn image_urls(product: &SourceProduct) -> impl Iterator<Item = &str> {
+/// The image URLs of a product: its first `max` images in order (the others are left out of the product, see
+/// [`super::cap_images`]), then its thumbnail.
+fn image_urls(product: &SourceProduct, max: u32) -> impl Iterator<Item = &str> {
     product
         .images
         .iter()
+        .take(usize::try_from(max).unwrap_or(usize::MAX))
         .map(String::as_str)
         .chain(product.thumbnail.as_deref())
 }

@@ -33,7 +33,8 @@ mod resolver;
 
 pub use copier::{
     name_from_url, ImageCopier, ImageDownload, ImageRetryDecision, ImageRetryInput, ImageStats,
-    ImageUpload, ImageVerdict, BYTES_PER_UPLOAD, FILES_PER_UPLOAD, UNREACHABLE_HOST_LIMIT,
+    ImageUpload, ImageVerdict, BYTES_PER_UPLOAD, FILES_PER_UPLOAD, IMAGE_REQUEST_NUMBERS,
+    UNREACHABLE_HOST_LIMIT,
 };
 pub use copy_plan::{plan_image_copies, ImageCopy, ImageCopyPlan, ImageCopyPlanInput};
-pub use resolver::{image_errors, ImageFailure, ImageResolver, StoredImage};
+pub use resolver::{cap_images, image_errors, ImageFailure, ImageResolver, StoredImage};

@@ -45,9 +45,10 @@ pub struct ImageFailure {
 
 /// Which URL a product is written with for each of its source image URLs.
 ///
-/// In `images: "upload"` mode an image with a stored copy is written as the copy's URL and any other image keeps
-/// its source URL (it could not be copied: its [`ImageFailure`] explains why); in `images: "link"` mode every
-/// image keeps its source URL.
+/// In `images: "upload"` mode an image with a stored copy is written as the copy's URL, an image whose request
+/// was refused (`IMAGE_REFUSED`: its host is not public) is left out, and any other image keeps its source URL
+/// (it could not be copied: its [`ImageFailure`] explains why); in `images: "link"` mode every image keeps its
+/// source URL.
 #[derive(Debug, Clone, Default)]
 pub struct ImageResolver<'a> {
     stored: HashMap<&'a str, &'a str>,
@@ -72,9 +73,16 @@ impl<'a> ImageResolver<'a> {
         }
     }
 
-    /// The URL to write for a source image URL.
-    pub fn resolve<'u>(&'u self, source_url: &'u str) -> &'u str {
-        self.stored.get(source_url).copied().unwrap_or(source_url)
+    /// The URL to write for a source image URL; `None` when the image is left out of the product (its request
+    /// was refused).
+    pub fn resolve<'u>(&'u self, source_url: &'u str) -> Option<&'u str> {
+        if let Some(stored) = self.stored.get(source_url) {
+            return Some(stored);
+        }
+        match self.failures.get(source_url) {
+            Some(failure) if failure.code == RunErrorCode::ImageRefused => None,
+            _ => Some(source_url),
+        }
     }
 
     /// Why a source image URL could not be copied in this run, if it could not.
@@ -93,6 +101,8 @@ impl<'a> ImageResolver<'a> {
 
 /// One run error per image of `product` that could not be copied in this run, naming the product, the field
 /// (`images[i]` or `thumbnail`) and the URL. The product is still written, with the source URL for those images.
+/// A refused image is named without its URL (which would give the refused host's port away) and is left out of
+/// the product: `product 12: images[0]: refused: the host resolves to a loopback address; ...`.
 pub fn image_errors(product: &SourceProduct, resolver: &ImageResolver<'_>) -> Vec<RunError> {
     if !resolver.has_failures() {
         return Vec::new();
@@ -101,18 +111,55 @@ pub fn image_errors(product: &SourceProduct, resolver: &ImageResolver<'_>) -> Ve
     image_fields(product)
         .filter_map(|(field, url)| {
             let failure = resolver.failure(url)?;
-            Some(RunError::new(
-                Some(id),
-                Some(&field),
-                failure.code,
+            let message = if failure.code == RunErrorCode::ImageRefused {
+                format!(
+                    "product {id}: {field}: refused: {}; the image is left out of the product",
+                    failure.reason
+                )
+            } else {
                 format!(
                     "product {id}: {} was not copied into the store: {}; the product links the source URL",
                     image_label(url, &field),
                     failure.reason
-                ),
-            ))
+                )
+            };
+            Some(RunError::new(Some(id), Some(&field), failure.code, message))
         })
         .collect()
+}
+
+/// Leaves out the images of `product` past the first `max` (the thumbnail is not counted) and reports them: one
+/// `TOO_MANY_IMAGES` error naming the product and the first field left out; `None` when nothing was left out.
+///
+/// ```
+/// use catalog_sync::images::cap_images;
+/// use catalog_sync::source::parse_product;
+/// let mut product = parse_product(r#"{"id":12,"title":"A","price":1,"stock":1,
+///   "images":["https://x/1.png","https://x/2.png","https://x/3.png"]}"#).unwrap();
+/// let error = cap_images(&mut product, 2).unwrap();
+/// assert_eq!(product.images.len(), 2);
+/// assert_eq!(error.field.as_deref(), Some("images[2]"));
+/// assert_eq!(error.message, "product 12: images[2]: 1 image beyond maxImagesPerProduct (2) is left out of the product");
+/// ```
+pub fn cap_images(product: &mut SourceProduct, max: u32) -> Option<RunError> {
+    let keep = usize::try_from(max).unwrap_or(usize::MAX);
+    let extra = product.images.len().checked_sub(keep).filter(|n| *n > 0)?;
+    product.images.truncate(keep);
+    let id = product.id;
+    let fields = if extra == 1 {
+        format!("images[{keep}]: 1 image beyond maxImagesPerProduct ({max}) is")
+    } else {
+        format!(
+            "images[{keep}] to images[{}]: {extra} images beyond maxImagesPerProduct ({max}) are",
+            keep + extra - 1
+        )
+    };
+    Some(RunError::new(
+        Some(id),
+        Some(&format!("images[{keep}]")),
+        RunErrorCode::TooManyImages,
+        format!("product {id}: {fields} left out of the product"),
+    ))
 }
 
 /// The image URLs of a product with the field each one is in: `images[i]` in order, then `thumbnail`.

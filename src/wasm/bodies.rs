@@ -117,13 +117,13 @@ extern "C" {
 /// Copies JavaScript strings into Rust `String`s: each is encoded natively by `TextEncoder.encodeInto` into a
 /// scratch buffer on the JavaScript side (reused from string to string), whose bytes are then copied into
 /// WebAssembly memory in one native copy (`Uint8Array::to_vec`).
-struct Utf8Copier {
+pub(crate) struct Utf8Copier {
     encoder: TextEncoder,
     scratch: Uint8Array,
 }
 
 impl Utf8Copier {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Utf8Copier {
             encoder: TextEncoder::new(),
             scratch: Uint8Array::new_with_length(0),
@@ -131,7 +131,7 @@ impl Utf8Copier {
     }
 
     /// The string's UTF-8 text.
-    fn copy(&mut self, text: &JsString) -> String {
+    pub(crate) fn copy(&mut self, text: &JsString) -> String {
         // A UTF-16 unit never takes more than 3 UTF-8 bytes, so the whole string fits in one call.
         let room = text.length().saturating_mul(3);
         if self.scratch.length() < room {

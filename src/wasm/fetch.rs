@@ -1,130 +1,281 @@
-//! The page loop driven from Rust through an injected host function: `collectPages` awaits the host's
-//! `fetchPage` for the first page, then for every remaining page with at most `concurrency` calls pending.
+//! The fetch loop of a run, driven from Rust: `fetchSource` runs the core's [`SourceFetch`] state machine and
+//! performs what it decides through the host's injected functions — one HTTP attempt (`fetchPage`), a wait
+//! (`sleep`), the clock (`now`) and progress (`onProgress`). It decides nothing itself.
 
-use std::collections::VecDeque;
-
-use js_sys::{Function, Promise};
+use futures_util::future::{select, Either};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use js_sys::{Function, JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal};
 
-use super::{js_message, type_name, Call, IntoJs, Objects};
+use super::bodies::Utf8Copier;
+use super::{js_message, type_name, Call, FromJs, IntoJs, Objects};
 use crate::error::CoreError;
-use crate::options::SyncOptions;
-use crate::paging::{self, CollectedPages, PageRequest, RemainingPagesInput};
+use crate::fetch::{FetchStart, FetchStep, FetchedSource, Outgoing, SourceAnswer, SourceFetch};
 
-/// Fetches the whole product list through an injected host function and returns the raw page bodies.
+#[wasm_bindgen(typescript_custom_section)]
+const SOURCE_HOST: &'static str = r#"
+/** The limits of one attempt, and the signal that aborts it when the fetch ends early. */
+export interface AttemptLimits {
+  /** Give the attempt up after this many milliseconds (answer `{ kind: "timeout" }`). */
+  timeoutMs: number;
+  /** Read at most this many bytes of the decoded body; at one more, stop reading (answer `{ kind: "tooLarge" }`). */
+  maxBytes: number;
+  /** The attempt's number for this request (1 for the first). */
+  attempt: number;
+  /** Aborted when the fetch has failed or is done: stop at once (the answer is then ignored). */
+  signal: AbortSignal;
+}
+
+/** What `fetchSource` needs from the host: I/O only, every decision is the core's. */
+export interface SourceHost {
+  /** ONE HTTP attempt: GET `request.url`, redirects not followed, within `limits`; never rejects for a failed request. */
+  fetchPage(request: PageRequest, limits: AttemptLimits): Promise<SourceAnswer>;
+  /** Resolves after `ms` milliseconds (or rejects when `signal` aborts). */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** The current time in milliseconds since the Unix epoch. */
+  now(): number;
+  /** Called when the counts change (a request went out, an answer was judged). */
+  onProgress?(stats: FetchStats): void;
+}
+"#;
+
+/// Fetches what a run needs from the source — every page (or the listed products) and the category list — as
+/// the core's fetch state machine decides: which request next, at most `options.concurrency` in flight, each
+/// attempt within `requestTimeoutMs` and `pageMaxBytes`, retries with seeded backoff and the `Retry-After` floor,
+/// redirects only inside the source's origin, `maxProducts`, `maxPages` and the run's deadline.
 ///
-/// Calls `fetchPage(request)` for the first page, reads its header, then for every remaining page, with at
-/// most `options.concurrency` calls pending at a time. `fetchPage` performs the HTTP request (and its retries,
-/// see `decideRetry`) and resolves with the body text. Every body is checked with `readPageHeader`.
-/// Rejects with `HOST_CALL_FAILED` when `fetchPage` fails or resolves with a non-string, `MALFORMED_PAGE` when a
-/// body is not a page.
+/// Resolves with the raw bodies; rejects with a coded error naming the URL (`SOURCE_UNAVAILABLE`,
+/// `SOURCE_HTTP_ERROR`, `SOURCE_ANSWER_TOO_LARGE`, `SOURCE_REDIRECT_REFUSED`, `SOURCE_TOO_LARGE`, `RUN_TIMEOUT`),
+/// `HOST_CALL_FAILED` when a host function throws or answers the wrong shape, `INVALID_INPUT` for a bad `start`.
+/// Attempts still in flight when it fails are aborted (through `limits.signal`) and awaited before it rejects.
 ///
 /// ```js
-/// const { pages, total } = await collectPages(options, async (request) => (await fetch(request.url)).text());
-/// const plan = planCatalog({ options, pages, scope: { kind: "full" }, ... });
+/// const fetched = await fetchSource({ options, scope: { kind: "full" }, runId, startedAtMs }, {
+///   fetchPage: (request, limits) => fetchOnce(request.url, limits),  // { kind: "body", body } | { kind: "http", ... } | ...
+///   sleep: (ms, signal) => setTimeout(ms, undefined, { signal }),     // node:timers/promises
+///   now: () => Date.now(),
+///   onProgress: (stats) => tracker.update(stats),
+/// });
+/// // fetched => { pages: [...], products: [], notFoundIds: [], categoriesBody: "[...]", pagesTotal: 7 }
 /// ```
-#[wasm_bindgen(js_name = collectPages, unchecked_return_type = "CollectedPages")]
-pub async fn collect_pages(
-    #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "(request: PageRequest) => Promise<string>")] fetch_page: Function,
+#[wasm_bindgen(js_name = fetchSource, unchecked_return_type = "FetchedSource")]
+pub async fn fetch_source(
+    #[wasm_bindgen(unchecked_param_type = "FetchStart")] start: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SourceHost")] host: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let call = Call::new("collectPages");
-    let result = match call.input::<SyncOptions>(options) {
-        Ok(options) => collect(&options, &fetch_page).await.map(Objects),
+    let call = Call::new("fetchSource");
+    let result = match read_start(call, start, &host) {
+        Ok((machine, host)) => drive(machine, &host).await.map(Objects),
         Err(error) => Err(error),
     };
     call.output(result)
 }
 
-/// The loop behind [`collect_pages`]: a sliding window of at most `concurrency` pending host calls.
-async fn collect(
-    options: &SyncOptions,
-    fetch_page: &Function,
-) -> Result<CollectedPages, CoreError> {
-    let first = paging::first_page_request(options);
-    let first_body = fetch_body(&first, start_fetch(fetch_page, &first)?).await?;
-    let header = paging::read_page_header(&first_body)?;
-    let remaining = paging::plan_remaining_pages(&RemainingPagesInput {
-        options: options.clone(),
-        total: header.total,
-        first_page_count: header.count,
-    })?;
-    let mut pages = Vec::with_capacity(remaining.len() + 1);
-    pages.push(first_body);
-    let window = usize::try_from(options.concurrency.max(1)).unwrap_or(1);
-    let mut pending: VecDeque<(&PageRequest, Promise)> = VecDeque::with_capacity(window);
-    let mut queue = remaining.iter();
-    loop {
-        while pending.len() < window {
-            let Some(request) = queue.next() else { break };
-            match start_fetch(fetch_page, request) {
-                Ok(promise) => pending.push_back((request, promise)),
-                Err(error) => return Err(drain(pending, error).await),
+/// Reads the start and the host's functions, and starts the state machine.
+fn read_start(
+    call: Call,
+    start: JsValue,
+    host: &JsValue,
+) -> Result<(SourceFetch, SourceHost), CoreError> {
+    let start: FetchStart = call.input(start)?;
+    let host = SourceHost::read(call.function(), host)?;
+    Ok((SourceFetch::new(start)?, host))
+}
+
+/// The host's functions.
+struct SourceHost {
+    fetch_page: Function,
+    sleep: Function,
+    now: Function,
+    on_progress: Option<Function>,
+}
+
+impl SourceHost {
+    fn read(function: &'static str, host: &JsValue) -> Result<Self, CoreError> {
+        let get = |name: &str, required: bool| -> Result<Option<Function>, CoreError> {
+            let value = Reflect::get(host, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+            if value.is_undefined() && !required {
+                return Ok(None);
+            }
+            value
+                .dyn_into::<Function>()
+                .map(Some)
+                .map_err(|value| CoreError::InvalidInput {
+                    function,
+                    path: name.to_string(),
+                    reason: format!("expected a function, got {}", type_name(&value)),
+                })
+        };
+        let required = |name: &str| get(name, true).map(Option::unwrap_or_default);
+        Ok(SourceHost {
+            fetch_page: required("fetchPage")?,
+            sleep: required("sleep")?,
+            now: required("now")?,
+            on_progress: get("onProgress", false)?,
+        })
+    }
+
+    /// `now()`.
+    fn now(&self) -> Result<f64, CoreError> {
+        let value = self
+            .now
+            .call0(&JsValue::UNDEFINED)
+            .map_err(|error| host_error("now", "", js_message(&error)))?;
+        value.as_f64().ok_or_else(|| {
+            host_error(
+                "now",
+                "",
+                format!("now must return a number, got {}", type_name(&value)),
+            )
+        })
+    }
+
+    /// `sleep(ms, signal)` as a future (its outcome does not matter: the loop polls the machine after it).
+    fn sleep(&self, ms: f64, signal: &AbortSignal) -> Result<JsFuture, CoreError> {
+        let promise = self
+            .sleep
+            .call2(&JsValue::UNDEFINED, &JsValue::from_f64(ms.max(0.0)), signal)
+            .map_err(|error| host_error("sleep", "", js_message(&error)))?;
+        Ok(JsFuture::from(Promise::resolve(&promise)))
+    }
+
+    /// `onProgress(stats)`; a throwing callback is the host's problem, not the fetch's.
+    fn progress(&self, machine: &SourceFetch) {
+        if let Some(callback) = &self.on_progress {
+            if let Ok(stats) = Objects(machine.stats()).into_js("fetchSource") {
+                let _ = callback.call1(&JsValue::UNDEFINED, &stats);
             }
         }
-        let Some((request, promise)) = pending.pop_front() else {
-            break;
-        };
-        let body = match fetch_body(request, promise).await {
-            Ok(body) => body,
-            Err(error) => return Err(drain(pending, error).await),
-        };
-        if let Err(error) = paging::read_page_header(&body) {
-            return Err(drain(pending, error.into()).await);
+    }
+
+    /// Starts `fetchPage(request, limits)` for an attempt; the future resolves with the attempt's id and answer.
+    fn attempt(
+        &self,
+        outgoing: Outgoing,
+        signal: &AbortSignal,
+    ) -> Result<impl std::future::Future<Output = (u32, Result<SourceAnswer, CoreError>)>, CoreError>
+    {
+        let url = outgoing.request.url.clone();
+        let fail = |reason: String| host_error("fetchPage", &url, reason);
+        let request = Objects(&outgoing.request)
+            .into_js("fetchSource")
+            .map_err(|error| fail(error.to_string()))?;
+        let limits = js_sys::Object::new();
+        for (key, value) in [
+            ("timeoutMs", JsValue::from(outgoing.timeout_ms)),
+            ("maxBytes", JsValue::from(outgoing.max_bytes)),
+            ("attempt", JsValue::from(outgoing.attempt)),
+            ("signal", signal.into()),
+        ] {
+            Reflect::set(&limits, &JsValue::from_str(key), &value)
+                .map_err(|error| fail(js_message(&error)))?;
         }
-        pages.push(body);
+        let answer = self
+            .fetch_page
+            .call2(&JsValue::UNDEFINED, &request, &limits)
+            .map_err(|error| fail(js_message(&error)))?;
+        let future = JsFuture::from(Promise::resolve(&answer));
+        let id = outgoing.id;
+        Ok(async move {
+            let answer = match future.await {
+                Ok(value) => read_answer(&value),
+                Err(error) => Err(js_message(&error)),
+            };
+            (
+                id,
+                answer.map_err(|reason| host_error("fetchPage", &url, reason)),
+            )
+        })
     }
-    let requests = u32::try_from(pages.len()).unwrap_or(u32::MAX);
-    Ok(CollectedPages {
-        pages,
-        total: header.total,
-        requests,
-    })
 }
 
-/// Waits for the host calls still pending when `collect` fails, so that none of them is left running or
-/// ends as an unhandled promise rejection (which would crash a Node process), then returns `error`.
-async fn drain(pending: VecDeque<(&PageRequest, Promise)>, error: CoreError) -> CoreError {
-    for (_, promise) in pending {
-        // Their outcomes no longer matter: the collection already failed with `error`.
-        let _ = JsFuture::from(promise).await;
+/// Reads a `SourceAnswer`; a body is copied natively (pages can be megabytes).
+fn read_answer(value: &JsValue) -> Result<SourceAnswer, String> {
+    let kind = Reflect::get(value, &JsValue::from_str("kind"))
+        .ok()
+        .and_then(|kind| kind.as_string());
+    if kind.as_deref() == Some("body") {
+        let body = Reflect::get(value, &JsValue::from_str("body"))
+            .ok()
+            .and_then(|body| body.dyn_into::<JsString>().ok())
+            .ok_or("a body answer must carry the body text in `body`")?;
+        return Ok(SourceAnswer::Body {
+            body: Utf8Copier::new().copy(&body),
+        });
     }
-    error
+    SourceAnswer::from_js("fetchPage", value.clone()).map_err(|error| error.to_string())
 }
 
-/// A `HOST_CALL_FAILED` error of `fetchPage` for `request`.
-fn host_error(request: &PageRequest, reason: String) -> CoreError {
+/// A `HOST_CALL_FAILED` error of an injected function.
+fn host_error(function: &'static str, url: &str, reason: String) -> CoreError {
     CoreError::HostCall {
-        function: "fetchPage",
-        url: request.url.clone(),
+        function,
+        url: url.to_string(),
         reason,
     }
 }
 
-/// Calls `fetchPage(request)` and returns its answer as a promise (a plain value is wrapped).
-fn start_fetch(fetch_page: &Function, request: &PageRequest) -> Result<Promise, CoreError> {
-    let argument = Objects(request)
-        .into_js("collectPages")
-        .map_err(|error| host_error(request, error.to_string()))?;
-    let answer = fetch_page
-        .call1(&JsValue::UNDEFINED, &argument)
-        .map_err(|error| host_error(request, js_message(&error)))?;
-    Ok(Promise::resolve(&answer))
-}
-
-/// Awaits a started host call and checks that it resolved with a string.
-async fn fetch_body(request: &PageRequest, promise: Promise) -> Result<String, CoreError> {
-    let value = JsFuture::from(promise)
-        .await
-        .map_err(|error| host_error(request, js_message(&error)))?;
-    value.as_string().ok_or_else(|| {
-        host_error(
-            request,
-            format!(
-                "fetchPage must resolve with the body text, got {}",
-                type_name(&value)
-            ),
-        )
-    })
+/// The loop: sends what the machine says, waits for the first answer or the next due time, hands answers back.
+async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedSource, CoreError> {
+    let controller = AbortController::new()
+        .map_err(|error| host_error("AbortController", "", js_message(&error)))?;
+    let signal = controller.signal();
+    let mut in_flight = FuturesUnordered::new();
+    let mut timer: Option<(f64, JsFuture)> = None;
+    let outcome = loop {
+        let now = match host.now() {
+            Ok(now) => now,
+            Err(error) => break Err(error),
+        };
+        match machine.poll(now) {
+            FetchStep::Send(outgoing) => match host.attempt(outgoing, &signal) {
+                Ok(attempt) => {
+                    in_flight.push(attempt);
+                    host.progress(&machine);
+                }
+                Err(error) => break Err(error),
+            },
+            FetchStep::Wait { until_ms } => {
+                if timer.as_ref().map_or(true, |(at, _)| *at != until_ms) {
+                    match host.sleep(until_ms - now, &signal) {
+                        Ok(sleep) => timer = Some((until_ms, sleep)),
+                        Err(error) => break Err(error),
+                    }
+                }
+                let Some((_, sleep)) = timer.as_mut() else {
+                    continue;
+                };
+                if in_flight.is_empty() {
+                    let _ = sleep.await;
+                    timer = None;
+                    continue;
+                }
+                match select(in_flight.next(), sleep).await {
+                    Either::Left((Some((id, answer)), _)) => match answer {
+                        Ok(answer) => {
+                            let now = match host.now() {
+                                Ok(now) => now,
+                                Err(error) => break Err(error),
+                            };
+                            machine.handle(id, answer, now);
+                            host.progress(&machine);
+                        }
+                        Err(error) => break Err(error),
+                    },
+                    Either::Left((None, _)) => {}
+                    Either::Right(_) => timer = None,
+                }
+            }
+            FetchStep::Done => break Ok(()),
+            FetchStep::Failed(error) => break Err(error.into()),
+        }
+    };
+    // Done or failed: abort what is still in flight (and the timer), and wait for it, so that no request outlives
+    // the fetch and no promise is left to reject unhandled.
+    controller.abort();
+    while in_flight.next().await.is_some() {}
+    outcome?;
+    Ok(machine.finish()?)
 }

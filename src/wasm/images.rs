@@ -28,10 +28,11 @@ pub fn plan_image_copies(
 /// received, file stored) and gets the decision back. See the Rust module `images` for the protocol.
 ///
 /// ```js
-/// const copier = new ImageCopier(options, storedImages, plan.hostsDownLastRun);
+/// const copier = new ImageCopier(runId, options, storedImages, plan.hostsDownLastRun);
 /// try {
 ///   const skip = copier.precheck(url);                       // ImageFailure when the host is unreachable
-///   const decision = copier.retry({ url, attempt, seed, nowMs: Date.now(), outcome }); // after a failed request
+///   const hop = copier.checkHop(url, 0);                     // { action: "request", checkAddress } | { action: "refuse", refusal }
+///   const decision = copier.retry({ url, attempt, index, nowMs: Date.now(), outcome }); // after a failed request
 ///   const verdict = copier.accept({ url, contentType, declaredLength }, bytes); // upload | reuse | reject
 ///   if (verdict.action === "upload") record(copier.stored(verdict.file, file.id, file.url));
 /// } finally {
@@ -45,10 +46,11 @@ pub struct ImageCopierHandle {
 
 #[wasm_bindgen(js_class = ImageCopier)]
 impl ImageCopierHandle {
-    /// Starts the image copy of a run with the validated options, every stored image and the plan's
-    /// `hostsDownLastRun` (given one attempt until they answer).
+    /// Starts the image copy of a run with its id (the seed of the retry jitter), the validated options, every
+    /// stored image and the plan's `hostsDownLastRun` (given one attempt until they answer).
     #[wasm_bindgen(constructor)]
     pub fn new(
+        run_id: &str,
         #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "StoredImage[]")] stored: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string[]")] hosts_down_last_run: JsValue,
@@ -58,7 +60,7 @@ impl ImageCopierHandle {
             let stored: Vec<StoredImage> = call.input(stored)?;
             let hosts_down_last_run: Vec<String> = call.input(hosts_down_last_run)?;
             Ok(AsIs(ImageCopierHandle {
-                copier: ImageCopier::new(options, stored, hosts_down_last_run),
+                copier: ImageCopier::new(run_id.to_string(), options, stored, hosts_down_last_run),
             }))
         })
     }
@@ -69,6 +71,15 @@ impl ImageCopierHandle {
     pub fn precheck(&mut self, url: &str) -> Result<JsValue, JsValue> {
         export("ImageCopier.precheck", |_| {
             Ok(Objects(self.copier.precheck(url)))
+        })
+    }
+
+    /// Before each hop of an image request (`hop` 0 for the image URL, n for the target of the n-th redirect, as
+    /// the host will request it): refuse it, or send it — to public addresses only when `checkAddress`.
+    #[wasm_bindgen(js_name = checkHop, unchecked_return_type = "HopCheck")]
+    pub fn check_hop(&self, url: &str, hop: u32) -> Result<JsValue, JsValue> {
+        export("ImageCopier.checkHop", |_| {
+            Ok(Objects(self.copier.check_hop(url, hop)))
         })
     }
 

@@ -16,11 +16,11 @@
 //! A panic hook, installed by the first call, prints the panic message with `console.error` and stores it in
 //! `globalThis.__catalogSyncCorePanic`, from which the package wrapper builds a readable `CORE_PANIC` error.
 //!
-//! One file per exported area: `options`, `paging` (requests and retries), `fetch` (the page loop driven through
-//! an injected `fetchPage`), `taxonomy`, `plan` (and the plan of applying held removals), `removals`, `report`,
-//! `images`, `stock`, `store`, `snapshot`, `webhook` (and the queue), `lifecycle` (transitions, liveness and end
-//! of a run); `bodies` reads the raw source bodies of a planner input, `allocator` is the WebAssembly allocator.
-//! Every export is re-exported here.
+//! One file per exported area: `options`, `outbound` (the address check), `deadline` (the run's deadline), `fetch`
+//! (the fetch loop of a run, driven through the host's injected `fetchPage` and `sleep`), `taxonomy`, `plan` (and
+//! the plan of applying held removals), `removals`, `report`, `images`, `stock`, `store`, `snapshot`, `webhook`
+//! (and the queue), `lifecycle` (transitions, liveness and end of a run); `bodies` reads the raw source bodies of
+//! a planner input, `allocator` is the WebAssembly allocator. Every export is re-exported here.
 
 use js_sys::Reflect;
 use serde::{de::DeserializeOwned, Serialize};
@@ -32,11 +32,12 @@ use crate::model::CoreErrorCode;
 #[cfg(target_family = "wasm")]
 mod allocator;
 mod bodies;
+mod deadline;
 mod fetch;
 mod images;
 mod lifecycle;
 mod options;
-mod paging;
+mod outbound;
 mod plan;
 mod removals;
 mod report;
@@ -46,16 +47,14 @@ mod store;
 mod taxonomy;
 mod webhook;
 
-pub use fetch::collect_pages;
+pub use deadline::check_run_deadline;
+pub use fetch::fetch_source;
 pub use images::{plan_image_copies, ImageCopierHandle};
 pub use lifecycle::{
     end_run, execution_site, final_write_retry_delay, lease_figures, run_liveness, run_transition,
 };
 pub use options::validate_options;
-pub use paging::{
-    categories_request, decide_retry, first_page_request, plan_remaining_pages, product_requests,
-    read_page_header,
-};
+pub use outbound::classify_address;
 pub use plan::{plan_catalog, plan_held_removals, split_batch, CatalogPlan};
 pub use removals::check_apply_removals;
 pub use report::{summarize_run, write_error_for};
@@ -68,12 +67,13 @@ pub use webhook::{check_webhook, merge_queued_ids, webhook_body_limit};
 #[wasm_bindgen(typescript_custom_section)]
 const TYPE_IMPORTS: &'static str = r#"
 import type {
-  PluginOptionsInput, OptionFallbacks, SyncOptions, PageRequest, RemainingPagesInput, ProductRequestsInput, PageHeader,
-  RetryInput, RetryDecision, WebhookCall, WebhookVerdict, QueueMergeInput, CollectedPages,
+  PluginOptionsInput, OptionFallbacks, SyncOptions, PageRequest, FetchStart, SourceAnswer, FetchedSource, FetchStats,
+  WebhookCall, WebhookVerdict, QueueMergeInput,
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, WriteErrorInput, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
-  StockPlan, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode,
+  StockPlan, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode, HopCheck,
+  AddressClass, DeadlineCheck, RunTimeout,
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
   LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,
   HeldRemovalsInput, ApplyRemovalsRequest, ApplyRemovalsVerdict,

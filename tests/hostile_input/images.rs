@@ -282,7 +282,7 @@ fn verdict_is_sound(input: &Download, meter: &Meter) -> Result<(), TestCaseError
         image_max_bytes: input.image_max_bytes,
         ..SyncOptions::default()
     };
-    let mut copier = ImageCopier::new(options, Vec::new(), Vec::new());
+    let mut copier = ImageCopier::new("run_hostile".to_string(), options, Vec::new(), Vec::new());
     let verdict = meter.measure(|| copier.accept(&input.download, &input.bytes))?;
     match verdict {
         ImageVerdict::Reject { failure } => {
