@@ -69,7 +69,9 @@ fn validate_options_fills_defaults_with_null_not_undefined() {
             "sourceUrl": "https://dummyjson.com", "schedule": null, "pageSize": 30, "concurrency": 4, "batchSize": 50,
             "currencyCode": "eur", "salesChannelId": null, "onMissing": "draft", "requestTimeoutMs": 10000,
             "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760, "stockLocationId": null, "webhookSecret": null,
-            "maxRemovalRatio": 0.2
+            "maxRemovalRatio": 0.2,
+            "pageMaxBytes": 8388608, "maxProducts": 250000, "maxPages": 10000, "runTimeoutMs": 7200000,
+            "maxImagesPerProduct": 20, "imageHosts": []
         })
     );
     let undefined_means_default =
@@ -131,121 +133,48 @@ fn invalid_option_throws_error_with_code_and_details() {
 
 #[wasm_bindgen_test]
 fn wrong_input_shape_throws_invalid_input_with_path() {
-    let input = js(
-        json!({ "options": json_of(&options(json!({}))), "total": "many", "firstPageCount": 30 }),
-    );
-    let error = thrown(wasm::plan_remaining_pages(input), "INVALID_INPUT");
+    let input = js(json!({
+        "deadline": { "startedAtMs": "soon", "runTimeoutMs": 1000 }, "nowMs": 0, "phase": "write"
+    }));
+    let error = thrown(wasm::check_run_deadline(input), "INVALID_INPUT");
     let details = json_of(&get(&error, "details"));
-    assert_eq!(details["function"], json!("planRemainingPages"));
-    assert_eq!(details["path"], json!("total"));
+    assert_eq!(details["function"], json!("checkRunDeadline"));
+    assert_eq!(details["path"], json!("deadline.startedAtMs"));
     assert!(
-        message(&error).starts_with("planRemainingPages: invalid input at \"total\""),
+        message(&error).starts_with("checkRunDeadline: invalid input at \"deadline.startedAtMs\""),
         "{}",
         message(&error)
     );
 }
 
 #[wasm_bindgen_test]
-fn page_planning_covers_the_catalog() {
-    let options = options(json!({}));
-    let first = json_of(&wasm::first_page_request(options.clone()).unwrap());
-    assert_eq!(first["kind"], json!("page"));
-    assert_eq!(first["productId"], Value::Null);
-    let url = first["url"].as_str().unwrap();
-    assert!(
-        url.starts_with(
-            "http://127.0.0.1:4010/products?limit=30&skip=0&select=id,title,description,"
-        ),
-        "{url}"
-    );
-    assert!(!url.contains("reviews"));
-
-    let input = js(json!({ "options": json_of(&options), "total": 194, "firstPageCount": 30 }));
-    let rest = json_of(&wasm::plan_remaining_pages(input).unwrap());
-    let skips: Vec<u64> = rest
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["skip"].as_u64().unwrap())
-        .collect();
-    assert_eq!(skips, vec![30, 60, 90, 120, 150, 180]);
-    assert_eq!(rest[5]["limit"], json!(14));
-
-    let targeted = js(json!({ "options": json_of(&options), "productIds": [12, 13, 12] }));
-    let requests = json_of(&wasm::product_requests(targeted).unwrap());
-    assert_eq!(requests.as_array().unwrap().len(), 2);
-    assert_eq!(requests[1]["productId"], json!(13));
-    assert_eq!(requests[1]["kind"], json!("product"));
-
-    let categories = json_of(&wasm::categories_request(options).unwrap());
-    assert_eq!(
-        categories["url"],
-        json!("http://127.0.0.1:4010/products/categories")
-    );
-}
-
-#[wasm_bindgen_test]
-fn page_header_is_read_or_malformed_page_thrown() {
-    let header = wasm::read_page_header(
-        r#"{"products":[{"id":1},{"id":2}],"total":194,"skip":0,"limit":2}"#,
-    )
-    .unwrap();
-    assert_eq!(
-        json_of(&header),
-        json!({ "total": 194, "skip": 0, "limit": 2, "count": 2 })
-    );
-    let error = thrown(
-        wasm::read_page_header(r#"{"products":[{"id":1},"#),
-        "MALFORMED_PAGE",
-    );
-    assert!(message(&error).contains("truncated"), "{}", message(&error));
-}
-
-#[wasm_bindgen_test]
-fn retry_decisions_follow_the_contract() {
-    let input = |attempt: u32, outcome: Value| {
-        js(
-            json!({ "attempt": attempt, "maxRetries": 4, "seed": 99, "nowMs": 1_700_000_000_000u64,
-                   "url": "http://127.0.0.1:4010/products?limit=30&skip=60", "outcome": outcome }),
+fn the_run_deadline_is_checked_by_the_core() {
+    let check = |now: f64| {
+        json_of(
+            &wasm::check_run_deadline(js(json!({
+                "deadline": { "startedAtMs": 1_700_000_000_000u64, "runTimeoutMs": 3000 },
+                "nowMs": now, "phase": "write"
+            })))
+            .unwrap(),
         )
     };
-    let retry = json_of(
-        &wasm::decide_retry(input(
-            1,
-            json!({ "kind": "http", "status": 429, "retryAfter": "3" }),
-        ))
-        .unwrap(),
-    );
-    assert_eq!(retry, json!({ "action": "retry", "delayMs": 3000 }));
-    let again = json_of(
-        &wasm::decide_retry(input(2, json!({ "kind": "timeout", "timeoutMs": 10000 }))).unwrap(),
-    );
-    assert_eq!(again["action"], json!("retry"));
-    assert!(again["delayMs"].as_u64().unwrap() <= 400);
-    let fail = json_of(
-        &wasm::decide_retry(input(
-            5,
-            json!({ "kind": "http", "status": 503, "retryAfter": null }),
-        ))
-        .unwrap(),
-    );
+    assert_eq!(check(1_700_000_002_999.0), Value::Null);
     assert_eq!(
-        fail,
-        json!({ "action": "fail", "code": "SOURCE_UNAVAILABLE",
-                "message": "GET http://127.0.0.1:4010/products?limit=30&skip=60 failed after 5 attempts: HTTP 503" })
+        check(1_700_000_003_000.0),
+        json!({ "phase": "write", "runTimeoutMs": 3000 })
     );
-    let not_found = json_of(
-        &wasm::decide_retry(input(
-            1,
-            json!({ "kind": "http", "status": 404, "retryAfter": null }),
-        ))
-        .unwrap(),
-    );
-    assert_eq!(not_found["code"], json!("SOURCE_HTTP_ERROR"));
-    thrown(
-        wasm::decide_retry(input(1, json!({ "kind": "gone" }))),
-        "INVALID_INPUT",
-    );
+}
+
+#[wasm_bindgen_test]
+fn addresses_are_classified_by_the_core() {
+    let class = |address: &str| json_of(&wasm::classify_address(address).unwrap());
+    assert_eq!(class("93.184.216.34"), json!("public"));
+    assert_eq!(class("127.0.0.2"), json!("loopback"));
+    assert_eq!(class("::ffff:127.0.0.1"), json!("loopback"));
+    assert_eq!(class("[::ffff:a9fe:a9fe]"), json!("link-local"));
+    assert_eq!(class("100.64.0.1"), json!("shared-cgnat"));
+    assert_eq!(class("fd00::1"), json!("private"));
+    assert_eq!(class("localhost"), json!("unrecognized"));
 }
 
 #[wasm_bindgen_test]
@@ -363,26 +292,48 @@ fn queued_ids_merge_into_a_sorted_union() {
     );
 }
 
-/// A host `fetchPage` written in JavaScript: serves a `total`-product catalog page by page after a short
-/// `setTimeout`, recording every request and the largest number of calls pending at once in `state`.
-fn host_fetch_page(state: &JsValue, total: u32, behaviour: &str) -> Function {
+/// A source host written in JavaScript: `fetchPage` serves a `total`-product catalog page by page after a short
+/// `setTimeout` (or misbehaves as `behaviour` says), recording every request, its limits and the largest number
+/// of attempts pending at once in `state`; `sleep`, `now` and `onProgress` record their calls too.
+fn source_host(state: &JsValue, total: u32, behaviour: &str) -> JsValue {
     let factory = Function::new_with_args(
         "state, total, behaviour",
         r#"
-        return async (request) => {
-          state.calls.push(request);
-          state.inFlight += 1;
-          state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          state.inFlight -= 1;
-          if (behaviour === "reject" && request.skip > 0) throw new Error("socket hang up");
-          if (behaviour === "number") return 42;
-          if (behaviour === "truncate" && request.skip > 0) return '{"products":[{"id":1}';
+        const page = (request) => {
           const products = [];
           for (let i = request.skip; i < Math.min(total, request.skip + request.limit); i++) {
             products.push({ id: i + 1, title: "Product " + (i + 1), price: 1 });
           }
           return JSON.stringify({ products, total, skip: request.skip, limit: products.length });
+        };
+        return {
+          fetchPage: async (request, limits) => {
+            state.calls.push({ request, timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes, attempt: limits.attempt });
+            state.signals.push(limits.signal);
+            state.inFlight += 1;
+            state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+            const slow = behaviour === "slow" && request.skip > 30;
+            await new Promise((resolve) => setTimeout(resolve, slow ? 100 : 2));
+            state.inFlight -= 1;
+            if (request.kind === "categories") return { kind: "body", body: "[]" };
+            if (behaviour === "reject" && request.skip > 0) throw new Error("socket hang up");
+            if (behaviour === "shape") return 42;
+            if (behaviour === "retry" && request.skip === 60 && limits.attempt === 1) {
+              return { kind: "http", status: 503, retryAfter: null };
+            }
+            if (behaviour === "slow" && request.skip === 30) return { kind: "http", status: 404, retryAfter: null };
+            if (behaviour === "large" && request.skip > 0) return { kind: "tooLarge" };
+            if (behaviour === "redirect" && request.skip > 0) {
+              return { kind: "redirect", status: 302, location: "http://127.0.0.2:4010/products" };
+            }
+            return { kind: "body", body: page(request) };
+          },
+          sleep: (ms, signal) => {
+            state.sleeps.push(ms);
+            return new Promise((resolve) => setTimeout(resolve, ms));
+          },
+          now: () => Date.now(),
+          onProgress: (stats) => state.progress.push(stats),
         };"#,
     );
     factory
@@ -393,26 +344,34 @@ fn host_fetch_page(state: &JsValue, total: u32, behaviour: &str) -> Function {
             &JsValue::from_str(behaviour),
         )
         .expect("factory runs")
-        .unchecked_into()
 }
 
 fn host_state() -> JsValue {
-    js(json!({ "calls": [], "inFlight": 0, "maxInFlight": 0 }))
+    js(
+        json!({ "calls": [], "signals": [], "sleeps": [], "progress": [], "inFlight": 0, "maxInFlight": 0 }),
+    )
+}
+
+fn fetch_start(options: JsValue) -> JsValue {
+    let start = js(
+        json!({ "scope": { "kind": "full" }, "runId": "csrun_wasm", "startedAtMs": js_sys::Date::now() }),
+    );
+    Reflect::set(&start, &JsValue::from_str("options"), &options).unwrap();
+    start
 }
 
 #[wasm_bindgen_test]
-async fn collect_pages_awaits_the_injected_host_function() {
+async fn fetch_source_drives_the_core_state_machine_through_the_host() {
     let state = host_state();
     let options = options(json!({ "concurrency": 3 }));
-    let collected = wasm::collect_pages(options, host_fetch_page(&state, 194, "ok"))
+    let fetched = wasm::fetch_source(fetch_start(options), source_host(&state, 194, "retry"))
         .await
         .unwrap();
-    let collected = json_of(&collected);
-    assert_eq!(collected["total"], json!(194));
-    assert_eq!(collected["requests"], json!(7));
-    let pages = collected["pages"].as_array().unwrap();
+    let fetched = json_of(&fetched);
+    assert_eq!(fetched["pagesTotal"], json!(7));
+    assert_eq!(fetched["categoriesBody"], json!("[]"));
     let mut ids = Vec::new();
-    for page in pages {
+    for page in fetched["pages"].as_array().unwrap() {
         let page: Value = serde_json::from_str(page.as_str().unwrap()).unwrap();
         ids.extend(
             page["products"]
@@ -428,24 +387,77 @@ async fn collect_pages_awaits_the_injected_host_function() {
         "every product once, in order"
     );
     let state = json_of(&state);
-    assert_eq!(state["calls"].as_array().unwrap().len(), 7);
-    assert_eq!(state["calls"][0]["skip"], json!(0));
+    let calls = state["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 9, "7 pages, the category list and one retry");
+    assert_eq!(calls[0]["request"]["skip"], json!(0));
+    assert_eq!(calls[0]["timeoutMs"], json!(10_000));
+    assert_eq!(calls[0]["maxBytes"], json!(8 * 1024 * 1024));
+    let retried: Vec<&Value> = calls
+        .iter()
+        .filter(|c| c["request"]["skip"] == json!(60))
+        .collect();
+    assert_eq!(retried.len(), 2);
+    assert_eq!(retried[1]["attempt"], json!(2));
+    assert_eq!(
+        state["sleeps"].as_array().unwrap().len(),
+        1,
+        "one backoff, and no other wait"
+    );
+    assert!(state["sleeps"][0].as_f64().unwrap() <= 200.0);
     assert_eq!(
         state["maxInFlight"],
         json!(3),
-        "at most `concurrency` calls pending, and the window is used"
+        "at most `concurrency` attempts pending, and the window is used"
+    );
+    let last = state["progress"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        last,
+        json!({ "requests": 9, "retries": 1, "pagesTotal": 7, "pagesFetched": 7 })
     );
 }
 
 #[wasm_bindgen_test]
-async fn collect_pages_reports_host_failures_as_coded_errors() {
+async fn a_failed_fetch_aborts_the_attempts_in_flight_and_names_the_url() {
+    let state = host_state();
+    let options = options(json!({ "concurrency": 4 }));
+    let failed = wasm::fetch_source(fetch_start(options), source_host(&state, 300, "slow")).await;
+    let error = thrown(failed, "SOURCE_HTTP_ERROR");
+    assert!(
+        message(&error).contains("skip=30&") && message(&error).ends_with("HTTP 404"),
+        "{}",
+        message(&error)
+    );
+    let signals = get(&state, "signals").unchecked_into::<js_sys::Array>();
+    assert!(signals.length() > 1);
+    for signal in signals.iter() {
+        assert_eq!(
+            get(&signal, "aborted").as_bool(),
+            Some(true),
+            "nothing outlives the fetch"
+        );
+    }
+    assert_eq!(
+        json_of(&state)["inFlight"],
+        json!(0),
+        "every attempt was awaited"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn fetch_source_reports_bounds_and_host_failures_as_coded_errors() {
     let options = options(json!({}));
-    let rejected = wasm::collect_pages(
-        options.clone(),
-        host_fetch_page(&host_state(), 100, "reject"),
-    )
-    .await;
-    let error = thrown(rejected, "HOST_CALL_FAILED");
+    let run = |behaviour: &'static str| {
+        wasm::fetch_source(
+            fetch_start(options.clone()),
+            source_host(&host_state(), 100, behaviour),
+        )
+    };
+    let error = thrown(run("reject").await, "HOST_CALL_FAILED");
     assert!(
         message(&error).contains("socket hang up"),
         "{}",
@@ -457,18 +469,25 @@ async fn collect_pages_reports_host_failures_as_coded_errors() {
             .map(|u| u.contains("skip=30")),
         Some(true)
     );
-    let number = wasm::collect_pages(
-        options.clone(),
-        host_fetch_page(&host_state(), 100, "number"),
-    )
-    .await;
-    let error = thrown(number, "HOST_CALL_FAILED");
+    thrown(run("shape").await, "HOST_CALL_FAILED");
+    let error = thrown(run("large").await, "SOURCE_ANSWER_TOO_LARGE");
+    assert!(message(&error).contains("pageMaxBytes (8388608 bytes)"));
+    let error = thrown(run("redirect").await, "SOURCE_REDIRECT_REFUSED");
     assert!(
-        message(&error).contains("got number"),
+        message(&error).contains("outside the source's origin http://127.0.0.1:4010"),
         "{}",
         message(&error)
     );
-    let truncated =
-        wasm::collect_pages(options, host_fetch_page(&host_state(), 100, "truncate")).await;
-    thrown(truncated, "MALFORMED_PAGE");
+    let host = source_host(&host_state(), 100, "ok");
+    Reflect::set(&host, &JsValue::from_str("sleep"), &JsValue::from(5)).unwrap();
+    thrown(
+        wasm::fetch_source(fetch_start(options.clone()), host).await,
+        "INVALID_INPUT",
+    );
+    let late = js(json!({ "scope": { "kind": "full" }, "runId": "r", "startedAtMs": 0 }));
+    Reflect::set(&late, &JsValue::from_str("options"), &options).unwrap();
+    thrown(
+        wasm::fetch_source(late, source_host(&host_state(), 100, "ok")).await,
+        "RUN_TIMEOUT",
+    );
 }

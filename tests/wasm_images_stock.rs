@@ -50,8 +50,13 @@ fn image_copies_are_planned_from_page_bodies() {
 
 #[wasm_bindgen_test]
 fn the_image_copier_uploads_then_reuses_identical_bytes() {
-    let mut copier =
-        ImageCopierHandle::new(options(json!({})), js(json!([])), js(json!([]))).unwrap();
+    let mut copier = ImageCopierHandle::new(
+        "csrun_wasm",
+        options(json!({})),
+        js(json!([])),
+        js(json!([])),
+    )
+    .unwrap();
     let head = |url: &str| {
         js(json!({ "url": url, "contentType": "image/png", "declaredLength": PNG.len() }))
     };
@@ -88,6 +93,7 @@ fn the_image_copier_uploads_then_reuses_identical_bytes() {
 #[wasm_bindgen_test]
 fn the_image_copier_gives_up_on_404_and_on_an_unreachable_host() {
     let mut copier = ImageCopierHandle::new(
+        "csrun_wasm",
         options(json!({ "maxRetries": 1 })),
         js(json!([])),
         js(json!([])),
@@ -96,7 +102,7 @@ fn the_image_copier_gives_up_on_404_and_on_an_unreachable_host() {
     let retry = |copier: &mut ImageCopierHandle, url: &str, attempt: u32, outcome: Value| {
         json_of(
             &copier
-                .retry(js(json!({ "url": url, "attempt": attempt, "seed": 3, "nowMs": 0, "outcome": outcome })))
+                .retry(js(json!({ "url": url, "attempt": attempt, "index": 3, "nowMs": 0, "outcome": outcome })))
                 .unwrap(),
         )
     };
@@ -123,9 +129,50 @@ fn the_image_copier_gives_up_on_404_and_on_an_unreachable_host() {
     }
     let skipped = json_of(&copier.precheck("https://down/9.png").unwrap());
     assert_eq!(skipped["code"], "IMAGE_UNREACHABLE");
-    let bad_input = copier.retry(js(json!({ "url": "u", "attempt": 0, "seed": 1, "nowMs": 0,
-        "outcome": { "kind": "timeout", "timeoutMs": 5 } })));
+    let bad_input = copier.retry(js(
+        json!({ "url": "u", "attempt": 0, "index": 1, "nowMs": 0,
+        "outcome": { "kind": "timeout", "timeoutMs": 5 } }),
+    ));
     assert!(bad_input.is_err(), "attempt 0 is refused");
+    let refused = retry(
+        &mut copier,
+        "https://x/2.png",
+        1,
+        json!({ "kind": "refused", "refusal": { "kind": "address", "class": "loopback", "hop": 0 } }),
+    );
+    assert_eq!(
+        refused,
+        json!({ "action": "fail", "failure": { "url": "https://x/2.png", "code": "IMAGE_REFUSED",
+                "reason": "the host resolves to a loopback address" } })
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_image_copier_checks_each_hop() {
+    let copier = ImageCopierHandle::new(
+        "csrun_wasm",
+        options(json!({ "imageHosts": ["http://10.0.0.5:8080"] })),
+        js(json!([])),
+        js(json!([])),
+    )
+    .unwrap();
+    let hop = |url: &str, hop: u32| json_of(&copier.check_hop(url, hop).unwrap());
+    assert_eq!(
+        hop("http://127.0.0.1:4010/images/1.png", 0),
+        json!({ "action": "request", "checkAddress": false })
+    );
+    assert_eq!(
+        hop("http://10.0.0.5:8080/1.png", 1),
+        json!({ "action": "request", "checkAddress": false })
+    );
+    assert_eq!(
+        hop("http://127.0.0.1:9262/x.png", 1),
+        json!({ "action": "request", "checkAddress": true })
+    );
+    assert_eq!(
+        hop("https://cdn.example/x.png", 4),
+        json!({ "action": "refuse", "refusal": { "kind": "redirects" } })
+    );
 }
 
 #[wasm_bindgen_test]

@@ -156,13 +156,9 @@ impl SourceFetch {
                 return FetchStep::Send(self.send(id));
             }
         }
-        let next_retry = self
-            .backoffs
-            .iter()
-            .map(|(due, _)| *due)
-            .fold(f64::INFINITY, f64::min);
+        let next_retry = self.backoffs.iter().map(|(due, _)| *due).reduce(f64::min);
         FetchStep::Wait {
-            until_ms: next_retry.min(self.deadline.at_ms()),
+            until_ms: next_retry.map(|due| due.min(self.deadline.at_ms())),
         }
     }
 

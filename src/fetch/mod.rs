@@ -10,7 +10,7 @@
 //! loop {
 //!     match fetch.poll(now) {
 //!         FetchStep::Send(outgoing) => start ONE attempt; later fetch.handle(outgoing.id, answer, now),
-//!         FetchStep::Wait { until_ms } => wait for an answer in flight, or until `until_ms`,
+//!         FetchStep::Wait { until_ms } => wait for an answer in flight, or until `until_ms` if any,
 //!         FetchStep::Done => break fetch.finish(),
 //!         FetchStep::Failed(error) => stop every request in flight; the run fails with `error`,
 //!     }
@@ -122,11 +122,12 @@ pub enum SourceAnswer {
 pub enum FetchStep {
     /// Perform this attempt.
     Send(Outgoing),
-    /// Nothing to send now: wait for an answer in flight, or until `until_ms` (a retry is due, or the deadline),
-    /// then poll again.
+    /// Nothing to send now: wait for an answer in flight, or until `until_ms` (a retry is due, or the deadline
+    /// comes first), then poll again. Without `until_ms` only answers are awaited: every attempt in flight ends
+    /// within its own deadline, and the run's deadline is checked at the next poll.
     Wait {
-        /// When to poll again at the latest, in milliseconds since the Unix epoch.
-        until_ms: f64,
+        /// When to poll again at the latest, in milliseconds since the Unix epoch, when a retry is waiting.
+        until_ms: Option<f64>,
     },
     /// Everything is in: [`SourceFetch::finish`].
     Done,

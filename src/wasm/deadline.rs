@@ -12,7 +12,7 @@ use crate::deadline::DeadlineCheck;
 /// ```js
 /// const timeout = checkRunDeadline({ deadline: { startedAtMs, runTimeoutMs: options.runTimeoutMs },
 ///                                    nowMs: Date.now(), phase: "write" });
-/// if (timeout) { /* stop here: summarizeRun({ ..., timedOut: timeout }) */ }
+/// if (timeout) stopHere(timeout); // then summarizeRun({ ..., timedOut: timeout })
 /// ```
 #[wasm_bindgen(js_name = checkRunDeadline, unchecked_return_type = "RunTimeout | null")]
 pub fn check_run_deadline(

@@ -238,34 +238,42 @@ async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedSou
                 Err(error) => break Err(error),
             },
             FetchStep::Wait { until_ms } => {
-                if timer.as_ref().map_or(true, |(at, _)| *at != until_ms) {
-                    match host.sleep(until_ms - now, &signal) {
-                        Ok(sleep) => timer = Some((until_ms, sleep)),
-                        Err(error) => break Err(error),
+                let next = match until_ms {
+                    None => in_flight.next().await,
+                    Some(until_ms) => {
+                        if timer.as_ref().map_or(true, |(at, _)| *at != until_ms) {
+                            match host.sleep(until_ms - now, &signal) {
+                                Ok(sleep) => timer = Some((until_ms, sleep)),
+                                Err(error) => break Err(error),
+                            }
+                        }
+                        let Some((_, sleep)) = timer.as_mut() else {
+                            continue;
+                        };
+                        if in_flight.is_empty() {
+                            let _ = sleep.await;
+                            timer = None;
+                            continue;
+                        }
+                        match select(in_flight.next(), sleep).await {
+                            Either::Left((next, _)) => next,
+                            Either::Right(_) => {
+                                timer = None;
+                                continue;
+                            }
+                        }
                     }
-                }
-                let Some((_, sleep)) = timer.as_mut() else {
+                };
+                let Some((id, answer)) = next else {
                     continue;
                 };
-                if in_flight.is_empty() {
-                    let _ = sleep.await;
-                    timer = None;
-                    continue;
-                }
-                match select(in_flight.next(), sleep).await {
-                    Either::Left((Some((id, answer)), _)) => match answer {
-                        Ok(answer) => {
-                            let now = match host.now() {
-                                Ok(now) => now,
-                                Err(error) => break Err(error),
-                            };
-                            machine.handle(id, answer, now);
-                            host.progress(&machine);
-                        }
-                        Err(error) => break Err(error),
-                    },
-                    Either::Left((None, _)) => {}
-                    Either::Right(_) => timer = None,
+                let handled = answer.and_then(|answer| {
+                    machine.handle(id, answer, host.now()?);
+                    Ok(())
+                });
+                match handled {
+                    Ok(()) => host.progress(&machine),
+                    Err(error) => break Err(error),
                 }
             }
             FetchStep::Done => break Ok(()),

@@ -36,17 +36,35 @@ function sourceFor(products) {
   };
 }
 
-/** Fetches every page exactly as the host does: first page, header, remaining pages. */
+/** Every page of a catalog, `options.pageSize` products each, as a full fetch collects them. */
 function fetchPages(options, serve) {
-  const first = core.firstPageRequest(options);
-  const firstBody = serve(first);
-  const header = core.readPageHeader(firstBody);
-  const rest = core.planRemainingPages({ options, total: header.total, firstPageCount: header.count });
-  return [firstBody, ...rest.map((request) => {
-    const body = serve(request);
-    core.readPageHeader(body);
-    return body;
-  })];
+  const pages = [serve({ skip: 0, limit: options.pageSize })];
+  const { total } = JSON.parse(pages[0]);
+  for (let skip = options.pageSize; skip < total; skip += options.pageSize) {
+    pages.push(serve({ skip, limit: Math.min(options.pageSize, total - skip) }));
+  }
+  return pages;
+}
+
+/** A source host for `fetchSource` over `serve`, answering after `delayMs`; records what it was asked. */
+function sourceHost(serve, { delayMs = 2, answer = null } = {}) {
+  const host = {
+    calls: [], inFlight: 0, maxInFlight: 0, progress: [], sleeps: [],
+    fetchPage: async (request, limits) => {
+      host.calls.push({ request, limits });
+      host.inFlight += 1;
+      host.maxInFlight = Math.max(host.maxInFlight, host.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      host.inFlight -= 1;
+      const special = answer && answer(request, limits);
+      if (special) return special;
+      return { kind: 'body', body: request.kind === 'categories' ? '[]' : serve(request) };
+    },
+    sleep: (ms) => { host.sleeps.push(ms); return new Promise((resolve) => setTimeout(resolve, ms)); },
+    now: () => Date.now(),
+    onProgress: (stats) => host.progress.push(stats),
+  };
+  return host;
 }
 
 /** Runs the taxonomy plans and "creates" what they ask for, returning the store's categories and tags. */
@@ -208,10 +226,8 @@ test('thrown errors are Errors with a stable code and details', () => {
   const shape = throwsCode(() => core.planCatalog({ options: core.validateOptions({}), pages: 'nope' }), 'INVALID_INPUT');
   assert.equal(shape.details.function, 'planCatalog');
   assert.equal(shape.details.path, 'pages');
-  throwsCode(() => core.readPageHeader('{"products":[{"id":1},'), 'MALFORMED_PAGE');
-  throwsCode(() => core.decideRetry({ attempt: 0, maxRetries: 4, seed: 1, nowMs: 0, url: 'u',
-    outcome: { kind: 'network', message: 'x' } }), 'INVALID_INPUT');
-  throwsCode(() => core.productRequests({ options: core.validateOptions({}), productIds: [0] }), 'INVALID_INPUT');
+  throwsCode(() => core.checkRunDeadline({ deadline: { startedAtMs: 0 }, nowMs: 0, phase: 'write' }), 'INVALID_INPUT');
+  throwsCode(() => core.validateOptions({ imageHosts: ['http://10.0.0.5/images'] }), 'INVALID_OPTION');
 });
 
 test('the markers the host queries with come from the core', () => {
@@ -231,6 +247,8 @@ test('options come back complete, with null (not undefined) for unset values', (
     sourceUrl: 'https://dummyjson.com', schedule: '0 * * * *', pageSize: 30, concurrency: 4, batchSize: 50,
     currencyCode: 'usd', salesChannelId: null, onMissing: 'draft', requestTimeoutMs: 10000, maxRetries: 4,
     images: 'upload', imageMaxBytes: 10485760, stockLocationId: null, webhookSecret: null, maxRemovalRatio: 0.2,
+    pageMaxBytes: 8388608, maxProducts: 250000, maxPages: 10000, runTimeoutMs: 7200000, maxImagesPerProduct: 20,
+    imageHosts: [],
   });
   assert.equal(core.validateOptions(undefined).pageSize, 30);
   assert.equal(core.validateOptions({ schedule: false }).schedule, null);
@@ -240,21 +258,13 @@ test('options come back complete, with null (not undefined) for unset values', (
   assert.equal(core.validateOptions({}, { webhookSecret: undefined }).webhookSecret, null);
 });
 
-test('retry decisions: backoff within bounds, Retry-After floor, failure message names URL and status', () => {
-  const url = 'http://127.0.0.1:4010/products?limit=30&skip=60';
-  const base = { maxRetries: 4, seed: 7, nowMs: Date.parse('2025-01-01T00:00:00Z'), url };
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    const decision = core.decideRetry({ ...base, attempt, outcome: { kind: 'http', status: 503, retryAfter: null } });
-    assert.equal(decision.action, 'retry');
-    assert.ok(decision.delayMs >= 0 && decision.delayMs <= Math.min(10000, 200 * 2 ** (attempt - 1)));
+test('addresses are classified by the core, IPv4-mapped forms like their IPv4 address', () => {
+  assert.equal(core.classifyAddress('8.8.8.8'), 'public');
+  for (const [address, kind] of [['127.0.0.1', 'loopback'], ['::1', 'loopback'], ['::ffff:127.0.0.1', 'loopback'],
+    ['10.1.2.3', 'private'], ['169.254.169.254', 'link-local'], ['100.64.0.1', 'shared-cgnat'], ['0.0.0.0', 'unspecified'],
+    ['224.0.0.1', 'multicast'], ['64:ff9b::7f00:1', 'loopback'], ['2002:a00:1::', 'private'], ['fe80::1%eth0', 'link-local']]) {
+    assert.equal(core.classifyAddress(address), kind, address);
   }
-  const dated = core.decideRetry({ ...base, attempt: 1,
-    outcome: { kind: 'http', status: 429, retryAfter: 'Wed, 01 Jan 2025 00:00:04 GMT' } });
-  assert.deepEqual(dated, { action: 'retry', delayMs: 4000 });
-  assert.deepEqual(core.decideRetry({ ...base, attempt: 5, outcome: { kind: 'http', status: 503, retryAfter: null } }),
-    { action: 'fail', code: 'SOURCE_UNAVAILABLE', message: `GET ${url} failed after 5 attempts: HTTP 503` });
-  assert.equal(core.decideRetry({ ...base, attempt: 1, outcome: { kind: 'http', status: 404, retryAfter: null } }).code,
-    'SOURCE_HTTP_ERROR');
 });
 
 test('webhook signatures made with Node crypto verify; tampering and replays are refused', () => {
@@ -350,26 +360,44 @@ test('the run lifecycle: transitions for the conditional updates, liveness by le
   throwsCode(() => core.executionSite('cluster'), 'INVALID_INPUT');
 });
 
-test('collectPages awaits an injected async fetchPage, within the concurrency bound', async () => {
-  const options = core.validateOptions({ pageSize: 30, concurrency: 2 });
-  const serve = sourceFor(generateCatalog(194));
-  let inFlight = 0;
-  let maxInFlight = 0;
-  const seen = [];
-  const collected = await core.collectPages(options, async (request) => {
-    seen.push(request.skip);
-    inFlight += 1;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    inFlight -= 1;
-    return serve(request);
+test('fetchSource drives the fetch through an injected host: concurrency, retries, counts, progress', async () => {
+  const options = core.validateOptions({ sourceUrl: 'http://127.0.0.1:4010', pageSize: 30, concurrency: 2 });
+  const host = sourceHost(sourceFor(generateCatalog(194)), {
+    answer: (request, limits) => (request.skip === 90 && limits.attempt === 1
+      ? { kind: 'http', status: 429, retryAfter: '0' } : null),
   });
-  assert.equal(collected.total, 194);
-  assert.equal(collected.pages.length, 7);
-  assert.deepEqual(seen, [0, 30, 60, 90, 120, 150, 180]);
-  assert.equal(maxInFlight, 2);
-  await assert.rejects(core.collectPages(options, async () => { throw new Error('ECONNREFUSED'); }),
-    (error) => error.code === 'HOST_CALL_FAILED' && /ECONNREFUSED/.test(error.message));
+  const fetched = await core.fetchSource({ options, scope: { kind: 'full' }, runId: 'csrun_node', startedAtMs: Date.now() }, host);
+  assert.equal(fetched.pages.length, 7);
+  assert.equal(fetched.pagesTotal, 7);
+  assert.equal(fetched.categoriesBody, '[]');
+  assert.deepEqual(fetched.products, []);
+  const pageSkips = host.calls.filter((c) => c.request.kind === 'page').map((c) => c.request.skip);
+  assert.deepEqual(pageSkips.slice(0, 1), [0]);
+  assert.deepEqual([...new Set(pageSkips)].sort((a, b) => a - b), [0, 30, 60, 90, 120, 150, 180]);
+  assert.equal(pageSkips.filter((skip) => skip === 90).length, 2, 'the 429 was retried');
+  assert.equal(host.maxInFlight, 2);
+  assert.equal(host.calls[0].limits.timeoutMs, 10000);
+  assert.equal(host.calls[0].limits.maxBytes, 8388608);
+  assert.ok(host.calls[0].limits.signal instanceof AbortSignal);
+  assert.ok(host.calls[0].limits.signal.aborted, 'aborted once the fetch is over');
+  assert.deepEqual(host.progress.at(-1), { requests: 9, retries: 1, pagesTotal: 7, pagesFetched: 7 });
+
+  const targeted = sourceHost(sourceFor(generateCatalog(20)), {
+    answer: (request) => (request.productId === 404 ? { kind: 'http', status: 404, retryAfter: null }
+      : request.kind === 'product' ? { kind: 'body', body: JSON.stringify({ id: request.productId, title: 'x' }) } : null),
+  });
+  const some = await core.fetchSource({ options, scope: { kind: 'targeted', productIds: [3, 404, 3] }, runId: 'r',
+    startedAtMs: Date.now() }, targeted);
+  assert.equal(some.products.length, 1);
+  assert.deepEqual(some.notFoundIds, [404]);
+
+  await assert.rejects(core.fetchSource({ options, scope: { kind: 'full' }, runId: 'r', startedAtMs: Date.now() },
+    { ...host, fetchPage: async () => { throw new Error('ECONNREFUSED'); } }),
+  (error) => error.code === 'HOST_CALL_FAILED' && /ECONNREFUSED/.test(error.message));
+  const capped = core.validateOptions({ sourceUrl: 'http://127.0.0.1:4010', maxProducts: 100 });
+  await assert.rejects(core.fetchSource({ options: capped, scope: { kind: 'full' }, runId: 'r', startedAtMs: Date.now() },
+    sourceHost(sourceFor(generateCatalog(194)))),
+  (error) => error.code === 'SOURCE_TOO_LARGE' && /maxProducts \(100\)/.test(error.message));
 });
 
 test('bodies with non-ASCII text cross intact, and the caller\'s input object is not modified', () => {

@@ -1,13 +1,13 @@
 // Compiled (not run) by tests/node/types.test.js: the package's declarations must type every main shape.
 // Each `@ts-expect-error` fails the compile if the line it marks is NOT an error, i.e. if a type is `any`.
 import {
-  validateOptions, firstPageRequest, planRemainingPages, readPageHeader, decideRetry, planCategories, planTags,
-  splitBatch, writeErrorFor, summarizeRun, collectPages, productRequests, categoriesRequest, planCatalog,
-  checkWebhook, webhookBodyLimit, mergeQueuedIds, readSnapshot, syncMarkers, runTransition, runLiveness, endRun,
-  leaseFigures, finalWriteRetryDelay, executionSite,
+  validateOptions, planCategories, planTags, splitBatch, writeErrorFor, summarizeRun, fetchSource, planCatalog,
+  checkWebhook, webhookBodyLimit, mergeQueuedIds, readSnapshot, syncMarkers, classifyAddress, checkRunDeadline,
+  ImageCopier, runTransition, runLiveness, endRun, leaseFigures, finalWriteRetryDelay, executionSite,
 } from "catalog-sync-core";
-import type { CatalogSyncError, CoreErrorCode, SyncOptions, WriteBatch, RunReport, RetryDecision, CatalogPlan,
-  CatalogPlanSummary, RunErrorCode, SyncRunStatus, RunOwner } from "catalog-sync-core";
+import type { CatalogSyncError, CoreErrorCode, SyncOptions, WriteBatch, RunReport, CatalogPlan,
+  CatalogPlanSummary, RunErrorCode, SourceHost, SourceAnswer, AddressClass, RunTimeout, SyncRunStatus, RunOwner,
+} from "catalog-sync-core";
 
 const options: SyncOptions = validateOptions({ pageSize: 30, schedule: false, onMissing: "keep" });
 // @ts-expect-error onMissing is a closed set
@@ -20,17 +20,27 @@ const pageSize: number = options.pageSize;
 // @ts-expect-error the result is typed, not any
 const notAString: string = options.pageSize;
 
-const first = firstPageRequest(options);
-const kind: "page" | "product" | "categories" = first.kind;
-const header = readPageHeader("{}");
-const rest = planRemainingPages({ options, total: header.total, firstPageCount: header.count });
-// @ts-expect-error firstPageCount is required
-planRemainingPages({ options, total: 1 });
-const urls: string[] = [...rest, ...productRequests({ options, productIds: [1] }), categoriesRequest(options)].map((r) => r.url);
-
-const decision: RetryDecision = decideRetry({ attempt: 1, maxRetries: 4, seed: 1, nowMs: 0, url: first.url,
-  outcome: { kind: "http", status: 503, retryAfter: null } });
-const delay: number = decision.action === "retry" ? decision.delayMs : 0;
+const host: SourceHost = {
+  fetchPage: async (request, limits): Promise<SourceAnswer> => {
+    const kind: "page" | "product" | "categories" = request.kind;
+    const signal: AbortSignal = limits.signal;
+    return kind === "page" && !signal.aborted && limits.maxBytes > 0 ? { kind: "timeout" } : { kind: "body", body: request.url };
+  },
+  sleep: async (ms: number) => undefined,
+  now: () => 0,
+};
+// @ts-expect-error a source answer is one of the core's kinds
+const badAnswer: SourceAnswer = { kind: "gone" };
+const address: AddressClass = classifyAddress("127.0.0.1");
+// @ts-expect-error an address class is one of the core's classes
+const notAClass: AddressClass = "internal";
+const timeout: RunTimeout | null = checkRunDeadline({ deadline: { startedAtMs: 0, runTimeoutMs: 1000 }, nowMs: 1, phase: "write" });
+// @ts-expect-error the phase is one of the core's phases
+checkRunDeadline({ deadline: { startedAtMs: 0, runTimeoutMs: 1000 }, nowMs: 1, phase: "lunch" });
+const copier = new ImageCopier("csrun_1", options, [], []);
+const hop = copier.checkHop("http://x/1.png", 0);
+const checkAddress: boolean = hop.action === "request" ? hop.checkAddress : false;
+copier.free();
 
 const categories = planCategories({ pages: [], existing: [] });
 const handles: string[] = categories.create.map((c) => c.handle);
@@ -93,10 +103,10 @@ const retryIn: number | null = finalWriteRetryDelay(1);
 const site: "thisProcess" | "workers" = executionSite("server");
 
 async function collect(): Promise<number> {
-  const collected = await collectPages(options, async (request) => request.url);
-  // @ts-expect-error fetchPage must resolve with a string
-  await collectPages(options, async () => 42);
-  return collected.pages.length;
+  const fetched = await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_1", startedAtMs: 0 }, host);
+  // @ts-expect-error fetchPage must resolve with a source answer
+  await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_1", startedAtMs: 0 }, { ...host, fetchPage: async () => 42 });
+  return fetched.pages.length + fetched.notFoundIds.length;
 }
 
 function codeOf(error: unknown): CoreErrorCode {
@@ -106,6 +116,6 @@ const refusedCode: CoreErrorCode | null = verdict.kind === "refused" ? verdict.c
 // @ts-expect-error a thrown error's code is one of the core's codes, not any string
 const notACode: CatalogSyncError["code"] = "NOT_A_CODE";
 
-export const used = [pageSize, notAString, kind, urls, delay, handles, tagValues, titles, messages, status, collect, codeOf,
+export const used = [pageSize, notAString, badAnswer, address, notAClass, timeout, checkAddress, handles, tagValues, titles, messages, status, collect, codeOf,
   outline, pulled, batchCount, batchTexts, notABatch, fromEnv, answer, limit, queued, doomed, runCode, notARunCode,
   externalIdPrefix, refusedCode, notACode, reached, leaseEnd, endMessage, leaseMs, retryIn, site];
