@@ -61,15 +61,13 @@ impl RunDeadline {
 
     /// The timeout to report when the run is past its deadline at `now_ms` in `phase`, else `None`.
     pub fn check(&self, now_ms: f64, phase: RunPhase) -> Option<RunTimeout> {
-        self.passed(now_ms).then_some(RunTimeout {
-            phase,
-            run_timeout_ms: self.run_timeout_ms,
-        })
+        self.passed(now_ms)
+            .then(|| RunTimeout::new(phase, self.run_timeout_ms))
     }
 }
 
 /// A run reached its deadline in a phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RunTimeout {
@@ -77,27 +75,36 @@ pub struct RunTimeout {
     pub phase: RunPhase,
     /// The `runTimeoutMs` option.
     pub run_timeout_ms: u32,
+    /// What the run reports: names the option and the phase, and says what happens to the rest.
+    pub message: String,
 }
 
 impl RunTimeout {
-    /// The message of the run: names the option and the phase, and says what happens to the rest.
-    pub fn message(&self) -> String {
-        let rest = match self.phase {
+    /// The timeout of a run that reached its `run_timeout_ms` deadline in `phase`.
+    pub fn new(phase: RunPhase, run_timeout_ms: u32) -> Self {
+        RunTimeout {
+            phase,
+            run_timeout_ms,
+            message: Self::describe(phase, run_timeout_ms),
+        }
+    }
+
+    fn describe(phase: RunPhase, run_timeout_ms: u32) -> String {
+        let rest = match phase {
             RunPhase::Fetch | RunPhase::Images => "nothing was written",
             RunPhase::Write | RunPhase::Stock => {
                 "it stopped at a batch boundary; the next sync writes what is left"
             }
         };
         format!(
-            "the run reached its deadline (runTimeoutMs: {} ms) {}: {rest}",
-            self.run_timeout_ms,
-            self.phase.describe()
+            "the run reached its deadline (runTimeoutMs: {run_timeout_ms} ms) {}: {rest}",
+            phase.describe()
         )
     }
 
     /// The run error the report carries (code `RUN_TIMEOUT`).
     pub fn run_error(&self) -> RunError {
-        RunError::new(None, None, RunErrorCode::RunTimeout, self.message())
+        RunError::new(None, None, RunErrorCode::RunTimeout, &self.message)
     }
 }
 
@@ -148,14 +155,14 @@ mod tests {
             .check(START + 3000.0, RunPhase::Fetch)
             .unwrap();
         assert_eq!(
-            fetch.message(),
+            fetch.message,
             "the run reached its deadline (runTimeoutMs: 3000 ms) while fetching the source: nothing was written"
         );
         let write = deadline(3000)
             .check(START + 5000.0, RunPhase::Write)
             .unwrap();
-        assert!(write.message().contains("while writing products"));
-        assert!(write.message().contains("batch boundary"));
+        assert!(write.message.contains("while writing products"));
+        assert!(write.message.contains("batch boundary"));
         let error = write.run_error();
         assert!(error.has_code(RunErrorCode::RunTimeout));
         assert_eq!(error.source_id, None);
@@ -163,7 +170,7 @@ mod tests {
             .check(START + 1000.0, RunPhase::Images)
             .unwrap();
         assert!(images
-            .message()
+            .message
             .contains("while copying images: nothing was written"));
     }
 

@@ -161,7 +161,8 @@ fn the_run_deadline_is_checked_by_the_core() {
     assert_eq!(check(1_700_000_002_999.0), Value::Null);
     assert_eq!(
         check(1_700_000_003_000.0),
-        json!({ "phase": "write", "runTimeoutMs": 3000 })
+        json!({ "phase": "write", "runTimeoutMs": 3000,
+                "message": "the run reached its deadline (runTimeoutMs: 3000 ms) while writing products: it stopped at a batch boundary; the next sync writes what is left" })
     );
 }
 

@@ -217,7 +217,7 @@ pub enum FetchError {
         max: u32,
     },
     /// The run reached its deadline.
-    #[error("{}", .0.message())]
+    #[error("{}", .0.message)]
     Deadline(RunTimeout),
     /// The host answered a request that is not in flight (a host bug).
     #[error("the host answered request {id}, which is not in flight")]

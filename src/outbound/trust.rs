@@ -18,7 +18,7 @@ pub enum Refusal {
         /// The hop.
         hop: u32,
     },
-    /// A redirect leads to a URL that is not http(s).
+    /// The URL (hop 0), or a redirect's target, is not an http(s) URL.
     Scheme {
         /// The hop.
         hop: u32,
@@ -41,6 +41,7 @@ impl Refusal {
                     class.describe()
                 )
             }
+            Refusal::Scheme { hop: 0 } => "the URL is not a valid http(s) URL".to_string(),
             Refusal::Scheme { .. } => "a redirect leads to a URL that is not http(s)".to_string(),
             Refusal::Redirects => format!("more than {MAX_REDIRECTS} redirects"),
         }
@@ -204,7 +205,12 @@ mod tests {
             "a redirect leads to a host that resolves to a link-local address"
         );
         assert_eq!(Refusal::Redirects.describe(), "more than 3 redirects");
-        for refusal in [direct, redirected, Refusal::Scheme { hop: 1 }] {
+        for refusal in [
+            direct,
+            redirected,
+            Refusal::Scheme { hop: 0 },
+            Refusal::Scheme { hop: 1 },
+        ] {
             let text = refusal.describe();
             assert!(
                 !text.contains(':') && !text.chars().any(|c| c.is_ascii_digit()),
