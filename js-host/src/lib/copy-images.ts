@@ -1,12 +1,14 @@
+import { setTimeout as sleep } from "node:timers/promises"
 import { uploadFilesWorkflow } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ImageCopier, planImageCopies } from "catalog-sync-core"
+import { ImageCopier, checkRunDeadline, planImageCopies } from "catalog-sync-core"
 import type {
   ImageCopy,
   ImageFailure,
   ImageStats,
   ImageUpload,
   ImageVerdict,
+  RunDeadline,
   StoredImage,
   SyncOptions,
 } from "catalog-sync-core"
@@ -14,10 +16,7 @@ import { CATALOG_SYNC_MODULE } from "../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../modules/catalog-sync/service"
 import { mapWithConcurrency } from "./concurrency"
 import { downloadImageOnce } from "./image-download"
-import { retrySeed } from "./retry-seed"
-
-/** Offset of image requests in the run's retry-seed space (page requests use the indexes below it). */
-const IMAGE_SEED_OFFSET = 1_000_000
+import { RunDeadlineError } from "./run-deadline"
 
 /** What the product plan needs from the image copy. */
 export interface CopiedImages {
@@ -35,26 +34,37 @@ export interface ImageSources {
   products: string[]
 }
 
+/** The run an image copy belongs to. */
+export interface ImageRun {
+  /** The run id (seeds the retry jitter). */
+  runId: string
+  /** The run's deadline: no download starts past it. */
+  deadline: RunDeadline
+}
+
 /**
  * Copies the images of the incoming products into Medusa's file storage (`images: "upload"`), as the
- * core decides: only URLs without a stored copy are downloaded (`planImageCopies`); each download
+ * core decides: only URLs without a stored copy are downloaded (`planImageCopies`, at most
+ * `maxImagesPerProduct` per product); each hop of each download is checked by the core (trusted origins,
+ * public addresses only elsewhere, at most three redirects: see `downloadImageOnce`); each download
  * follows the page retry policy (one attempt for a host the last completed run could not reach,
- * until it answers) and is judged by the core's `ImageCopier` (size, type, complete
- * bytes, SHA-256; identical bytes reuse a stored file); accepted files are stored with
- * `uploadFilesWorkflow` in the groups the copier closes and remembered in the `synced_image` table as they land, so
- * a later run never downloads them again, even if this run fails afterwards.
- * An image that cannot be copied never fails the run: it becomes an `ImageFailure`.
+ * until it answers; a host whose images keep failing is given up) and is judged by the core's
+ * `ImageCopier` (size, type, complete bytes, SHA-256; identical bytes reuse a stored file); accepted files
+ * are stored with `uploadFilesWorkflow` in the groups the copier closes and remembered in the
+ * `synced_image` table as they land, so a later run never downloads them again, even if this run fails
+ * afterwards. An image that cannot be copied never fails the run: it becomes an `ImageFailure`. Past the
+ * run's deadline no download starts, and the copy throws a `RunDeadlineError`.
  *
  * @param container - the Medusa container
  * @param options - validated plugin options
  * @param sources - the fetched page and product bodies
- * @param runId - the run (seeds the retry jitter)
+ * @param run - the run's id and deadline
  */
 export async function copyImages(
   container: MedusaContainer,
   options: SyncOptions,
   sources: ImageSources,
-  runId: string
+  run: ImageRun
 ): Promise<CopiedImages> {
   const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
   const [known, previousErrors] = await Promise.all([
@@ -73,11 +83,11 @@ export async function copyImages(
   if (!plan.copies.length) {
     return { stored: known, failures, stats: { downloaded: 0, uploaded: 0, reused: 0, failed: 0 } }
   }
-  const copier = new ImageCopier(options, known, plan.hostsDownLastRun)
+  const copier = new ImageCopier(run.runId, options, known, plan.hostsDownLastRun)
   try {
     const uploads = new UploadQueue(container, copier, service, copied, failures)
     await mapWithConcurrency(plan.copies, options.concurrency, async (copy, index) => {
-      const verdict = await download(copier, options, copy, retrySeed(runId, IMAGE_SEED_OFFSET + index))
+      const verdict = await download(copier, options, copy, index, run.deadline)
       switch (verdict.action) {
         case "reject":
           failures.push(verdict.failure)
@@ -107,28 +117,39 @@ type DownloadVerdict =
   | Exclude<ImageVerdict, { action: "upload" }>
   | (Extract<ImageVerdict, { action: "upload" }> & { bytes: Uint8Array })
 
-/** Downloads one image with the core's retry decisions and hands the body to the copier. */
+/**
+ * Downloads one image (the `index`-th of the copy plan) with the core's retry decisions and hands the body to
+ * the copier; throws a `RunDeadlineError` instead of starting an attempt past the run's deadline.
+ */
 async function download(
   copier: ImageCopier,
   options: SyncOptions,
   copy: ImageCopy,
-  seed: number
+  index: number,
+  deadline: RunDeadline
 ): Promise<DownloadVerdict> {
-  const skipped = copier.precheck(copy.url)
-  if (skipped) {
-    return { action: "reject", failure: skipped }
-  }
   for (let attempt = 1; ; attempt++) {
-    const answer = await downloadImageOnce(copy.url, options.imageMaxBytes, options.requestTimeoutMs)
+    const timeout = checkRunDeadline({ deadline, nowMs: Date.now(), phase: "images" })
+    if (timeout) {
+      throw new RunDeadlineError(timeout)
+    }
+    const skipped = copier.precheck(copy.url)
+    if (skipped) {
+      return { action: "reject", failure: skipped }
+    }
+    const answer = await downloadImageOnce(copier, copy.url, {
+      maxBytes: options.imageMaxBytes,
+      timeoutMs: options.requestTimeoutMs,
+    })
     if (answer.kind === "body") {
       const verdict = copier.accept(answer.head, answer.bytes)
       return verdict.action === "upload" ? { ...verdict, bytes: answer.bytes } : verdict
     }
-    const decision = copier.retry({ url: copy.url, attempt, seed, nowMs: Date.now(), outcome: answer })
+    const decision = copier.retry({ url: copy.url, attempt, index, nowMs: Date.now(), outcome: answer })
     if (decision.action === "fail") {
       return { action: "reject", failure: decision.failure }
     }
-    await new Promise((resolve) => setTimeout(resolve, decision.delayMs))
+    await sleep(decision.delayMs)
   }
 }
 

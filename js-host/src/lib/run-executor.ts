@@ -44,6 +44,7 @@ export async function executeHere(
     unregisterTracker(runId)
     return false
   }
+  tracker.startedAt = new Date(run.started_at)
   void runInBackground(container, tracker, run).finally(() =>
     afterEnd().catch((error: Error) =>
       logger.warn(`catalog-sync: could not start the queued webhook run after run ${runId}: ${error.message}`)

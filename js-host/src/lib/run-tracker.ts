@@ -1,4 +1,4 @@
-import type { FetchStats, RunOwner } from "catalog-sync-core"
+import type { FetchStats, RunDeadline, RunOwner } from "catalog-sync-core"
 import { startingProgress } from "../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../modules/catalog-sync/service"
 import type { PhaseTimings, RunProgress } from "../modules/catalog-sync/types"
@@ -72,6 +72,14 @@ export class RunTracker {
     if (this.lost_) {
       throw new RunLostError(this.runId)
     }
+  }
+
+  /** When the run started (its record's `started_at`, set once this process owns the run). */
+  startedAt: Date = new Date()
+
+  /** The run's deadline (`runTimeoutMs` after its start), for the core's `checkRunDeadline`. */
+  deadline(runTimeoutMs: number): RunDeadline {
+    return { startedAtMs: this.startedAt.getTime(), runTimeoutMs }
   }
 
   /**

@@ -1,150 +1,77 @@
-import { decideRetry } from "catalog-sync-core"
-import type { FetchOutcome, PageRequest } from "catalog-sync-core"
-import { retrySeed } from "./retry-seed"
+import type { AttemptLimits, PageRequest, SourceAnswer } from "catalog-sync-core"
+import { describeNetworkError } from "./network-error"
 
-/** Counters shared by every request of one run. */
-export interface RequestCounters {
-  /** HTTP requests sent (every attempt counts). */
-  requests: number
-  /** Attempts that were retries (attempt ≥ 2). */
-  retries: number
-}
-
-/** What a fetch needs besides the request: run identity, limits, counters and a cancel signal. */
-export interface FetchContext {
-  runId: string
-  maxRetries: number
-  requestTimeoutMs: number
-  counters: RequestCounters
-  /** Aborted when the run gives up (another request failed for good): stops waits and requests. */
-  signal: AbortSignal
-}
-
-/** The answer to a request: the body, or "not found" for a `/products/:id` the source answered 404 for. */
-export type FetchAnswer = { kind: "body"; body: string } | { kind: "notFound" }
+/** The statuses whose `Location` the core may follow. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
 /**
- * Checks a 2xx body before it is accepted; throws when the body is unusable (truncated envelope…),
- * which counts as a `malformed` outcome and is retried like a 5xx.
- */
-export type BodyCheck = (body: string) => void
-
-/**
- * A request that failed for good: the core decided not to retry (after the last attempt, or a 4xx).
- * `message` names the URL and the last status, e.g.
- * `GET http://…/products?limit=30&skip=60 failed after 5 attempts: HTTP 503`.
- */
-export class SourceRequestError extends Error {
-  /** The core's code: `SOURCE_UNAVAILABLE` or `SOURCE_HTTP_ERROR`. */
-  readonly code: string
-
-  constructor(code: string, message: string) {
-    super(message)
-    this.name = "SourceRequestError"
-    this.code = code
-  }
-}
-
-/**
- * GETs one URL of the source and retries as the core's `decideRetry` decides (network error,
- * timeout, 5xx, 429 with `Retry-After`, malformed body). Each attempt has its own
- * `requestTimeoutMs` deadline, enforced with an `AbortController`.
+ * ONE attempt of a source request, as the core's fetch loop (`fetchSource`) asks for it: a GET of
+ * `request.url` with `Accept: application/json`, redirects not followed (the core decides whether a
+ * redirect stays inside the source's origin), given up after `limits.timeoutMs` (body included), and
+ * reading at most `limits.maxBytes` of the decoded body: at one byte more the request is aborted and the
+ * answer is `tooLarge`, so a padded or endless body costs neither memory nor time. Aborted at once when
+ * `limits.signal` aborts (the fetch is over). Never rejects: every outcome is a `SourceAnswer`.
  *
- * @param request - the request, as planned by the core
- * @param requestIndex - the index of this request within the run (seeds the backoff jitter)
- * @param context - run identity, limits, counters, cancel signal
- * @param check - validates a 2xx body; a throw counts as a malformed answer
- * @throws {SourceRequestError} when the core decides to give up
+ * @param request - the request, as the core planned it
+ * @param limits - the attempt's deadline and byte cap, and the fetch's abort signal
  */
-export async function fetchWithRetries(
-  request: PageRequest,
-  requestIndex: number,
-  context: FetchContext,
-  check: BodyCheck
-): Promise<FetchAnswer> {
-  const seed = retrySeed(context.runId, requestIndex)
-  for (let attempt = 1; ; attempt++) {
-    context.signal.throwIfAborted()
-    context.counters.requests++
-    if (attempt > 1) {
-      context.counters.retries++
-    }
-    const outcome = await attemptOnce(request, context, check)
-    if (outcome.kind === "body" || outcome.kind === "notFound") {
-      return outcome
-    }
-    const decision = decideRetry({
-      attempt,
-      maxRetries: context.maxRetries,
-      seed,
-      nowMs: Date.now(),
-      url: request.url,
-      outcome,
-    })
-    if (decision.action === "fail") {
-      throw new SourceRequestError(decision.code, decision.message)
-    }
-    await sleep(decision.delayMs, context.signal)
-  }
-}
-
-/** One HTTP attempt, turned into an answer or a failed outcome for the core to judge. */
-async function attemptOnce(
-  request: PageRequest,
-  context: FetchContext,
-  check: BodyCheck
-): Promise<FetchAnswer | FetchOutcome> {
-  const timeout = new AbortController()
-  const timer = setTimeout(() => timeout.abort(), context.requestTimeoutMs)
-  const signal = AbortSignal.any([timeout.signal, context.signal])
+export async function fetchPageOnce(request: PageRequest, limits: AttemptLimits): Promise<SourceAnswer> {
+  const deadline = AbortSignal.timeout(limits.timeoutMs)
+  const signal = AbortSignal.any([deadline, limits.signal])
   try {
-    const response = await fetch(request.url, { signal, headers: { accept: "application/json" } })
-    const body = await response.text()
-    if (request.kind === "product" && response.status === 404) {
-      return { kind: "notFound" }
+    const response = await fetch(request.url, {
+      signal,
+      redirect: "manual",
+      headers: { accept: "application/json" },
+    })
+    const location = response.headers.get("location")
+    if (REDIRECTS.has(response.status) && location !== null && URL.canParse(location, request.url)) {
+      await response.body?.cancel()
+      return { kind: "redirect", status: response.status, location: new URL(location, request.url).href }
     }
     if (!response.ok) {
+      await response.body?.cancel()
       return { kind: "http", status: response.status, retryAfter: response.headers.get("retry-after") }
     }
-    try {
-      check(body)
-    } catch (error) {
-      return { kind: "malformed", message: (error as Error).message }
-    }
-    return { kind: "body", body }
+    const body = await readTextAtMost(response, limits.maxBytes)
+    return body === null ? { kind: "tooLarge" } : { kind: "body", body }
   } catch (error) {
-    context.signal.throwIfAborted()
-    if (timeout.signal.aborted) {
-      return { kind: "timeout", timeoutMs: context.requestTimeoutMs }
+    if (deadline.aborted) {
+      return { kind: "timeout" }
     }
     return { kind: "network", message: describeNetworkError(error) }
-  } finally {
-    clearTimeout(timer)
   }
 }
 
-/** `fetch failed` hides the reason in `cause` (ECONNREFUSED, ECONNRESET…): surface it. */
-function describeNetworkError(error: unknown): string {
-  const err = error as Error & { cause?: { code?: string; message?: string } }
-  const cause = err.cause?.code ?? err.cause?.message
-  return cause ? `${err.message} (${cause})` : err.message
-}
-
-/** Waits `ms`, or rejects as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason)
-      return
+/**
+ * The body as UTF-8 text, or `null` when it is longer than `maxBytes` (announced by `Content-Length`, or
+ * counted while reading): reading stops and the rest is cancelled.
+ */
+async function readTextAtMost(response: Response, maxBytes: number): Promise<string | null> {
+  // With a content encoding (gzip…) the header counts encoded bytes, not what the body decodes to.
+  const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity"
+  const declared = encoded ? NaN : Number(response.headers.get("content-length") ?? NaN)
+  if (declared > maxBytes) {
+    await response.body?.cancel()
+    return null
+  }
+  if (!response.body) {
+    return ""
+  }
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) {
+      break
     }
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal.reason)
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel()
+      return null
     }
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener("abort", onAbort, { once: true })
-  })
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks, size).toString("utf8")
 }

@@ -33,8 +33,8 @@ export const applyRemovalsWorkflow = createWorkflow(
     }))
     const [fetched, products] = parallelize(fetchSourceStep(target), readHeldProductsStep(input))
     const plan = planHeldRemovalsStep({ runId: input.runId, held: input.held, fetched, products })
-    const results = writeBatchesStep({ runId: input.runId, plan })
-    const report = summarizeRunStep({ runId: input.runId, plan, results })
+    const written = writeBatchesStep({ runId: input.runId, plan })
+    const report = summarizeRunStep({ runId: input.runId, plan, written })
     return new WorkflowResponse(report)
   }
 )

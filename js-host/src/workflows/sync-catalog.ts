@@ -41,9 +41,9 @@ export const syncCatalogWorkflow = createWorkflow(
     )
     const repaired = repairInterruptedWritesStep({ runId: input.runId, productIds: input.productIds, snapshot, store })
     const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired, images })
-    const results = writeBatchesStep({ runId: input.runId, plan })
-    const stock = syncStockStep({ runId: input.runId, plan, results, snapshot: repaired, store })
-    const report = summarizeRunStep({ runId: input.runId, plan, results, stock, images })
+    const written = writeBatchesStep({ runId: input.runId, plan })
+    const stock = syncStockStep({ runId: input.runId, plan, written, snapshot: repaired, store })
+    const report = summarizeRunStep({ runId: input.runId, plan, written, stock, images })
     return new WorkflowResponse(report)
   }
 )

@@ -1,22 +1,23 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { FetchedSource } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { copyImages } from "../../lib/copy-images"
 import type { CopiedImages } from "../../lib/copy-images"
-import type { FetchedCatalog } from "../../lib/fetch-catalog"
 import { trackerFor } from "../../lib/run-tracker"
 
 /** Input of the image step. */
 export interface CopyImagesInput {
   runId: string
-  fetched: FetchedCatalog
+  fetched: FetchedSource
 }
 
 /**
  * Copies the incoming products' new images into Medusa's file storage (`images: "upload"`; nothing
  * in `link` mode), see `copyImages`. Runs once the source is fetched, beside the taxonomy; an image
- * that cannot be copied is reported, never fatal. Stored files are kept when a later step fails:
- * they are remembered, so no later run downloads or uploads them again.
+ * that cannot be copied is reported, never fatal; past the run's deadline the copy stops and the run
+ * fails. Stored files are kept when a later step fails: they are remembered, so no later run downloads
+ * or uploads them again (forward-only: a file in the store is never lost work).
  */
 export const copyImagesStep = createStep(
   "catalog-sync-copy-images",
@@ -24,7 +25,12 @@ export const copyImagesStep = createStep(
     const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
     const tracker = trackerFor(input.runId)
     const copied = await tracker.phase("images", () =>
-      copyImages(container, options, { pages: input.fetched.pages, products: input.fetched.products }, input.runId)
+      copyImages(
+        container,
+        options,
+        { pages: input.fetched.pages, products: input.fetched.products },
+        { runId: input.runId, deadline: tracker.deadline(options.runTimeoutMs) }
+      )
     )
     return new StepResponse(copied)
   }

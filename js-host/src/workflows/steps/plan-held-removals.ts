@@ -1,9 +1,8 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planHeldRemovals } from "catalog-sync-core"
-import type { HeldRemoval, ProductState } from "catalog-sync-core"
+import type { FetchedSource, HeldRemoval, ProductState } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
-import type { FetchedCatalog } from "../../lib/fetch-catalog"
 import { trackerFor } from "../../lib/run-tracker"
 import { productsPlanned, takePlan } from "./plan-sync"
 import type { PlannedSync } from "./plan-sync"
@@ -12,7 +11,7 @@ import type { PlannedSync } from "./plan-sync"
 export interface PlanHeldRemovalsInput {
   runId: string
   held: HeldRemoval[]
-  fetched: FetchedCatalog
+  fetched: FetchedSource
   products: ProductState[]
 }
 

@@ -1,10 +1,9 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planCatalog } from "catalog-sync-core"
-import type { CatalogPlan, CatalogPlanSummary } from "catalog-sync-core"
+import type { CatalogPlan, CatalogPlanSummary, FetchedSource } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import type { CopiedImages } from "../../lib/copy-images"
-import type { FetchedCatalog } from "../../lib/fetch-catalog"
 import { trackerFor } from "../../lib/run-tracker"
 import type { SyncCatalogInput } from "../types"
 import type { StoreContext } from "./prepare-store"
@@ -14,7 +13,7 @@ import type { PlannableSnapshot } from "./read-snapshot"
 /** Input of the plan step: everything fetched and read so far. */
 export interface PlanSyncInput {
   run: SyncCatalogInput
-  fetched: FetchedCatalog
+  fetched: FetchedSource
   store: StoreContext
   taxonomy: StoreTaxonomy
   snapshot: PlannableSnapshot

@@ -7,14 +7,13 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planCategories, planTags } from "catalog-sync-core"
-import type { ExistingCategory, ExistingTag } from "catalog-sync-core"
-import type { FetchedCatalog } from "../../lib/fetch-catalog"
+import type { ExistingCategory, ExistingTag, FetchedSource } from "catalog-sync-core"
 import { trackerFor } from "../../lib/run-tracker"
 
 /** Input of the taxonomy step. */
 export interface ReconcileTaxonomyInput {
   runId: string
-  fetched: FetchedCatalog
+  fetched: FetchedSource
 }
 
 /** Every category and tag of the store once the sync's own exist (the plan links products to them). */

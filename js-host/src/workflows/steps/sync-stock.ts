@@ -1,8 +1,8 @@
 import { Modules } from "@medusajs/framework/utils"
 import type { IInventoryService, MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { planStockLevels } from "catalog-sync-core"
-import type { BatchResult, ExistingLevel, InventoryItemRef, StockPlan } from "catalog-sync-core"
+import { checkRunDeadline, planStockLevels } from "catalog-sync-core"
+import type { BatchResult, ExistingLevel, InventoryItemRef, RunTimeout, StockPlan } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { mapWithConcurrency } from "../../lib/concurrency"
@@ -11,6 +11,7 @@ import { writeBatch } from "../../lib/write-batch"
 import type { StoreContext } from "./prepare-store"
 import type { PlannedSync } from "./plan-sync"
 import type { PlannableSnapshot } from "./read-snapshot"
+import type { WrittenBatches } from "./write-batches"
 
 /** Ids per query when reading levels (keeps each SQL `IN (...)` list moderate). */
 const IDS_PER_QUERY = 5000
@@ -21,8 +22,9 @@ const STOCK_WRITES_IN_FLIGHT = 2
 export interface SyncStockInput {
   runId: string
   plan: PlannedSync
-  /** Results of the product writes (refused products are left out of the stock plan). */
-  results: BatchResult[]
+  /** What the product writes did (refused products are left out of the stock plan; after a timeout
+   *  nothing more is written). */
+  written: WrittenBatches
   /** The snapshot the plan was made from (its inventory items: the owned products'; products created in
    *  this run got their level with their inventory item). */
   snapshot: PlannableSnapshot
@@ -30,10 +32,12 @@ export interface SyncStockInput {
   store: StoreContext
 }
 
-/** What the stock step did: the core's stock plan and the results of its batches. */
+/** What the stock step did: the core's stock plan and the results of its batches (no plan when the run
+ *  had reached its deadline before), and the deadline if it stopped there. */
 export interface SyncedStock {
-  plan: StockPlan
+  plan: StockPlan | null
   results: BatchResult[]
+  timedOut: RunTimeout | null
 }
 
 /** Splits a list into consecutive parts of at most `size` items. */
@@ -70,7 +74,9 @@ async function levelsAt(
  * inventory item): after the product writes, reads their levels at the sync's stock location, asks
  * the core which levels to create or update (`planStockLevels`: a level equal to the source stock is
  * not written), and writes them with `batchInventoryItemLevelsWorkflow`, a refused batch bisected
- * like the product batches. Each batch starts with a checkpoint of the run's ownership, as product batches do.
+ * like the product batches. Nothing when the writes stopped at the run's deadline; past the deadline no
+ * further stock batch starts, and each batch starts with a checkpoint of the run's ownership, as product
+ * batches do. Forward-only: each batch's workflow compensates itself.
  */
 export const syncStockStep = createStep(
   "catalog-sync-stock",
@@ -78,21 +84,30 @@ export const syncStockStep = createStep(
     const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
     const tracker = trackerFor(input.runId)
     const synced = await tracker.phase("stock", async (): Promise<SyncedStock> => {
+      if (input.written.timedOut) {
+        return { plan: null, results: [], timedOut: null }
+      }
       const locationId = input.store.stockLocationId
       const items = input.snapshot.inventoryItems
       const plan = planStockLevels({
         locationId,
         batchSize: options.batchSize,
         targets: input.plan.summary.stock,
-        refusedSourceIds: input.results.flatMap((result) => result.failedSourceIds),
+        refusedSourceIds: input.written.results.flatMap((result) => result.failedSourceIds),
         items,
         levels: await levelsAt(container, locationId, items),
       })
+      const deadline = tracker.deadline(options.runTimeoutMs)
+      let timedOut: RunTimeout | null = null
       const results = await mapWithConcurrency(plan.batches, STOCK_WRITES_IN_FLIGHT, async (batch) => {
+        timedOut ??= checkRunDeadline({ deadline, nowMs: Date.now(), phase: "stock" })
+        if (timedOut) {
+          return null
+        }
         await tracker.checkpoint()
         return writeBatch(container, batch, input.runId)
       })
-      return { plan, results }
+      return { plan, results: results.filter((result): result is BatchResult => result !== null), timedOut }
     })
     return new StepResponse(synced)
   }

@@ -1,5 +1,8 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { BatchResult, BatchSummary, WriteBatch } from "catalog-sync-core"
+import { checkRunDeadline } from "catalog-sync-core"
+import type { BatchResult, BatchSummary, RunTimeout, WriteBatch } from "catalog-sync-core"
+import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
+import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { mapWithConcurrency } from "../../lib/concurrency"
 import { trackerFor } from "../../lib/run-tracker"
 import { writeBatch } from "../../lib/write-batch"
@@ -32,34 +35,53 @@ export interface WriteBatchesInput {
   plan: PlannedSync
 }
 
+/** What the write step did: the results of the batches it wrote, and the deadline if it stopped there. */
+export interface WrittenBatches {
+  results: BatchResult[]
+  /** The run's deadline passed at a batch boundary: the batches after it were not written. */
+  timedOut: RunTimeout | null
+}
+
 /**
  * Writes the plan's batches through Medusa's product workflows, kinds in the plan's order (creates,
  * updates, completions, archives, deletes); batches of one kind touch disjoint products, so
  * {@link WRITES_IN_FLIGHT} of them run at a time. A refused batch is bisected down to the refused
  * products, which are recorded; the rest land (each result carries the errors of its refused
  * products). Each batch's JSON text is parsed only when its turn comes. Progress (products written of planned) is stored on the run as batches land.
- * Before each batch, a checkpoint confirms that this process still owns the run: a run another process took
- * over stops here (`RunLostError`).
+ * Before each batch the core says whether the run is past its deadline (`checkRunDeadline`): then no
+ * further batch starts, and the step returns what was written with the timeout. Otherwise a checkpoint
+ * confirms that this process still owns the run: a run another process took over stops here
+ * (`RunLostError`). Forward-only: each batch's own workflow compensates itself, and what landed is what the
+ * run reports.
  */
 export const writeBatchesStep = createStep(
   "catalog-sync-write-batches",
-  async (input: WriteBatchesInput, { container }): Promise<StepResponse<BatchResult[]>> => {
+  async (input: WriteBatchesInput, { container }): Promise<StepResponse<WrittenBatches>> => {
+    const { runTimeoutMs } = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
     const tracker = trackerFor(input.runId)
-    const results = await tracker.phase("write", async () => {
+    const written = await tracker.phase("write", async (): Promise<WrittenBatches> => {
       const done: BatchResult[] = []
+      let timedOut: RunTimeout | null = null
+      const deadline = tracker.deadline(runTimeoutMs)
       for (const run of runsOfOneKind(input.plan.summary.batches)) {
-        done.push(
-          ...(await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
-            await tracker.checkpoint()
-            const batch = JSON.parse(input.plan.batches[position]) as WriteBatch
-            const result = await writeBatch(container, batch, input.runId)
-            tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })
-            return result
-          }))
-        )
+        const results = await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
+          timedOut ??= checkRunDeadline({ deadline, nowMs: Date.now(), phase: "write" })
+          if (timedOut) {
+            return null
+          }
+          await tracker.checkpoint()
+          const batch = JSON.parse(input.plan.batches[position]) as WriteBatch
+          const result = await writeBatch(container, batch, input.runId)
+          tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })
+          return result
+        })
+        done.push(...results.filter((result): result is BatchResult => result !== null))
+        if (timedOut) {
+          break
+        }
       }
-      return done
+      return { results: done, timedOut }
     })
-    return new StepResponse(results)
+    return new StepResponse(written)
   }
 )
