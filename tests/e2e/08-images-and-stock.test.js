@@ -12,7 +12,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { adminClient, standIn, restartStore, bySourceId, countsOf, describeRun, e2eEnv } = require('./context');
+const { adminClient, standIn, restartStore, bySourceId, countsOf, describeRun, e2eEnv, inSync } = require('./context');
 
 /** Files in the instance's static/ folder (where the local file provider stores uploads). */
 function storedFiles(env) {
@@ -34,17 +34,6 @@ const imagesOf = (product) => [...(product.images || [])].sort((a, b) => a.rank 
 function stockBySource(products) {
   return new Map([...products].map(([id, p]) => [id, p.variants[0].inventory_items
     .flatMap((i) => i.inventory.location_levels).reduce((n, l) => n + Number(l.stocked_quantity), 0)]));
-}
-
-/** The e2e clients, after resetting the catalog and syncing the store to it. */
-async function inSync() {
-  const env = e2eEnv();
-  const admin = await adminClient(env);
-  const source = standIn(env);
-  await source.reset({});
-  const baseline = await admin.sync();
-  assert.equal(baseline.status, 'success', describeRun(baseline));
-  return { env, admin, source };
 }
 
 test('a resync downloads nothing, uploads nothing and writes no stock level', { timeout: 300_000 }, async () => {
@@ -147,8 +136,9 @@ test('an image host the last run could not reach gets one attempt per image on t
   const { admin, source } = await inSync();
   const catalog = await source.catalog();
   const product = catalog.filter((p) => p.images.length >= 2)[20];
-  // Nothing listens on port 1: every request to this host fails at once with a connection error.
-  const deadImages = ['http://127.0.0.1:1/a.png', 'http://127.0.0.1:1/b.png'];
+  // A name that never resolves (.invalid, RFC 2606): every request to this host fails at once with a network error.
+  // (A loopback address would not do: the sync refuses image hosts that are not public.)
+  const deadImages = ['http://unreachable-images.invalid/a.png', 'http://unreachable-images.invalid/b.png'];
   await source.mutate({ update: [{ id: product.id, images: deadImages }] });
   const errorsOf = (run) => run.errors.filter((e) => e.source_id === product.id && /^images\[\d\]$/.test(e.field));
 
@@ -169,7 +159,7 @@ test('an image host the last run could not reach gets one attempt per image on t
   assert.equal(secondErrors.length, 2, JSON.stringify(second.errors));
   for (const error of secondErrors) {
     assert.equal(error.code, 'IMAGE_UNREACHABLE', error.message);
-    assert.ok(error.message.includes('127.0.0.1:1'), error.message);
+    assert.ok(error.message.includes('unreachable-images.invalid'), error.message);
     assert.doesNotMatch(error.message, /after \d+ attempts/, 'a host down in the last run is not retried with backoff');
   }
   const stored = bySourceId(await admin.products());

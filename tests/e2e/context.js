@@ -90,4 +90,15 @@ function describeRun(run) {
     error_message: run.error_message, errors: (run.errors || []).slice(0, 5) });
 }
 
-module.exports = { e2eEnv, adminClient, standIn, restartStore, bySourceId, defaultSalesChannelId, countsOf, describeRun };
+/** The e2e clients, after resetting the catalog and syncing the store to it (the sync must succeed). */
+async function inSync() {
+  const env = e2eEnv();
+  const admin = await adminClient(env);
+  const source = standIn(env);
+  await source.reset({});
+  const baseline = await admin.sync();
+  assert.equal(baseline.status, 'success', describeRun(baseline));
+  return { env, admin, source };
+}
+
+module.exports = { e2eEnv, adminClient, standIn, restartStore, bySourceId, defaultSalesChannelId, countsOf, describeRun, inSync };

@@ -47,10 +47,13 @@ export interface SourceProduct {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startServer } = require(path.resolve(__dirname, "../../../tests/dummyjson/server.js")) as {
-  startServer(options: { port: number; size: number; seed: number }): Promise<StandIn>
+  startServer(options: { port: number; size: number; seed: number; publicUrl?: string }): Promise<StandIn>
 }
 
-/** Starts the stand-in with the default catalog (194 products, seed 1) on a free port. */
-export function startStandIn(): Promise<StandIn> {
-  return startServer({ port: 0, size: 194, seed: 1 })
+/**
+ * Starts the stand-in with the default catalog (194 products, seed 1) on a free port.
+ * @param publicUrl - the origin its image URLs name instead of its own (a server in front of it)
+ */
+export function startStandIn(publicUrl?: string): Promise<StandIn> {
+  return startServer({ port: 0, size: 194, seed: 1, publicUrl })
 }
