@@ -150,12 +150,13 @@ impl SourceHost {
         }
     }
 
-    /// Starts `fetchPage(request, limits)` for an attempt; the future resolves with the attempt's id and answer.
+    /// Starts `fetchPage(request, limits)` for an attempt; the future resolves with the attempt's id, its URL and
+    /// the host's answer as it came (read by [`read_answer`] in the loop).
     fn attempt(
         &self,
         outgoing: Outgoing,
         signal: &AbortSignal,
-    ) -> Result<impl std::future::Future<Output = (u32, Result<SourceAnswer, CoreError>)>, CoreError>
+    ) -> Result<impl std::future::Future<Output = (u32, String, Result<JsValue, String>)>, CoreError>
     {
         let url = outgoing.request.url.clone();
         let fail = |reason: String| host_error("fetchPage", &url, reason);
@@ -179,20 +180,14 @@ impl SourceHost {
         let future = JsFuture::from(Promise::resolve(&answer));
         let id = outgoing.id;
         Ok(async move {
-            let answer = match future.await {
-                Ok(value) => read_answer(&value),
-                Err(error) => Err(js_message(&error)),
-            };
-            (
-                id,
-                answer.map_err(|reason| host_error("fetchPage", &url, reason)),
-            )
+            let answer = future.await.map_err(|error| js_message(&error));
+            (id, url, answer)
         })
     }
 }
 
-/// Reads a `SourceAnswer`; a body is copied natively (pages can be megabytes).
-fn read_answer(value: &JsValue) -> Result<SourceAnswer, String> {
+/// Reads a `SourceAnswer`; a body is copied natively with the loop's one copier (pages can be megabytes).
+fn read_answer(copier: &mut Utf8Copier, value: &JsValue) -> Result<SourceAnswer, String> {
     let kind = Reflect::get(value, &JsValue::from_str("kind"))
         .ok()
         .and_then(|kind| kind.as_string());
@@ -202,7 +197,7 @@ fn read_answer(value: &JsValue) -> Result<SourceAnswer, String> {
             .and_then(|body| body.dyn_into::<JsString>().ok())
             .ok_or("a body answer must carry the body text in `body`")?;
         return Ok(SourceAnswer::Body {
-            body: Utf8Copier::new().copy(&body),
+            body: copier.copy(&body),
         });
     }
     SourceAnswer::from_js("fetchPage", value.clone()).map_err(|error| error.to_string())
@@ -224,6 +219,7 @@ async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedSou
     let signal = controller.signal();
     let mut in_flight = FuturesUnordered::new();
     let mut timer: Option<(f64, JsFuture)> = None;
+    let mut copier = Utf8Copier::new();
     let outcome = loop {
         let now = match host.now() {
             Ok(now) => now,
@@ -264,13 +260,16 @@ async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedSou
                         }
                     }
                 };
-                let Some((id, answer)) = next else {
+                let Some((id, url, answer)) = next else {
                     continue;
                 };
-                let handled = answer.and_then(|answer| {
-                    machine.handle(id, answer, host.now()?);
-                    Ok(())
-                });
+                let handled = answer
+                    .and_then(|value| read_answer(&mut copier, &value))
+                    .map_err(|reason| host_error("fetchPage", &url, reason))
+                    .and_then(|answer| {
+                        machine.handle(id, answer, host.now()?);
+                        Ok(())
+                    });
                 match handled {
                     Ok(()) => host.progress(&machine),
                     Err(error) => break Err(error),
