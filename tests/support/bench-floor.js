@@ -66,14 +66,15 @@ async function floor({ container, args }) {
   const [sourceUrl, mode = 'batches', batchSize] = args;
   const options = core.validateOptions({ sourceUrl, schedule: false, ...(batchSize ? { batchSize: Number(batchSize) } : {}) });
 
-  const first = await getText(core.firstPageRequest(options).url);
-  const header = core.readPageHeader(first);
-  const rest = core.planRemainingPages({ options, total: header.total, firstPageCount: header.count });
-  const pages = [first];
-  for (let i = 0; i < rest.length; i += options.concurrency) {
-    pages.push(...await Promise.all(rest.slice(i, i + options.concurrency).map((r) => getText(r.url))));
-  }
-  const categoriesBody = await getText(core.categoriesRequest(options).url);
+  // The core's fetch loop, with a plain host (untimed): every page and the category list.
+  const { pages, categoriesBody } = await core.fetchSource(
+    { options, scope: { kind: 'full' }, runId: 'bench-floor', startedAtMs: Date.now() },
+    {
+      fetchPage: async (request) => ({ kind: 'body', body: await getText(request.url) }),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: () => Date.now(),
+    },
+  );
 
   const categoryPlan = core.planCategories({ pages, categoriesBody, existing: [] });
   const { result: categories } = await createProductCategoriesWorkflow(container).run({ input: { product_categories: categoryPlan.create } });
