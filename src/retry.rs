@@ -61,7 +61,7 @@ pub enum FetchOutcome {
         /// The `Retry-After` header, if any.
         retry_after: Option<String>,
     },
-    /// A 2xx answer whose body is not a valid page (see `readPageHeader`).
+    /// A 2xx answer whose body is unusable: a page without a valid header, truncated or not JSON.
     Malformed {
         /// What is wrong with the body.
         message: String,

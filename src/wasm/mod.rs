@@ -108,7 +108,7 @@ fn install_panic_hook() {
     });
 }
 
-/// One call of an export, named as JavaScript knows it (e.g. `planRemainingPages`, `CatalogPlan.batchJson`):
+/// One call of an export, named as JavaScript knows it (e.g. `planCategories`, `CatalogPlan.batchJson`):
 /// reads the call's arguments and hands its result back.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Call {
