@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::mapping::{
-    InventoryItemCreateInput, ProductCompletion, ProductCreateInput, ProductUpdateInput,
+    InventoryItemCreateInput, ProductCompletion, ProductCreateInput, ProductStatus,
+    ProductUpdateInput,
 };
 use crate::model::SourceId;
 
@@ -88,6 +89,8 @@ pub enum WriteBatch {
     Archive {
         /// Position of the batch in the plan.
         index: usize,
+        /// What archiving means: the status `updateProductsWorkflow` sets on each product (always `draft`).
+        status: ProductStatus,
         /// Medusa product ids.
         #[serde(rename = "productIds")]
         product_ids: Vec<String>,
@@ -309,6 +312,7 @@ pub fn build_batches(writes: Writes, batch_size: usize) -> Vec<WriteBatch> {
         let (product_ids, source_ids) = unzip_removals(removals);
         batches.push(WriteBatch::Archive {
             index: index(),
+            status: ProductStatus::Draft,
             product_ids,
             source_ids,
         });
@@ -405,6 +409,7 @@ pub fn split_batch(batch: &WriteBatch) -> Vec<WriteBatch> {
             },
         ],
         WriteBatch::Archive {
+            status,
             product_ids,
             source_ids,
             ..
@@ -413,11 +418,13 @@ pub fn split_batch(batch: &WriteBatch) -> Vec<WriteBatch> {
             vec![
                 WriteBatch::Archive {
                     index,
+                    status: *status,
                     product_ids: first.0,
                     source_ids: first.1,
                 },
                 WriteBatch::Archive {
                     index,
+                    status: *status,
                     product_ids: second.0,
                     source_ids: second.1,
                 },

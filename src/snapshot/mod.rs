@@ -674,6 +674,7 @@ mod tests {
         )];
         let archive = WriteBatch::Archive {
             index: 0,
+            status: crate::mapping::ProductStatus::Draft,
             product_ids: vec!["prod_4".into()],
             source_ids: vec![4],
         };

@@ -116,7 +116,7 @@ function existingProductIds(batch: WriteBatch): string[] {
 
 /**
  * Runs the Medusa workflow of one batch: create (with each variant's inventory item and level when the
- * core gives them), update, complete (what owned products lack), archive (status `draft`), delete, or
+ * core gives them), update, complete (what owned products lack), archive (the status the core's batch names), delete, or
  * the stock levels of a stock batch. Each workflow compensates its own steps when it fails, so a
  * refused batch leaves nothing half-written.
  */
@@ -162,7 +162,7 @@ async function runBatchWorkflow(container: MedusaContainer, batch: WriteBatch): 
       break
     case "archive":
       ;({ errors } = await updateProductsWorkflow(container).run({
-        input: { products: batch.productIds.map((id) => ({ id, status: "draft" as const })) },
+        input: { products: batch.productIds.map((id) => ({ id, status: batch.status })) },
         throwOnError: false,
       }))
       break
