@@ -36,8 +36,10 @@
 //!     products and what to repair first.
 //! 14. [`store`], [`lifecycle`]: the store setup before a run (currency, sales channel, stock location); the life
 //!     of a run across instances — statuses and transitions, owner and lease, how a run ends, where it executes.
-//! 15. [`error`]: every error the host can receive, with its stable code and details.
-//! 16. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
+//! 15. [`admin_api`]: what the plugin's admin API answers — a run as the admin sees it, the analytics of a range
+//!     of runs, the options as an operator may see them.
+//! 16. [`error`]: every error the host can receive, with its stable code and details.
+//! 17. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
 //!     nothing.
 
 pub mod model;
@@ -77,6 +79,8 @@ pub mod snapshot;
 
 pub mod lifecycle;
 pub mod store;
+
+pub mod admin_api;
 
 pub mod error;
 

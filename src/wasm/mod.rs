@@ -19,7 +19,8 @@
 //! One file per exported area: `options`, `outbound` (the address check), `deadline` (the run's deadline), `fetch`
 //! (the fetch loop of a run, driven through the host's injected `fetchPage` and `sleep`), `taxonomy`, `plan` (and
 //! the plan of applying held removals), `removals`, `report`, `images`, `stock`, `store`, `snapshot`, `webhook`
-//! (and the queue), `lifecycle` (transitions, liveness and end of a run); `bodies` reads the raw source bodies of
+//! (and the queue), `lifecycle` (transitions, liveness and end of a run), `admin_api` (the run view,
+//! the analytics and the settings the admin API answers); `bodies` reads the raw source bodies of
 //! a planner input, `allocator` is the WebAssembly allocator. Every export is re-exported here.
 
 use js_sys::Reflect;
@@ -29,6 +30,7 @@ use wasm_bindgen::prelude::*;
 use crate::error::CoreError;
 use crate::model::CoreErrorCode;
 
+mod admin_api;
 #[cfg(target_family = "wasm")]
 mod allocator;
 mod bodies;
@@ -47,6 +49,7 @@ mod store;
 mod taxonomy;
 mod webhook;
 
+pub use admin_api::{build_analytics, present_settings, run_view, run_vocabulary};
 pub use deadline::check_run_deadline;
 pub use fetch::fetch_source;
 pub use images::{plan_image_copies, ImageCopierHandle};
@@ -77,6 +80,7 @@ import type {
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
   LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,
   HeldRemovalsInput, ApplyRemovalsRequest, ApplyRemovalsVerdict,
+  RunRecord, RunView, RunVocabulary, AnalyticsInput, SyncAnalytics, SettingsInput, SyncSettings,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */
