@@ -17,7 +17,11 @@ export interface CopyImagesInput {
  * in `link` mode), see `copyImages`. Runs once the source is fetched, beside the taxonomy; an image
  * that cannot be copied is reported, never fatal; past the run's deadline the copy stops and the run
  * fails. Stored files are kept when a later step fails: they are remembered, so no later run downloads
- * or uploads them again (forward-only: a file in the store is never lost work).
+ * or uploads them again.
+ *
+ * Forward-only, with no compensation on purpose: a stored file is content-addressed (its SHA-256) and reused by
+ * the next run, so deleting it on a later failure would only make that run upload it again. Idempotent: a
+ * file already stored is never uploaded twice.
  */
 export const copyImagesStep = createStep(
   "catalog-sync-copy-images",

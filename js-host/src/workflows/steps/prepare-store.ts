@@ -27,6 +27,10 @@ export interface StoreContext {
  * location (the sync's own "Catalog sync" location is created once, `createStockLocationsWorkflow`,
  * and linked to the sales channel, `linkSalesChannelsToStockLocationWorkflow`). An option naming a
  * channel or location the store does not have fails the run with a message naming the option.
+ *
+ * Forward-only, with no compensation on purpose: a currency added, the sync's stock location and its link are
+ * what the store needs for every later run, and prices may use them as soon as they exist; removing them when a
+ * later step fails would break what other runs wrote. Idempotent: `planStoreSetup` finds them and plans nothing.
  */
 export const prepareStoreStep = createStep(
   "catalog-sync-prepare-store",

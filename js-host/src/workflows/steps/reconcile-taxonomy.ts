@@ -38,6 +38,10 @@ async function readTags(container: MedusaContainer): Promise<ExistingTag[]> {
  * Creates the categories and tags the incoming products use and renames categories whose name
  * changed upstream, as the core plans it (`planCategories`, `planTags`), through Medusa's
  * category and tag workflows. Returns the store's categories and tags afterwards.
+ *
+ * Forward-only, with no compensation on purpose: the categories and tags it creates are the source's, and
+ * products written later in the same or another run point at them; removing them when a later step fails could
+ * strand those products. Idempotent: the next run finds them by handle and value and creates none again.
  */
 export const reconcileTaxonomyStep = createStep(
   "catalog-sync-reconcile-taxonomy",

@@ -62,6 +62,10 @@ async function markedInventoryItems(container: MedusaContainer): Promise<Invento
  * - the ledger: rows adopted for products synced before it existed, finished creates marked
  *   `complete`, rows of products that are gone removed (one statement each), after the deletions.
  * Runs after the fetch (it writes), before the plan.
+ *
+ * Forward-only, with no compensation on purpose: every repair moves the store toward a state the sync can
+ * complete (there is nothing to restore: a deleted product was never finished, a link or a ledger row only
+ * records what is true). Idempotent: a second run finds nothing left to repair.
  */
 export const repairInterruptedWritesStep = createStep(
   "catalog-sync-repair-interrupted-writes",

@@ -76,7 +76,11 @@ async function levelsAt(
  * not written), and writes them with `batchInventoryItemLevelsWorkflow`, a refused batch bisected
  * like the product batches. Nothing when the writes stopped at the run's deadline; past the deadline no
  * further stock batch starts, and each batch starts with a checkpoint of the run's ownership, as product
- * batches do. Forward-only: each batch's workflow compensates itself.
+ * batches do.
+ *
+ * Forward-only, with no compensation on purpose: a level it set holds the source's stock, so undoing it when a later
+ * step fails would only take the store away from the source; each batch's workflow compensates itself when
+ * refused. Idempotent: a second run finds the levels equal and writes none.
  */
 export const syncStockStep = createStep(
   "catalog-sync-stock",

@@ -51,8 +51,13 @@ export interface WrittenBatches {
  * Before each batch the core says whether the run is past its deadline (`checkRunDeadline`): then no
  * further batch starts, and the step returns what was written with the timeout. Otherwise a checkpoint
  * confirms that this process still owns the run: a run another process took over stops here
- * (`RunLostError`). Forward-only: each batch's own workflow compensates itself, and what landed is what the
- * run reports.
+ * (`RunLostError`).
+ *
+ * Forward-only, with no compensation on purpose: each batch is a Medusa workflow that compensates its own steps
+ * when Medusa refuses it, so a refused batch leaves nothing half-written; a batch that landed is in line with the
+ * source and recorded in the sync ledger, and undoing it because a later batch failed would delete products orders
+ * may already point at. Idempotent: the next run's plan finds the landed products unchanged and writes none of
+ * them again (and the ledger's `creating` claims make a repeated create impossible).
  */
 export const writeBatchesStep = createStep(
   "catalog-sync-write-batches",
