@@ -1,7 +1,7 @@
 import path from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
-import type { SyncRunView } from "../../src/lib/run-view"
+import type { RunView as SyncRunView } from "catalog-sync-core"
 import { loginAsAdmin } from "./admin"
 import type { Api } from "./admin"
 import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "./runs"

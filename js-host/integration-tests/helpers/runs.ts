@@ -1,4 +1,4 @@
-import type { SyncRunView } from "../../src/lib/run-view"
+import type { RunView as SyncRunView } from "catalog-sync-core"
 import type { Api } from "./admin"
 
 /** Request options with the admin token. */

@@ -1,7 +1,7 @@
 import path from "node:path"
 import { WorkflowManager } from "@medusajs/framework/orchestration"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { SyncRunView } from "../../src/lib/run-view"
+import type { RunView as SyncRunView } from "catalog-sync-core"
 import { loginAsAdmin } from "../helpers/admin"
 import type { Api } from "../helpers/admin"
 import type { AdminAuth } from "../helpers/runs"

@@ -7,7 +7,7 @@ import { ContainerRegistrationKeys, Modules, toHandle } from "@medusajs/framewor
 import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
 import { leaseFigures } from "catalog-sync-core"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
-import type { SyncRunView } from "../../src/lib/run-view"
+import type { RunView as SyncRunView } from "catalog-sync-core"
 import { loginAsAdmin } from "../helpers/admin"
 import type { Api } from "../helpers/admin"
 import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"

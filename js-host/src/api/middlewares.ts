@@ -1,5 +1,5 @@
 import { defineMiddlewares, validateAndTransformQuery } from "@medusajs/framework/http"
-import { AdminListSyncRunsQuery } from "./admin/sync/validators"
+import { AdminListSyncRunsQuery, AdminSyncAnalyticsQuery } from "./admin/sync/validators"
 
 /**
  * Query validation of the plugin's admin routes (authentication is Medusa's, for all of /admin), and
@@ -19,6 +19,11 @@ export default defineMiddlewares({
       matcher: "/admin/sync/runs",
       methods: ["GET"],
       middlewares: [validateAndTransformQuery(AdminListSyncRunsQuery, {})],
+    },
+    {
+      matcher: "/admin/sync/analytics",
+      methods: ["GET"],
+      middlewares: [validateAndTransformQuery(AdminSyncAnalyticsQuery, {})],
     },
   ],
 })

@@ -8,7 +8,7 @@ import type {
   SyncRun,
   SyncRunResponse,
   SyncRunsResponse,
-  SyncSettingsResponse,
+  SyncSettings,
   SyncStatusResponse,
   SyncTriggerResponse,
 } from "./types"
@@ -141,7 +141,7 @@ export function useSyncAnalytics(from: string | null) {
 export function useSyncSettings() {
   return useQuery({
     queryKey: catalogSyncKeys.settings(),
-    queryFn: () => sdk.client.fetch<SyncSettingsResponse>("/admin/sync/settings"),
+    queryFn: () => sdk.client.fetch<SyncSettings>("/admin/sync/settings"),
     staleTime: 5 * 60_000,
   })
 }

@@ -1,41 +1,37 @@
-import type { HeldRemoval, RunCounts, RunError, RunOwner, SyncRunStatus } from "catalog-sync-core"
+import {
+  runVocabulary,
+  type HeldRemoval,
+  type PhaseTimings,
+  type RunCounts,
+  type RunError,
+  type RunOwner,
+  type RunProgress,
+  type SyncRunStatus,
+  type SyncTrigger,
+} from "catalog-sync-core"
 
-export type { SyncRunStatus } from "catalog-sync-core"
+export type { PhaseTimings, RunProgress, SyncRunStatus, SyncTrigger } from "catalog-sync-core"
+
+/** The core's statuses and triggers of runs, and the sets the plugin filters runs by. */
+const vocabulary = runVocabulary()
+
+/** Every status of a run, as the `status` column lists them (the core's list). */
+export const SYNC_RUN_STATUSES: SyncRunStatus[] = vocabulary.statuses
+
+/** The statuses of runs that have ended (their figures are final). */
+export const ENDED_RUN_STATUSES: SyncRunStatus[] = vocabulary.endedStatuses
 
 /**
- * What started a run: the schedule, Sync Now, the webhook, or an operator's "Apply removals" (a run that applies
- * the removals another run held back, and nothing else).
+ * Every trigger of a run, as the `trigger` column lists them: the schedule, Sync Now, the webhook, or an
+ * operator's "Apply removals" (a run that applies the removals another run held back, and nothing else).
  */
-export type SyncTrigger = "schedule" | "manual" | "webhook" | "apply_removals"
+export const SYNC_TRIGGERS: SyncTrigger[] = vocabulary.triggers
 
 /** The triggers of runs that sync the catalog (every trigger but `apply_removals`). */
-export const CATALOG_TRIGGERS: SyncTrigger[] = ["schedule", "manual", "webhook"]
+export const CATALOG_TRIGGERS: SyncTrigger[] = vocabulary.catalogTriggers
 
-/**
- * Every status of a run, as the `status` column lists them: the keys of an object typed by the core's union, so the
- * compiler refuses a list that misses a status or names one the core does not have.
- */
-export const SYNC_RUN_STATUSES = Object.keys({
-  queued: true,
-  running: true,
-  success: true,
-  partial: true,
-  failed: true,
-  interrupted: true,
-} satisfies Record<SyncRunStatus, true>) as SyncRunStatus[]
-
-/** Live progress of a run, stored in `sync_run.progress`. */
-export interface RunProgress {
-  /** The phase the run is in (`starting`, `fetch`, `taxonomy`, `snapshot`, `plan`, `write`, `done`). */
-  phase: string
-  pages_fetched: number
-  pages_total: number | null
-  products_written: number
-  products_planned: number | null
-}
-
-/** Milliseconds spent in each phase, stored in `sync_run.phase_timings`. */
-export type PhaseTimings = Record<string, number>
+/** The names of a run's counts (the core's `RunCounts`): one number column each on `sync_run`. */
+export const RUN_COUNT_COLUMNS: (keyof RunCounts)[] = vocabulary.countColumns
 
 /** A `sync_run` row as the module service returns it: the core's run counts plus the run's own fields. */
 export interface SyncRunRecord extends RunCounts {

@@ -8,3 +8,24 @@ export const AdminListSyncRunsQuery = z.object({
 
 /** Validated query of `GET /admin/sync/runs`. */
 export type AdminListSyncRunsQueryType = z.infer<typeof AdminListSyncRunsQuery>
+
+/** An optional ISO 8601 date-time query parameter (`2025-01-31T00:00:00Z`), read as a `Date`. */
+function dateTimeParam(name: string) {
+  return z.iso
+    .datetime({ offset: true, error: `"${name}" must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z` })
+    .transform((value) => new Date(value))
+    .optional()
+}
+
+/**
+ * Query of `GET /admin/sync/analytics`: the range `[from, to]` of run starts (no `from` = all time, no `to` =
+ * now); `from` must not be after `to`.
+ */
+export const AdminSyncAnalyticsQuery = z
+  .object({ from: dateTimeParam("from"), to: dateTimeParam("to") })
+  .refine((range) => !range.from || !range.to || range.from.getTime() <= range.to.getTime(), {
+    error: '"from" must not be after "to"',
+  })
+
+/** Validated query of `GET /admin/sync/analytics`. */
+export type AdminSyncAnalyticsQueryType = z.infer<typeof AdminSyncAnalyticsQuery>

@@ -1,5 +1,15 @@
 import { model } from "@medusajs/framework/utils"
-import { SYNC_RUN_STATUSES } from "../types"
+import type { RunCounts } from "catalog-sync-core"
+import { RUN_COUNT_COLUMNS, SYNC_RUN_STATUSES, SYNC_TRIGGERS } from "../types"
+
+/** A number column that starts at 0. */
+const countColumn = () => model.number().default(0)
+
+/** One column per count of the core's `RunCounts` (the core lists them). */
+const countColumns = Object.fromEntries(RUN_COUNT_COLUMNS.map((name) => [name, countColumn()])) as Record<
+  keyof RunCounts,
+  ReturnType<typeof countColumn>
+>
 
 /**
  * One execution of the catalog sync: what started it, how it ended, what it counted, how long each
@@ -24,24 +34,12 @@ const SyncRun = model
     { name: "sync_run", tableName: "catalog_sync_run" },
     {
       id: model.id({ prefix: "csrun" }).primaryKey(),
-      trigger: model.enum(["schedule", "manual", "webhook", "apply_removals"]),
+      trigger: model.enum(SYNC_TRIGGERS),
       status: model.enum(SYNC_RUN_STATUSES).default("running"),
       started_at: model.dateTime(),
       finished_at: model.dateTime().nullable(),
       duration_ms: model.number().nullable(),
-      fetched: model.number().default(0),
-      created: model.number().default(0),
-      updated: model.number().default(0),
-      completed: model.number().default(0),
-      unchanged: model.number().default(0),
-      kept: model.number().default(0),
-      archived: model.number().default(0),
-      deleted: model.number().default(0),
-      rejected: model.number().default(0),
-      failed: model.number().default(0),
-      stock_levels: model.number().default(0),
-      images_uploaded: model.number().default(0),
-      images_reused: model.number().default(0),
+      ...countColumns,
       requests: model.number().default(0),
       retries: model.number().default(0),
       phase_timings: model.json().nullable(),

@@ -4,54 +4,8 @@ import path from "node:path"
 /** The npm name of this plugin (the `resolve` a store puts in `medusa-config`). */
 export const PLUGIN_NAME = "medusa-plugin-catalog-sync"
 
-/** Option keys whose values are secrets: never sent to the browser in clear. */
-export const SECRET_OPTIONS = ["webhookSecret"] as const
-
 /** A plugin entry of `configModule.plugins` (a bare name or `{ resolve, options }`). */
 export type PluginEntry = string | { resolve?: string; options?: Record<string, unknown> }
-
-/**
- * Masks a secret for display: `null` when unset, else `••••` followed by the last two characters
- * when the secret is long enough for that to give nothing away (16+ characters), or `••••` alone.
- */
-export function maskSecret(value: unknown): string | null {
-  if (value === null || value === undefined || value === "") {
-    return null
-  }
-  const text = String(value)
-  return text.length >= 16 ? `••••${text.slice(-2)}` : "••••"
-}
-
-/** Hides the password of a URL that carries credentials (`https://user:••••@host/`). */
-export function maskUrlCredentials(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (!parsed.password) {
-      return url
-    }
-    parsed.password = "xxxx"
-    return parsed.toString().replace(":xxxx@", ":••••@")
-  } catch {
-    return url
-  }
-}
-
-/**
- * The options as the admin may see them: every secret masked, credentials in the source URL hidden.
- * @param options - the effective (validated, defaults filled) options
- */
-export function presentOptions<T extends Record<string, unknown>>(options: T): Record<string, unknown> {
-  const shown: Record<string, unknown> = { ...options }
-  for (const key of SECRET_OPTIONS) {
-    if (key in shown) {
-      shown[key] = maskSecret(shown[key])
-    }
-  }
-  if (typeof shown.sourceUrl === "string") {
-    shown.sourceUrl = maskUrlCredentials(shown.sourceUrl)
-  }
-  return shown
-}
 
 /**
  * The option keys the store set in `medusa-config` for this plugin (the others are defaults), or
