@@ -351,6 +351,27 @@ pub(crate) fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
     out
 }
 
+/// Where a refused group of `len` items is cut in two: the first half gets the extra item of an odd count; `None`
+/// for a group of one item (or none), which cannot be split.
+fn split_point(len: usize) -> Option<usize> {
+    (len >= 2).then(|| len.div_ceil(2))
+}
+
+/// The halves of any refused group of `len` items, as `[start, end)` position ranges, by the same rule as
+/// [`split_batch`]: how the host retries a group of files the File module refused. `[]` for a group of one.
+///
+/// ```
+/// use catalog_sync::batching::split_refused_group;
+/// assert_eq!(split_refused_group(5), vec![[0, 3], [3, 5]]);
+/// assert!(split_refused_group(1).is_empty());
+/// ```
+pub fn split_refused_group(len: usize) -> Vec<[usize; 2]> {
+    match split_point(len) {
+        Some(mid) => vec![[0, mid], [mid, len]],
+        None => Vec::new(),
+    }
+}
+
 /// Splits a batch Medusa refused into two halves (the first gets the extra item of an odd count), both
 /// keeping the batch's index; a batch of one product (or none) cannot be split and gives `[]`.
 ///
@@ -362,11 +383,9 @@ pub(crate) fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
 /// assert!(halves.iter().all(|b| b.index() == 4));
 /// ```
 pub fn split_batch(batch: &WriteBatch) -> Vec<WriteBatch> {
-    let len = batch.len();
-    if len < 2 {
+    let Some(mid) = split_point(batch.len()) else {
         return Vec::new();
-    }
-    let mid = len.div_ceil(2);
+    };
     let index = batch.index();
     match batch {
         WriteBatch::Create {

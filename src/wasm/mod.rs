@@ -58,7 +58,7 @@ pub use lifecycle::{
 };
 pub use options::validate_options;
 pub use outbound::classify_address;
-pub use plan::{plan_catalog, plan_held_removals, split_batch, CatalogPlan};
+pub use plan::{plan_catalog, plan_held_removals, split_batch, split_refused_group, CatalogPlan};
 pub use removals::check_apply_removals;
 pub use report::{summarize_run, write_error_for};
 pub use snapshot::{ledger_claims, ledger_writes_after_batch, read_snapshot, sync_markers};

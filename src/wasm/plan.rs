@@ -139,3 +139,16 @@ pub fn split_batch(
         Ok(Objects(batching::split_batch(&call.input(batch)?)))
     })
 }
+
+/// The halves of a refused group of `len` items (`[start, end)` ranges), by the rule of `splitBatch`; `[]` for a
+/// group of one: the host retries a group of files the File module refused this way.
+///
+/// ```js
+/// splitRefusedGroup(5); // [[0, 3], [3, 5]]
+/// ```
+#[wasm_bindgen(js_name = splitRefusedGroup, unchecked_return_type = "Array<[number, number]>")]
+pub fn split_refused_group(len: usize) -> Result<JsValue, JsValue> {
+    export("splitRefusedGroup", |_| {
+        Ok(Objects(batching::split_refused_group(len)))
+    })
+}

@@ -481,3 +481,10 @@ test('checkApplyRemovals allows a held set once, and again only after the run th
   assert.deepEqual(core.checkApplyRemovals(request(2, 'csrun_apply', 'failed')), { kind: 'allowed' });
   assert.deepEqual(core.checkApplyRemovals(request(2, 'csrun_apply', 'interrupted')), { kind: 'allowed' });
 });
+
+test('splitRefusedGroup halves a refused group of files by the rule of splitBatch, down to single files', () => {
+  assert.deepEqual(core.splitRefusedGroup(5), [[0, 3], [3, 5]]);
+  assert.deepEqual(core.splitRefusedGroup(2), [[0, 1], [1, 2]]);
+  assert.deepEqual(core.splitRefusedGroup(1), []);
+  assert.deepEqual(core.splitRefusedGroup(0), []);
+});

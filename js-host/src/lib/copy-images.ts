@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises"
 import { uploadFilesWorkflow } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ImageCopier, checkRunDeadline, planImageCopies } from "catalog-sync-core"
+import { ImageCopier, checkRunDeadline, planImageCopies, splitRefusedGroup } from "catalog-sync-core"
 import type {
   ImageCopy,
   ImageFailure,
@@ -187,16 +187,20 @@ class UploadQueue {
     await this.uploading
   }
 
-  /** Uploads a group; when the File module refuses it, each file alone, so one bad file fails alone. */
+  /**
+   * Uploads a group; when the File module refuses it, its halves (the core's `splitRefusedGroup`, the rule of
+   * `splitBatch`), down to single files, so one bad file fails alone.
+   */
   private async store(group: { file: ImageUpload; bytes: Uint8Array }[]): Promise<void> {
     if (!group.length) {
       return
     }
     const stored = await this.upload(group)
     if (stored instanceof Error) {
-      if (group.length > 1) {
-        for (const single of group) {
-          await this.store([single])
+      const halves = splitRefusedGroup(group.length)
+      if (halves.length) {
+        for (const [start, end] of halves) {
+          await this.store(group.slice(start, end))
         }
         return
       }
