@@ -6,7 +6,7 @@
  * synchronously) and adds one thing: a Rust panic (a bug, never bad input) surfaces as a WebAssembly trap; the
  * wrapper turns it into an `Error` with `code: "CORE_PANIC"` and the panic message, then loads a fresh instance
  * of the module so that later calls do not run on the trapped instance's state. The core's functions are
- * stateless, so nothing is lost; a `CatalogPlan` (from `planCatalog`) lives in the instance that made it, so after
+ * stateless, so nothing is lost; a `CatalogPlan`, `CatalogPlanner` or `StoreCheck` lives in the instance that made it, so after
  * a panic the host plans again.
  */
 const CORE_PATH = require.resolve('./catalog_sync.js');

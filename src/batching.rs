@@ -1,7 +1,9 @@
 //! Write batches: how the plan's writes are cut into Medusa workflow calls.
 //!
 //! Order is deterministic: every create batch, then update, then complete, then archive, then delete; within a kind, by
-//! source id. Batch `index` numbers the batches of a plan from 0 in that order. Categories and tags are not
+//! source id. Batch `index` numbers the batches of a plan from 0 in that order. A plan written in windows
+//! ([`crate::plan`]) follows that order within each window of products (creates, updates, completions), the
+//! windows in source id order, and ends with the archives and deletes; its indexes run across the windows. Categories and tags are not
 //! batched here: the host creates them (from `planCategories` / `planTags`) before it calls `planCatalog`, so
 //! every category and tag a product batch refers to already exists. Stock batches come from a second plan made
 //! after the product writes ([`crate::stock::plan_stock_levels`]), once every variant has its inventory item.
@@ -279,11 +281,12 @@ pub struct Writes {
     pub delete: Vec<Removal>,
 }
 
-/// Cuts the writes into batches of at most `batch_size` (at least 1), numbered in order.
-pub fn build_batches(writes: Writes, batch_size: usize) -> Vec<WriteBatch> {
+/// Cuts the writes into batches of at most `batch_size` (at least 1), numbered in order from `first_index` (a plan
+/// written in windows numbers its batches across the windows).
+pub fn build_batches(writes: Writes, batch_size: usize, first_index: usize) -> Vec<WriteBatch> {
     let size = batch_size.max(1);
     let mut batches = Vec::new();
-    let mut next_index = 0;
+    let mut next_index = first_index;
     let mut index = || {
         next_index += 1;
         next_index - 1

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::{
     fetch::FetchError, model::CoreErrorCode, options::OptionsError, paging::PagingError,
-    retry::RetryInputError, store::StoreSetupError, webhook::WebhookError,
+    plan::PlannerError, retry::RetryInputError, store::StoreSetupError, webhook::WebhookError,
 };
 
 /// Any error of the core, as reported to the host.
@@ -31,6 +31,9 @@ pub enum CoreError {
     /// The store cannot be synced into (`STORE_NOT_READY`, `UNKNOWN_SALES_CHANNEL`, `UNKNOWN_STOCK_LOCATION`).
     #[error(transparent)]
     StoreSetup(#[from] StoreSetupError),
+    /// A planner was called out of order or given other bodies than it read (`INVALID_INPUT`).
+    #[error(transparent)]
+    Plan(#[from] PlannerError),
     /// The host passed a value of the wrong shape to a core function (`INVALID_INPUT`).
     #[error("{function}: invalid input at \"{path}\": {reason}")]
     InvalidInput {
@@ -71,7 +74,7 @@ impl CoreError {
             CoreError::Retry(error) => error.code(),
             CoreError::Webhook(error) => error.code(),
             CoreError::StoreSetup(error) => error.code(),
-            CoreError::InvalidInput { .. } => CoreErrorCode::InvalidInput,
+            CoreError::Plan(_) | CoreError::InvalidInput { .. } => CoreErrorCode::InvalidInput,
             CoreError::Output { .. } => CoreErrorCode::InternalError,
             CoreError::HostCall { .. } => CoreErrorCode::HostCallFailed,
         }
@@ -86,6 +89,7 @@ impl CoreError {
             CoreError::Retry(error) => error.details(),
             CoreError::Webhook(error) => error.details(),
             CoreError::StoreSetup(error) => error.details(),
+            CoreError::Plan(error) => json!({ "reason": error.to_string() }),
             CoreError::InvalidInput {
                 function,
                 path,

@@ -11,7 +11,7 @@
 //! * after the workflow, the rows are rewritten `complete` from the products as read back
 //!   ([`crate::snapshot::ledger_writes_after_batch`]); a failed workflow releases its claims;
 //! * a row still `creating` when a later run starts means the process died mid-create: only such a product may
-//!   be deleted and created again, and only when it is incomplete ([`crate::snapshot::read_snapshot`]).
+//!   be deleted and created again, and only when it is incomplete ([`crate::snapshot::StoreCheck::read_suspects`]).
 //!
 //! Every write of the ledger is one statement per batch: the host passes whole lists of rows or keys.
 
@@ -232,6 +232,8 @@ mod tests {
             categories: Vec::new(),
             tags: Vec::new(),
             owned: Vec::new(),
+            recorded: Vec::new(),
+            inventory_items: Vec::new(),
             taken_handles: Vec::new(),
             sales_channel_id: None,
             stock_location_id: None,

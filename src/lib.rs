@@ -31,15 +31,18 @@
 //! 11. [`stock`], [`ledger`], [`removals`]: which inventory levels to create or update; the sync ledger's rows and
 //!     the claims made before a create; what happens to products missing upstream — the guard that holds back the
 //!     removals of a feed that shrank suddenly, and applying them.
-//! 12. [`plan`]: the sync plan — what to create, update, archive or delete, and every problem found.
-//! 13. [`report`], [`snapshot`]: the end-of-run report and its status; what the store holds of the sync's
-//!     products and what to repair first.
-//! 14. [`store`], [`lifecycle`]: the store setup before a run (currency, sales channel, stock location); the life
+//! 12. [`rows`]: the store's rows of the sync's products as the host reads them — the cheap stamps of every
+//!     product, the full rows of a few — and what one row says.
+//! 13. [`plan`]: the sync plan — what to create, update, archive or delete, and every problem found — made in
+//!     two passes over the source bodies and written in windows.
+//! 14. [`report`], [`snapshot`]: the end-of-run report and its status; the store checked against the ledger,
+//!     and what to repair first.
+//! 15. [`store`], [`lifecycle`]: the store setup before a run (currency, sales channel, stock location); the life
 //!     of a run across instances — statuses and transitions, owner and lease, how a run ends, where it executes.
-//! 15. [`admin_api`]: what the plugin's admin API answers — a run as the admin sees it, the analytics of a range
+//! 16. [`admin_api`]: what the plugin's admin API answers — a run as the admin sees it, the analytics of a range
 //!     of runs, the options as an operator may see them.
-//! 16. [`error`]: every error the host can receive, with its stable code and details.
-//! 17. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
+//! 17. [`error`]: every error the host can receive, with its stable code and details.
+//! 18. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
 //!     nothing.
 
 pub mod model;
@@ -71,6 +74,8 @@ pub mod batching;
 pub mod ledger;
 pub mod removals;
 pub mod stock;
+
+pub mod rows;
 
 pub mod plan;
 

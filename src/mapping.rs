@@ -480,7 +480,7 @@ pub struct MappingContext<'a> {
     /// Store tags by value.
     pub tags: &'a TagIndex,
     /// Which URL each source image URL is written as.
-    pub images: &'a ImageResolver<'a>,
+    pub images: &'a ImageResolver,
 }
 
 /// Maps a validated source product, resolving its category and tags to store ids.

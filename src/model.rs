@@ -323,6 +323,28 @@ pub struct OwnedProduct {
     pub images: Vec<OwnedImage>,
 }
 
+/// A product the sync owns that the store check found exactly as its ledger row records it (same product, same
+/// `updated_at` on the product and on the sync's variant, which still has its price set and inventory item; see
+/// `crate::snapshot`): known without reading its relations. The plan leaves it alone while its content is
+/// unchanged and it is published; to update it, the plan first asks for its full row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RecordedProduct {
+    /// Medusa product id.
+    pub id: String,
+    /// `dummyjson:<source id>`.
+    pub external_id: String,
+    /// Current handle.
+    pub handle: String,
+    /// Current status.
+    pub status: String,
+    /// The content fingerprint the ledger recorded (the one in the product's metadata).
+    pub fingerprint: Option<String>,
+    /// The sync's variant, as the ledger recorded it.
+    pub variant_id: Option<String>,
+}
+
 /// Serde default of [`OwnedProduct::price_set_linked`]: a row that does not say is linked.
 fn linked() -> bool {
     true

@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use crate::model::CoreErrorCode;
 use crate::options::SyncOptions;
-use crate::snapshot::IdRow;
+use crate::rows::IdRow;
 
 /// Name of the stock location the sync creates when the `stockLocationId` option is not set.
 pub const CATALOG_STOCK_LOCATION_NAME: &str = "Catalog sync";

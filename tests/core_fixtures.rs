@@ -142,6 +142,8 @@ fn plan_input(input: &Value, existing: &Value) -> Result<PlanInput, String> {
         categories: existing_list(existing, "categories")?,
         tags: existing_list(existing, "tags")?,
         owned: existing_list(existing, "owned")?,
+        recorded: existing_list(existing, "recorded")?,
+        inventory_items: Vec::new(),
         taken_handles: existing_list(existing, "takenHandles")?,
         sales_channel_id: match field(input, "salesChannelId") {
             Some(id) => Some(from_value(id.clone(), "salesChannelId")?),
@@ -157,6 +159,7 @@ fn plan_input(input: &Value, existing: &Value) -> Result<PlanInput, String> {
     // Fingerprints of the incoming content: plan once as if the store owned nothing.
     let fresh = plan_sync(&PlanInput {
         owned: Vec::new(),
+        recorded: Vec::new(),
         taken_handles: Vec::new(),
         ..plan_input.clone()
     });

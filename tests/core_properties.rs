@@ -10,6 +10,11 @@
 //!   writes of the valid products unchanged.
 //! * The removal guard removes all of a run's removals or none: none (and holds them all back) exactly when
 //!   they are more than `maxRemovalRatio` of the distinct owned products; duplicates are deleted either way.
+//! * A plan made the way the host makes it — bodies read a few at a time, owned products that lack nothing given
+//!   as recorded (without their relations), the full rows of the changed ones added when the planner asks, batches
+//!   made window by window — writes exactly what the plan made in one call with every product's full content, with
+//!   the same counts, errors and stock; and after applying it, every product recorded, the next plan asks for no row
+//!   and writes nothing.
 //!
 //! The other properties plan with `maxRemovalRatio: 1` (the guard never holds back), so that what they check
 //! does not depend on how many products a generated catalog happens to drop.
@@ -18,10 +23,16 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use catalog_sync::batching::WriteBatch;
 use catalog_sync::handles::is_valid_handle;
+use catalog_sync::mapping::sync_price;
 use catalog_sync::mapping::{source_id_of, ImageInput, PriceInput, VariantEntry};
-use catalog_sync::model::{InventoryGap, OwnedImage, OwnedPrice, OwnedProduct, SyncScope};
+use catalog_sync::model::{
+    InventoryGap, OwnedImage, OwnedPrice, OwnedProduct, RecordedProduct, SyncScope,
+};
 use catalog_sync::options::{OnMissing, SyncOptions};
-use catalog_sync::plan::{plan_sync, PlanInput, SyncPlan};
+use catalog_sync::plan::{
+    plan_sync, CatalogPlanSummary, PlanInput, Planner, SyncPlan, WindowLimits,
+};
+use catalog_sync::rows::StoreProductRow;
 use catalog_sync::taxonomy::{
     plan_categories, plan_tags, CategoryPlanInput, ExistingCategory, ExistingTag, TagPlanInput,
 };
@@ -545,12 +556,135 @@ fn input_for(
         categories,
         tags,
         owned,
+        recorded: Vec::new(),
+        inventory_items: Vec::new(),
         taken_handles: taken,
         sales_channel_id: Some("sc_1".to_string()),
         stock_location_id: Some("sloc_1".to_string()),
         stored_images: Vec::new(),
         image_failures: Vec::new(),
     }
+}
+
+/// The full row Query would read for an owned product that lacks nothing (what the host hands to `add_rows`).
+fn row_of(product: &OwnedProduct) -> StoreProductRow {
+    let sync_variant = json!({
+        "id": product.variant_id, "sku": null, "manage_inventory": true, "updated_at": null,
+        "price_set": { "id": format!("pset_{}", product.id) },
+        "prices": product.prices.iter().map(|price| json!({
+            "id": price.id, "currency_code": price.currency_code, "amount": price.amount,
+            "rules_count": u64::from(price.conditional),
+        })).collect::<Vec<_>>(),
+        "inventory_items": [{ "inventory_item_id": format!("iitem_{}", product.id),
+                              "inventory": { "id": format!("iitem_{}", product.id) } }],
+    });
+    let others = product
+        .other_variant_ids
+        .iter()
+        .map(|id| json!({ "id": id, "manage_inventory": false }));
+    serde_json::from_value(json!({
+        "id": product.id, "external_id": product.external_id, "handle": product.handle, "status": product.status,
+        "metadata": { "catalog_sync_fingerprint": product.fingerprint,
+                      "catalog_sync_images_fingerprint": product.images_fingerprint },
+        "images": product.images,
+        "variants": std::iter::once(sync_variant).chain(others).collect::<Vec<_>>(),
+    }))
+    .expect("a row")
+}
+
+/// Whether an owned product lacks nothing the plan would complete or add (the store check records such products).
+fn lacks_nothing(product: &OwnedProduct) -> bool {
+    product.variant_id.is_some()
+        && product.price_set_linked
+        && product.missing_inventory_item.is_none()
+        && sync_price(&product.prices, "usd").is_some()
+}
+
+/// Splits owned products the way the store check leaves them: those that lack nothing and are picked by `mask`
+/// become recorded products, the others keep their full content.
+fn split_recorded(
+    owned: &[OwnedProduct],
+    mask: &[bool],
+) -> (Vec<OwnedProduct>, Vec<RecordedProduct>) {
+    let mut full = Vec::new();
+    let mut recorded = Vec::new();
+    for (n, product) in owned.iter().enumerate() {
+        if lacks_nothing(product) && mask.get(n).copied().unwrap_or(true) {
+            recorded.push(RecordedProduct {
+                id: product.id.clone(),
+                external_id: product.external_id.clone(),
+                handle: product.handle.clone(),
+                status: product.status.clone(),
+                fingerprint: product.fingerprint.clone(),
+                variant_id: product.variant_id.clone(),
+            });
+        } else {
+            full.push(product.clone());
+        }
+    }
+    (full, recorded)
+}
+
+/// A plan made the way the host makes it: bodies read in chunks, the rows the planner asks for added from `store`
+/// (every owned product's full content), windows made one by one. Returns the ids it asked for, the summary and
+/// every batch.
+fn plan_in_windows(
+    input: PlanInput,
+    store: &[OwnedProduct],
+    limits: WindowLimits,
+    chunk: usize,
+) -> (Vec<String>, CatalogPlanSummary, Vec<WriteBatch>) {
+    let bodies = input.pages.clone();
+    let mut planner = Planner::new(
+        PlanInput {
+            pages: Vec::new(),
+            ..input
+        },
+        limits,
+    );
+    for part in bodies.chunks(chunk.max(1)) {
+        planner.read_pages(part).expect("reading");
+    }
+    let wanted = planner.finish_reading().expect("finish");
+    let rows: Vec<StoreProductRow> = store
+        .iter()
+        .filter(|p| wanted.contains(&p.id))
+        .map(row_of)
+        .collect();
+    planner.add_rows(&rows).expect("rows");
+    let summary = planner.summary().expect("summary").clone();
+    let mut batches = Vec::new();
+    for (window, outline) in summary.windows.iter().enumerate() {
+        let given: Vec<&str> = outline.bodies.iter().map(|&i| bodies[i].as_str()).collect();
+        let made = planner.plan_window(window, &given).expect("window");
+        assert_eq!(made.len(), outline.batch_count);
+        batches.extend(made);
+    }
+    (wanted, summary, batches)
+}
+
+/// The writes of each kind, in order, whatever batches they are cut into.
+fn writes_by_kind(batches: &[WriteBatch]) -> BTreeMap<String, Vec<Value>> {
+    let mut writes: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for batch in batches {
+        let value = serde_json::to_value(batch).expect("serializable");
+        let kind = value["kind"].as_str().expect("kind");
+        for key in [
+            "products",
+            "completions",
+            "productIds",
+            "sourceIds",
+            "inventoryItems",
+        ] {
+            if let Some(list) = value.get(key).and_then(Value::as_array) {
+                writes
+                    .entry(format!("{kind}.{key}"))
+                    .or_default()
+                    .extend(list.iter().cloned());
+            }
+        }
+    }
+    writes
 }
 
 /// Malformed product kinds injected into catalogs.
@@ -725,5 +859,65 @@ proptest! {
         for error in dirty.errors.iter().filter(|e| e.source_id.is_some_and(|id| id < 1000)) {
             prop_assert!(false, "a valid product got an error: {:?}", error);
         }
+    }
+
+    #[test]
+    fn a_plan_made_in_windows_from_recorded_products_writes_what_the_whole_plan_writes(
+        specs in catalog(),
+        owned in owned_specs(),
+        on_missing in on_missing(),
+        batch_size in 1u32..8,
+        page_size in 1usize..12,
+        window in 1usize..6,
+        window_bytes in 1usize..6000,
+        chunk in 1usize..5,
+        mask in prop::collection::vec(any::<bool>(), 0..40),
+    ) {
+        let entries: Vec<Value> = specs.iter().map(|s| s.to_json(1)).collect();
+        let pages = pages(&entries, page_size);
+        let fresh = plan_sync(&input_for(pages.clone(), Vec::new(), Vec::new(), on_missing, batch_size));
+        let owned = owned_products(&owned, &fresh);
+        let whole = plan_sync(&input_for(pages.clone(), owned.clone(), Vec::new(), on_missing, batch_size));
+
+        let (full, recorded) = split_recorded(&owned, &mask);
+        let input = PlanInput { recorded, ..input_for(pages, full, Vec::new(), on_missing, batch_size) };
+        let limits = WindowLimits { products: window, bytes: window_bytes };
+        let (wanted, summary, batches) = plan_in_windows(input, &owned, limits, chunk);
+
+        prop_assert_eq!(summary.counts, whole.counts);
+        prop_assert_eq!(&summary.errors, &whole.errors);
+        prop_assert_eq!(&summary.stock, &whole.stock);
+        prop_assert_eq!(&summary.completeness, &whole.completeness);
+        prop_assert_eq!(writes_by_kind(&batches), writes_by_kind(&whole.batches));
+        let indexes: Vec<usize> = batches.iter().map(WriteBatch::index).collect();
+        prop_assert_eq!(indexes, (0..batches.len()).collect::<Vec<_>>());
+        prop_assert!(summary.windows.iter().all(|w| w.batch_count > 0));
+        let updated: BTreeSet<u64> = updated_ids(&whole).into_iter().collect();
+        for id in &wanted {
+            let product = owned.iter().find(|p| &p.id == id).expect("an owned product");
+            let source_id = source_id_of(&product.external_id).expect("a source id");
+            prop_assert!(updated.contains(&source_id), "row {} asked for, but the product is not updated", id);
+        }
+    }
+
+    #[test]
+    fn once_a_plan_is_applied_and_recorded_the_next_asks_for_no_row_and_writes_nothing(
+        specs in catalog(),
+        owned in owned_specs(),
+        on_missing in on_missing(),
+        page_size in 1usize..12,
+    ) {
+        let entries: Vec<Value> = specs.iter().map(|s| s.to_json(1)).collect();
+        let pages = pages(&entries, page_size);
+        let fresh = plan_sync(&input_for(pages.clone(), Vec::new(), Vec::new(), on_missing, 3));
+        let owned = owned_products(&owned, &fresh);
+        let first = plan_sync(&input_for(pages.clone(), owned.clone(), Vec::new(), on_missing, 3));
+        let after = apply(&first, &owned);
+        let (full, recorded) = split_recorded(&after, &[]);
+        let input = PlanInput { recorded, ..input_for(pages, full, Vec::new(), on_missing, 3) };
+        let (wanted, summary, batches) = plan_in_windows(input, &after, WindowLimits::HOST, 2);
+        prop_assert!(wanted.is_empty(), "rows asked for: {:?}", wanted);
+        prop_assert!(batches.is_empty() && summary.windows.is_empty());
+        prop_assert_eq!(summary.counts.unchanged, specs.len());
     }
 }

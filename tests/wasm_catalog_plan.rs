@@ -163,7 +163,7 @@ fn a_missing_batch_throws_invalid_input() {
             details["reason"]
                 .as_str()
                 .unwrap()
-                .contains(&format!("the plan has {count} batches")),
+                .contains(&format!("the batches at hand are 0 to {}", count - 1)),
             "{details}"
         );
     }

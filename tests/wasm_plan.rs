@@ -7,7 +7,7 @@
 mod wasm_support;
 
 use catalog_sync::wasm;
-use js_sys::Reflect;
+use js_sys::{JsString, Reflect};
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -254,7 +254,11 @@ fn planners_name_a_non_string_body() {
 }
 
 #[wasm_bindgen_test]
-fn the_snapshot_of_a_targeted_run_repairs_only_its_never_finished_products() {
+fn the_store_check_of_a_targeted_run_repairs_only_its_never_finished_products() {
+    let stamp = |id: u64, channels: Value| {
+        json!({ "id": format!("prod_{id}"), "external_id": format!("dummyjson:{id}"), "handle": format!("p-{id}"),
+                "status": "published", "sales_channels": channels, "variants": [] })
+    };
     let row = |id: u64, variants: Value, channels: Value| {
         json!({ "id": format!("prod_{id}"), "external_id": format!("dummyjson:{id}"), "handle": format!("p-{id}"),
                 "status": "published", "metadata": { "catalog_sync_fingerprint": "f" }, "images": [],
@@ -268,37 +272,70 @@ fn the_snapshot_of_a_targeted_run_repairs_only_its_never_finished_products() {
                 "variant_id": null, "inventory_item_id": null, "fingerprint": "f", "images_fingerprint": null,
                 "image_ids": null, "product_updated_at": null, "variant_updated_at": null, "run_id": "csrun_0" })
     };
-    let rows = json!([
+    let stamps = json!([
+        stamp(1, json!(["sc_1"])),
+        stamp(2, json!([])),
+        stamp(3, json!([]))
+    ])
+    .to_string();
+    let ledger = json!([creating(1), creating(3)]).to_string();
+    let rows = [
         row(1, json!([]), json!([{ "id": "sc_1" }])),
-        row(2, intact.clone(), json!([])),
-        row(3, json!([]), json!([]))
-    ]);
-    let input = |scope: Value| {
-        js(
-            json!({ "rows": rows.clone(), "ledger": [creating(1), creating(3)], "runId": "csrun_1",
-                    "currencyCode": "usd", "salesChannelId": "sc_1", "scope": scope }),
+        row(2, intact, json!([])),
+        row(3, json!([]), json!([])),
+    ];
+    let check = |scope: Value| {
+        wasm::StoreCheck::new(
+            js(json!({ "runId": "csrun_1", "currencyCode": "usd", "salesChannelId": "sc_1", "scope": scope })),
+            JsString::from(ledger.as_str()),
+            JsString::from(stamps.as_str()),
         )
+        .unwrap()
     };
-    let targeted = json_of(
-        &wasm::read_snapshot(input(json!({ "kind": "targeted", "productIds": [2, 3] }))).unwrap(),
+    let mut targeted = check(json!({ "kind": "targeted", "productIds": [2, 3] }));
+    let summary = json_of(&targeted.summary().unwrap());
+    assert_eq!(summary["suspectProductIds"], json!(["prod_2", "prod_3"]));
+    assert_eq!(summary["unlistedProductIds"], json!(["prod_2", "prod_3"]));
+    let repairs = json_of(
+        &targeted
+            .read_suspects(js(
+                json!({ "productIds": ["prod_2", "prod_3"], "rows": [rows[1], rows[2]] }),
+            ))
+            .unwrap(),
     );
-    assert_eq!(targeted["incompleteProductIds"], json!(["prod_3"]));
-    assert_eq!(targeted["unlistedProductIds"], json!(["prod_2"]));
+    assert_eq!(repairs["incompleteProductIds"], json!(["prod_3"]));
+    assert_eq!(repairs["ledger"]["record"][0]["source_id"], json!("2"));
+    assert_eq!(repairs["ledger"]["record"][0]["state"], json!("complete"));
+    let mut full = check(json!({ "kind": "full" }));
+    let summary = json_of(&full.summary().unwrap());
     assert_eq!(
-        targeted["inventoryItems"],
-        json!([{ "externalId": "dummyjson:2", "inventoryItemId": "iitem_2" }])
+        summary["suspectProductIds"],
+        json!(["prod_1", "prod_2", "prod_3"])
     );
-    let full = json_of(&wasm::read_snapshot(input(json!({ "kind": "full" }))).unwrap());
-    assert_eq!(full["incompleteProductIds"], json!(["prod_1", "prod_3"]));
-    assert_eq!(
-        full["owned"][0]["prices"],
-        json!([{ "id": "pr", "currency_code": "usd", "amount": 3, "conditional": false }])
+    let repairs = json_of(
+        &full
+            .read_suspects(js(
+                json!({ "productIds": ["prod_1", "prod_2", "prod_3"], "rows": rows }),
+            ))
+            .unwrap(),
     );
+    assert_eq!(repairs["incompleteProductIds"], json!(["prod_1", "prod_3"]));
     assert_eq!(
-        full["ledger"]["remove"],
+        repairs["ledger"]["remove"],
         json!([{ "source": "dummyjson", "source_id": "1" }, { "source": "dummyjson", "source_id": "3" }])
     );
-    assert_eq!(full["ledger"]["record"][0]["source_id"], json!("2"));
-    assert_eq!(full["ledger"]["record"][0]["state"], json!("complete"));
-    assert_eq!(full["orphanedInventoryItemIds"], json!([]));
+    assert_eq!(summary["orphanedInventoryItemIds"], json!([]));
+    let error = wasm::StoreCheck::new(
+        js(json!({ "currencyCode": "usd", "salesChannelId": null, "scope": { "kind": "full" } })),
+        JsString::from("[]"),
+        JsString::from("[{\"id\": 1}]"),
+    )
+    .err()
+    .expect("a wrong shape is refused");
+    let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
+    assert_eq!(details["function"], json!("new StoreCheck"));
+    assert!(
+        details["path"].as_str().unwrap().starts_with("stampsJson"),
+        "{details}"
+    );
 }

@@ -49,26 +49,28 @@ pub struct ImageFailure {
 /// was refused (`IMAGE_REFUSED`: its host is not public) is left out, and any other image keeps its source URL
 /// (it could not be copied: its [`ImageFailure`] explains why); in `images: "link"` mode every image keeps its
 /// source URL.
+///
+/// It keeps its own copy of the URLs, so that a plan made in several calls builds it once.
 #[derive(Debug, Clone, Default)]
-pub struct ImageResolver<'a> {
-    stored: HashMap<&'a str, &'a str>,
-    failures: HashMap<&'a str, &'a ImageFailure>,
+pub struct ImageResolver {
+    stored: HashMap<String, String>,
+    failures: HashMap<String, ImageFailure>,
 }
 
-impl<'a> ImageResolver<'a> {
+impl ImageResolver {
     /// A resolver over the stored copies and this run's failures (both ignored in `link` mode).
-    pub fn new(mode: ImageMode, stored: &'a [StoredImage], failures: &'a [ImageFailure]) -> Self {
+    pub fn new(mode: ImageMode, stored: &[StoredImage], failures: &[ImageFailure]) -> Self {
         if mode == ImageMode::Link {
             return ImageResolver::default();
         }
         ImageResolver {
             stored: stored
                 .iter()
-                .map(|image| (image.source_url.as_str(), image.url.as_str()))
+                .map(|image| (image.source_url.clone(), image.url.clone()))
                 .collect(),
             failures: failures
                 .iter()
-                .map(|failure| (failure.url.as_str(), failure))
+                .map(|failure| (failure.url.clone(), failure.clone()))
                 .collect(),
         }
     }
@@ -77,7 +79,7 @@ impl<'a> ImageResolver<'a> {
     /// was refused).
     pub fn resolve<'u>(&'u self, source_url: &'u str) -> Option<&'u str> {
         if let Some(stored) = self.stored.get(source_url) {
-            return Some(stored);
+            return Some(stored.as_str());
         }
         match self.failures.get(source_url) {
             Some(failure) if failure.code == RunErrorCode::ImageRefused => None,
@@ -86,11 +88,11 @@ impl<'a> ImageResolver<'a> {
     }
 
     /// Why a source image URL could not be copied in this run, if it could not.
-    pub fn failure(&self, source_url: &str) -> Option<&'a ImageFailure> {
+    pub fn failure(&self, source_url: &str) -> Option<&ImageFailure> {
         if self.stored.contains_key(source_url) {
             return None;
         }
-        self.failures.get(source_url).copied()
+        self.failures.get(source_url)
     }
 
     /// Whether any image failed in this run.
@@ -103,7 +105,7 @@ impl<'a> ImageResolver<'a> {
 /// (`images[i]` or `thumbnail`) and the URL. The product is still written, with the source URL for those images.
 /// A refused image is named without its URL (which would give the refused host's port away) and is left out of
 /// the product: `product 12: images[0]: refused: the host resolves to a loopback address; ...`.
-pub fn image_errors(product: &SourceProduct, resolver: &ImageResolver<'_>) -> Vec<RunError> {
+pub fn image_errors(product: &SourceProduct, resolver: &ImageResolver) -> Vec<RunError> {
     if !resolver.has_failures() {
         return Vec::new();
     }

@@ -72,20 +72,48 @@ fn take(
     input: &JsValue,
     key: &str,
 ) -> Result<Option<Vec<String>>, CoreError> {
+    let property = JsValue::from_str(key);
+    let value = Reflect::get(input, &property).map_err(|error| CoreError::InvalidInput {
+        function,
+        path: key.into(),
+        reason: js_message(&error),
+    })?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let bodies = copy_strings(function, copier, &value, key)?;
+    Reflect::set(input, &property, &Array::new()).map_err(|error| CoreError::InvalidInput {
+        function,
+        path: key.into(),
+        reason: js_message(&error),
+    })?;
+    Ok(Some(bodies))
+}
+
+/// Reads an array of source bodies given as an argument (e.g. a window's bodies), each copied natively.
+pub(crate) fn read_bodies(
+    function: &'static str,
+    value: &JsValue,
+    name: &str,
+) -> Result<Vec<String>, CoreError> {
+    copy_strings(function, &mut Utf8Copier::new(), value, name)
+}
+
+/// Copies every string of the array `value` (named `name` in errors) natively.
+fn copy_strings(
+    function: &'static str,
+    copier: &mut Utf8Copier,
+    value: &JsValue,
+    name: &str,
+) -> Result<Vec<String>, CoreError> {
     let invalid = |path: String, reason: String| CoreError::InvalidInput {
         function,
         path,
         reason,
     };
-    let property = JsValue::from_str(key);
-    let value =
-        Reflect::get(input, &property).map_err(|error| invalid(key.into(), js_message(&error)))?;
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    let array = value.dyn_into::<Array>().map_err(|_| {
+    let array = value.dyn_ref::<Array>().ok_or_else(|| {
         invalid(
-            key.into(),
+            name.into(),
             "invalid type: expected a sequence of strings".into(),
         )
     })?;
@@ -93,13 +121,16 @@ fn take(
     for (index, item) in array.iter().enumerate() {
         let text = item.dyn_into::<JsString>().map_err(|item| {
             let reason = format!("invalid type: {}, expected a string", type_name(&item));
-            invalid(format!("{key}[{index}]"), reason)
+            invalid(format!("{name}[{index}]"), reason)
         })?;
         bodies.push(copier.copy(&text));
     }
-    Reflect::set(input, &property, &Array::new())
-        .map_err(|error| invalid(key.into(), js_message(&error)))?;
-    Ok(Some(bodies))
+    Ok(bodies)
+}
+
+/// Reads one long text given as an argument (e.g. rows as JSON text), copied natively.
+pub(crate) fn read_text(text: &JsString) -> String {
+    Utf8Copier::new().copy(text)
 }
 
 #[wasm_bindgen]

@@ -58,10 +58,12 @@ pub use lifecycle::{
 };
 pub use options::validate_options;
 pub use outbound::classify_address;
-pub use plan::{plan_catalog, plan_held_removals, split_batch, split_refused_group, CatalogPlan};
+pub use plan::{
+    plan_catalog, plan_held_removals, split_batch, split_refused_group, CatalogPlan, CatalogPlanner,
+};
 pub use removals::check_apply_removals;
 pub use report::{summarize_run, write_error_for};
-pub use snapshot::{ledger_claims, ledger_writes_after_batch, read_snapshot, sync_markers};
+pub use snapshot::{ledger_claims, ledger_writes_after_batch, sync_markers, StoreCheck};
 pub use stock::plan_stock_levels;
 pub use store::plan_store_setup;
 pub use taxonomy::{plan_categories, plan_tags};
@@ -75,7 +77,8 @@ import type {
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, WriteErrorInput, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
-  StockPlan, SnapshotInput, StoreSnapshot, StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode, HopCheck,
+  StockPlan, StoreCheckInput, StoreCheckSummary, SuspectRows, SuspectRepairs, StoreProductRow, StockRequest,
+  StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode, HopCheck,
   AddressClass, DeadlineCheck, RunTimeout,
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
   LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,

@@ -1,21 +1,192 @@
-//! Exports of [`crate::plan`] and [`crate::batching`]: the sync plan, kept inside WebAssembly and handed over
-//! one batch at a time, and the halves of a refused batch.
+//! Exports of [`crate::plan`] and [`crate::batching`]: the sync plan, kept inside WebAssembly and handed over one
+//! window of batches at a time, and the halves of a refused batch.
 
 use wasm_bindgen::prelude::*;
 
-use super::bodies::WithBodies;
+use super::bodies::{read_bodies, WithBodies};
 use super::{export, AsIs, JsonText, Objects, Parsed};
 use crate::batching::{self, WriteBatch};
 use crate::error::CoreError;
-use crate::plan::{self, SyncPlan};
+use crate::plan::{self, Planner, StockRequest, SyncPlan, WindowLimits};
+use crate::rows::StoreProductRow;
 
-/// Plans a sync — which products to create, update, archive or delete, in batches, with every problem found —
-/// and keeps the plan inside WebAssembly: it returns a [`CatalogPlan`] handle whose small `summary()` (counts,
-/// completeness, errors, one line per batch) crosses the boundary at once, and each full batch only when the
-/// host asks for it with `batchJson(i)`.
+/// The plan of a run, held inside WebAssembly: made in steps (`new CatalogPlanner`, `readPages`, `finishReading`,
+/// `addRows`, `summary`), then written window by window (`planWindow`, `batchJson`), then its stock (`planStock`).
+/// Only small things cross the boundary: the summary, the ids of the rows it needs, one window's batches as JSON
+/// text. Call `free()` when done to release its WebAssembly memory.
+///
+/// ```js
+/// const planner = check.planner({ options, scope: { kind: "full" }, categories, tags, owned: [], takenHandles,
+///                                 salesChannelId, stockLocationId }); // or new CatalogPlanner(input)
+/// try {
+///   for (const chunk of chunksOf(pages, 100)) planner.readPages(chunk);
+///   const ids = planner.finishReading(); // products whose content changed: read their full rows
+///   planner.addRows(await readFullRows(ids));
+///   const { counts, errors, batches, windows } = planner.summary();
+///   windows.forEach((window, w) => {
+///     planner.planWindow(w, window.bodies.map((i) => pages[i]));
+///     for (let b = window.firstBatch; b < window.firstBatch + window.batchCount; b++) write(JSON.parse(planner.batchJson(b)));
+///   });
+///   const stock = planner.planStock({ locationId, levels, refusedSourceIds });
+/// } finally {
+///   planner.free();
+/// }
+/// ```
+#[wasm_bindgen]
+pub struct CatalogPlanner {
+    planner: Planner,
+    /// The batches of the window planned last, which the host may ask for.
+    batches: Vec<WriteBatch>,
+}
+
+impl CatalogPlanner {
+    /// Wraps a planner and the batches it made.
+    pub(crate) fn of(planner: Planner) -> Self {
+        CatalogPlanner {
+            planner,
+            batches: Vec::new(),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl CatalogPlanner {
+    /// A planner writing in windows of 1,000 products; the input's `pages` and `products`, if any, are its first
+    /// bodies. Throws `INVALID_INPUT` when the input has the wrong shape.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "PlanInput")] input: JsValue,
+    ) -> Result<CatalogPlanner, JsValue> {
+        export("new CatalogPlanner", |call| {
+            let WithBodies(input) = call.input(input)?;
+            Ok(AsIs(CatalogPlanner::of(Planner::new(
+                input,
+                WindowLimits::HOST,
+            ))))
+        })
+    }
+
+    /// Reads `/products` page bodies, in catalog order (bodies are numbered in the order they are read).
+    #[wasm_bindgen(js_name = readPages)]
+    pub fn read_pages(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] bodies: JsValue,
+    ) -> Result<(), JsValue> {
+        export("CatalogPlanner.readPages", |call| {
+            let bodies = read_bodies(call.function(), &bodies, "bodies")?;
+            self.planner.read_pages(&bodies)?;
+            Ok(AsIs(()))
+        })
+    }
+
+    /// Reads `/products/:id` bodies (a targeted run), after the pages.
+    #[wasm_bindgen(js_name = readProducts)]
+    pub fn read_products(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] bodies: JsValue,
+    ) -> Result<(), JsValue> {
+        export("CatalogPlanner.readProducts", |call| {
+            let bodies = read_bodies(call.function(), &bodies, "bodies")?;
+            self.planner.read_products(&bodies)?;
+            Ok(AsIs(()))
+        })
+    }
+
+    /// Ends the reading; returns the ids of the products whose full rows the plan needs (recorded products whose
+    /// content changed upstream), for `addRows`.
+    #[wasm_bindgen(js_name = finishReading, unchecked_return_type = "string[]")]
+    pub fn finish_reading(&mut self) -> Result<JsValue, JsValue> {
+        export("CatalogPlanner.finishReading", |_| {
+            Ok(Objects(self.planner.finish_reading()?))
+        })
+    }
+
+    /// Full rows of products `finishReading` asked for (any number of calls); a product never given is taken as
+    /// gone from the store.
+    #[wasm_bindgen(js_name = addRows)]
+    pub fn add_rows(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "StoreProductRow[]")] rows: JsValue,
+    ) -> Result<(), JsValue> {
+        export("CatalogPlanner.addRows", |call| {
+            let rows: Vec<StoreProductRow> = call.input(rows)?;
+            self.planner.add_rows(&rows)?;
+            Ok(AsIs(()))
+        })
+    }
+
+    /// Counts, completeness and errors of the plan, the source stock of its valid products, each batch's kind,
+    /// index, length and source ids in execution order, and the windows the batches are written in.
+    #[wasm_bindgen(unchecked_return_type = "CatalogPlanSummary")]
+    pub fn summary(&mut self) -> Result<JsValue, JsValue> {
+        export("CatalogPlanner.summary", |_| {
+            Ok(Parsed(self.planner.summary()?))
+        })
+    }
+
+    /// Number of write batches (`summary().batches.length`).
+    #[wasm_bindgen(getter, js_name = batchCount)]
+    pub fn batch_count(&mut self) -> Result<usize, JsValue> {
+        export("CatalogPlanner.batchCount", |_| {
+            Ok(AsIs(self.planner.summary()?.batches.len()))
+        })
+    }
+
+    /// Makes the batches of window `window` from its bodies (`bodies[i]` is body `summary().windows[window].bodies[i]`,
+    /// the text the planner read); they replace the previous window's. Throws `INVALID_INPUT` when the bodies do
+    /// not hold the window's products.
+    #[wasm_bindgen(js_name = planWindow)]
+    pub fn plan_window(
+        &mut self,
+        window: usize,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] bodies: JsValue,
+    ) -> Result<(), JsValue> {
+        export("CatalogPlanner.planWindow", |call| {
+            let bodies = read_bodies(call.function(), &bodies, "bodies")?;
+            self.batches = self.planner.plan_window(window, &bodies)?;
+            Ok(AsIs(()))
+        })
+    }
+
+    /// Write batch number `position` (its index, as in `summary().batches`) as JSON text, for `JSON.parse` (a
+    /// `WriteBatch`): a batch of the window made last. A string is passed on as it is, where a Medusa workflow
+    /// deep-copies every object a step receives. Throws `INVALID_INPUT` when that batch is not at hand.
+    #[wasm_bindgen(js_name = batchJson)]
+    pub fn batch_json(&self, position: f64) -> Result<String, JsValue> {
+        export("CatalogPlanner.batchJson", |call| {
+            Ok(JsonText(batch_at(
+                &self.batches,
+                position,
+                call.function(),
+            )?))
+        })
+    }
+
+    /// The stock levels to write once the products are written (`StockPlan`): the source stock of the run's valid
+    /// products against the levels at the sync's location of the owned products' inventory items.
+    #[wasm_bindgen(js_name = planStock, unchecked_return_type = "StockPlan")]
+    pub fn plan_stock(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "StockRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        export("CatalogPlanner.planStock", |call| {
+            let request: StockRequest = call.input(request)?;
+            Ok(Objects(self.planner.plan_stock(
+                request.location_id,
+                request.levels,
+                request.refused_source_ids,
+            )?))
+        })
+    }
+}
+
+/// Plans a sync in one call — which products to create, update, archive or delete, in batches, with every problem
+/// found — and keeps the plan inside WebAssembly: it returns a [`CatalogPlan`] whose small `summary()` (counts,
+/// completeness, errors, one line per batch) crosses the boundary at once, and each full batch only when the host
+/// asks for it with `batchJson(i)`.
 ///
 /// The full plan of 100,000 new products is about 150 MB of JSON, and building it as JavaScript objects costs
-/// more than planning it; pulling one batch at a time as the host writes also keeps the host's memory flat.
+/// more than planning it; a host syncing a large catalog uses a [`CatalogPlanner`] and writes window by window.
 /// Never throws because of source data: a bad product becomes an entry of `summary().errors` naming the
 /// product and the field, and the valid rest is planned. Throws `INVALID_INPUT` only when the input has the
 /// wrong shape. Call `free()` when done to release the plan's WebAssembly memory.
@@ -69,7 +240,7 @@ pub fn plan_held_removals(
     })
 }
 
-/// A sync plan held inside WebAssembly (made by `planCatalog` or `planHeldRemovals`); its batches are
+/// A whole sync plan held inside WebAssembly (made by `planCatalog` or `planHeldRemovals`); its batches are
 /// materialized on demand.
 #[wasm_bindgen]
 pub struct CatalogPlan {
@@ -101,28 +272,36 @@ impl CatalogPlan {
     #[wasm_bindgen(js_name = batchJson)]
     pub fn batch_json(&self, position: f64) -> Result<String, JsValue> {
         export("CatalogPlan.batchJson", |call| {
-            Ok(JsonText(batch_at(&self.plan, position, call.function())?))
+            Ok(JsonText(batch_at(
+                &self.plan.batches,
+                position,
+                call.function(),
+            )?))
         })
     }
 }
 
-/// The batch at a JavaScript position, or `INVALID_INPUT` naming the position and the number of batches.
+/// The batch with index `position` among those at hand, or `INVALID_INPUT` naming the position and the ones at hand.
 fn batch_at<'a>(
-    plan: &'a SyncPlan,
+    batches: &'a [WriteBatch],
     position: f64,
     function: &'static str,
 ) -> Result<&'a WriteBatch, CoreError> {
-    let found = (position.fract() == 0.0 && position >= 0.0)
-        .then(|| plan.batches.get(position as usize))
+    let first = batches.first().map_or(0, WriteBatch::index);
+    let found = (position.fract() == 0.0 && position >= first as f64)
+        .then(|| batches.get(position as usize - first))
         .flatten();
     found.ok_or_else(|| CoreError::InvalidInput {
         function,
         path: ".".to_string(),
-        reason: format!(
-            "no batch {position}: the plan has {} batches (0 to {})",
-            plan.batches.len(),
-            plan.batches.len() as f64 - 1.0
-        ),
+        reason: if batches.is_empty() {
+            format!("no batch {position}: none at hand (a plan without batches, or no window planned yet)")
+        } else {
+            format!(
+                "no batch {position}: the batches at hand are {first} to {}",
+                first + batches.len() - 1
+            )
+        },
     })
 }
 

@@ -62,6 +62,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         categories: catalog.categories,
         tags: catalog.tags,
         owned: Vec::new(),
+        recorded: Vec::new(),
+        inventory_items: Vec::new(),
         taken_handles: Vec::new(),
         sales_channel_id: Some("sc_bench".to_string()),
         stock_location_id: Some("sloc_bench".to_string()),

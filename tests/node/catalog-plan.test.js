@@ -109,7 +109,7 @@ test('a missing batch throws INVALID_INPUT naming the batch count; bad input thr
     }
     assert.ok(caught instanceof Error, `batchJson(${position}) throws`);
     assert.equal(caught.code, 'INVALID_INPUT');
-    assert.match(caught.message, new RegExp(`the plan has ${count} batches`));
+    assert.match(caught.message, new RegExp(`the batches at hand are 0 to ${count - 1}`));
   }
   plan.free();
   assert.throws(() => core.planCatalog({ pages: [] }), (error) => error.code === 'INVALID_INPUT'

@@ -232,12 +232,14 @@ test('thrown errors are Errors with a stable code and details', () => {
 
 test('the markers the host queries with come from the core', () => {
   assert.deepEqual(core.syncMarkers(), { externalIdPrefix: 'dummyjson:', inventoryItemMarker: 'catalog_sync_external_id' });
-  const { orphanedInventoryItemIds } = core.readSnapshot({ rows: [], currencyCode: 'usd', salesChannelId: null,
+  const check = new core.StoreCheck({ currencyCode: 'usd', salesChannelId: null,
     scope: { kind: 'full' }, inventoryItems: [
       { id: 'iitem_ours', metadata: { [core.syncMarkers().inventoryItemMarker]: `${core.syncMarkers().externalIdPrefix}4` }, variantIds: [] },
       { id: 'iitem_linked', metadata: { catalog_sync_external_id: 'dummyjson:5' }, variantIds: ['variant_1'] },
       { id: 'iitem_theirs', metadata: null, variantIds: [] },
-    ] });
+    ] }, '[]', '[]');
+  const { orphanedInventoryItemIds } = check.summary();
+  check.free();
   assert.deepEqual(orphanedInventoryItemIds, ['iitem_ours']);
 });
 

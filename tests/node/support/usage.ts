@@ -2,10 +2,10 @@
 // Each `@ts-expect-error` fails the compile if the line it marks is NOT an error, i.e. if a type is `any`.
 import {
   validateOptions, planCategories, planTags, splitBatch, writeErrorFor, summarizeRun, fetchSource, planCatalog,
-  checkWebhook, webhookBodyLimit, mergeQueuedIds, readSnapshot, syncMarkers, classifyAddress, checkRunDeadline,
+  checkWebhook, webhookBodyLimit, mergeQueuedIds, StoreCheck, syncMarkers, classifyAddress, checkRunDeadline,
   ImageCopier, runTransition, runLiveness, endRun, leaseFigures, finalWriteRetryDelay, executionSite,
 } from "catalog-sync-core";
-import type { CatalogSyncError, CoreErrorCode, SyncOptions, WriteBatch, RunReport, CatalogPlan,
+import type { CatalogSyncError, CoreErrorCode, SyncOptions, WriteBatch, RunReport, CatalogPlan, CatalogPlanner,
   CatalogPlanSummary, RunErrorCode, SourceHost, SourceAnswer, AddressClass, RunTimeout, SyncRunStatus, RunOwner,
 } from "catalog-sync-core";
 
@@ -84,10 +84,18 @@ const limit: number = webhookBodyLimit();
 const queued: number[] = mergeQueuedIds({ queued: [1], incoming: [2] });
 // @ts-expect-error both lists are required
 mergeQueuedIds({ queued: [1] });
-const doomed: string[] = readSnapshot({ rows: [], currencyCode: "usd", salesChannelId: null, scope: { kind: "full" } })
-  .incompleteProductIds;
+const check = new StoreCheck({ currencyCode: "usd", salesChannelId: null, scope: { kind: "full" } }, "[]", "[]");
+const suspects: string[] = check.summary().suspectProductIds;
+const doomed: string[] = check.readSuspects({ productIds: suspects, rows: [] }).incompleteProductIds;
 // @ts-expect-error the scope is required
-readSnapshot({ rows: [], currencyCode: "usd", salesChannelId: null });
+new StoreCheck({ currencyCode: "usd", salesChannelId: null }, "[]", "[]");
+const planner: CatalogPlanner = check.planner({ options, scope: { kind: "full" }, categories: [], tags: [], owned: [],
+  takenHandles: [], salesChannelId: null });
+const wanted: string[] = planner.finishReading();
+const windowCount: number = (planner.summary().windows ?? []).length;
+// @ts-expect-error planWindow takes the window's bodies
+planner.planWindow(0, 5);
+planner.free();
 
 const reached: SyncRunStatus = runTransition({ kind: "finish", outcome: "success" }).to;
 // @ts-expect-error a run cannot finish as queued
@@ -117,5 +125,5 @@ const refusedCode: CoreErrorCode | null = verdict.kind === "refused" ? verdict.c
 const notACode: CatalogSyncError["code"] = "NOT_A_CODE";
 
 export const used = [pageSize, notAString, badAnswer, address, notAClass, timeout, checkAddress, handles, tagValues, titles, messages, status, collect, codeOf,
-  outline, pulled, batchCount, batchTexts, notABatch, fromEnv, answer, limit, queued, doomed, runCode, notARunCode,
+  outline, pulled, batchCount, batchTexts, notABatch, fromEnv, answer, limit, queued, doomed, wanted, windowCount, runCode, notARunCode,
   externalIdPrefix, refusedCode, notACode, reached, leaseEnd, endMessage, leaseMs, retryIn, site];

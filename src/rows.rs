@@ -1,13 +1,24 @@
-//! The store's rows of the sync's products, as the host reads them with Query (Medusa's keys), and the facts the
-//! snapshot and the ledger take from one row: which variant is the sync's, its prices, price set and inventory
-//! item, and the ledger row that records the product as it is.
+//! The store's rows of the sync's products, as the host reads them (Medusa's keys), and what one row says.
+//!
+//! Two reads, two shapes:
+//!
+//! * the **stamps** ([`ProductStamp`]): every product the sync owns with its ids, `updated_at`, status, handle and
+//!   the links the sync depends on (sales channels, each variant's price set and live inventory items), and
+//!   nothing of the relations' content. The store check ([`crate::snapshot`]) compares them with the ledger on
+//!   every run; they are cheap to read whatever the size of the catalog;
+//! * the **full rows** ([`StoreProductRow`], Query): a product with its metadata, images, every variant with its
+//!   prices and inventory item links. Read only for the products that need a write or a repair.
+//!
+//! From a full row: which variant is the sync's ([`variant_facts`]), its prices, price set and inventory item, the
+//! owned product the plan works on ([`owned_product`]) and the ledger row that records the product as it is
+//! ([`ledger_row_of`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
 use crate::ledger::{key_of_external_id, LedgerRow, LedgerState};
-use crate::model::{InventoryGap, OwnedImage, OwnedPrice};
+use crate::model::{InventoryGap, OwnedImage, OwnedPrice, OwnedProduct};
 
 /// Metadata key of the content fingerprint.
 pub const FINGERPRINT_KEY: &str = "catalog_sync_fingerprint";
@@ -195,9 +206,8 @@ fn sync_variant<'a>(
         })
 }
 
-/// The facts of a product row. `ledger` is the product's ledger row, if any.
-pub fn variant_facts<'a>(row: &'a StoreProductRow, ledger: Option<&LedgerRow>) -> VariantFacts<'a> {
-    let recorded = ledger.and_then(|row| row.variant_id.as_deref());
+/// The facts of a product row. `recorded` is the sync's variant as the product's ledger row names it, if any.
+pub fn variant_facts<'a>(row: &'a StoreProductRow, recorded: Option<&str>) -> VariantFacts<'a> {
     let variant = sync_variant(row, recorded, recorded.is_some());
     let other_variant_ids = row
         .variants
@@ -263,4 +273,197 @@ pub fn ledger_row_of(
         variant_updated_at: facts.variant.and_then(|variant| variant.updated_at.clone()),
         run_id: Some(run_id.to_string()),
     })
+}
+
+/// The owned product the plan works on, from a full row and its facts.
+pub fn owned_product(row: &StoreProductRow, facts: VariantFacts<'_>) -> OwnedProduct {
+    OwnedProduct {
+        id: row.id.clone(),
+        external_id: row.external_id.clone(),
+        handle: row.handle.clone(),
+        status: row.status.clone(),
+        fingerprint: row.metadata_text(FINGERPRINT_KEY),
+        images_fingerprint: row.metadata_text(IMAGES_FINGERPRINT_KEY),
+        variant_id: facts.variant.map(|variant| variant.id.clone()),
+        other_variant_ids: facts.other_variant_ids,
+        price_set_linked: facts.price_set_linked,
+        prices: facts.prices,
+        missing_inventory_item: facts.inventory_gap,
+        images: row.images.clone().unwrap_or_default(),
+    }
+}
+
+/// A variant as the stamps read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VariantStamp {
+    /// Variant id.
+    pub id: String,
+    /// `updated_at`, ISO 8601 (variant fields and prices edited through the variant move it).
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    /// Whether the variant manages inventory.
+    #[serde(default)]
+    pub manage_inventory: bool,
+    /// Whether it is linked to a price set.
+    #[serde(default)]
+    pub price_set: bool,
+    /// The live inventory items linked to it (deleted items and dismissed links left out).
+    #[serde(default)]
+    pub inventory_items: Vec<String>,
+}
+
+/// A product the sync owns as the stamps read it: no relation's content, only what tells whether the store still
+/// holds the product as the ledger recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProductStamp {
+    /// Product id.
+    pub id: String,
+    /// `dummyjson:<source id>`.
+    pub external_id: String,
+    /// Handle.
+    pub handle: String,
+    /// Status.
+    pub status: String,
+    /// `updated_at`, ISO 8601 (the product's own fields edited move it; images, prices and links do not).
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    /// The ids of its sales channels.
+    #[serde(default)]
+    pub sales_channels: Vec<String>,
+    /// Its variants.
+    #[serde(default)]
+    pub variants: Vec<VariantStamp>,
+}
+
+/// Whether two ISO 8601 timestamps name the same instant, to the millisecond: a store read and a ledger row may
+/// differ by one millisecond for the same value (the database keeps microseconds, JavaScript dates keep
+/// milliseconds and round some of them down by one). A missing or unreadable timestamp matches nothing.
+///
+/// ```
+/// use catalog_sync::rows::same_instant;
+/// assert!(same_instant(Some("2026-12-01T10:00:00.029Z"), Some("2026-12-01T10:00:00.028Z")));
+/// assert!(same_instant(Some("2026-12-01T11:00:00.000+01:00"), Some("2026-12-01T10:00:00Z")));
+/// assert!(!same_instant(Some("2026-12-01T10:00:00.000Z"), Some("2026-12-01T10:00:00.002Z")));
+/// assert!(!same_instant(None, None));
+/// ```
+pub fn same_instant(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a.and_then(iso_millis), b.and_then(iso_millis)) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1,
+        _ => false,
+    }
+}
+
+/// Milliseconds since the Unix epoch of an ISO 8601 timestamp `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH[:MM])` (also with
+/// a space for the `T`); digits beyond the millisecond are dropped.
+fn iso_millis(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    let number = |from: usize, len: usize| -> Option<i64> {
+        let digits = bytes.get(from..from + len)?;
+        digits.iter().try_fold(0i64, |value, &byte| {
+            byte.is_ascii_digit()
+                .then(|| value * 10 + i64::from(byte - b'0'))
+        })
+    };
+    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if separators
+        .iter()
+        .any(|&(at, byte)| bytes.get(at) != Some(&byte))
+        || !matches!(bytes.get(10), Some(b'T' | b' '))
+    {
+        return None;
+    }
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    let mut at = 19;
+    let mut millis = 0;
+    if bytes.get(at) == Some(&b'.') {
+        at += 1;
+        let start = at;
+        while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+            if at - start < 3 {
+                millis = millis * 10 + i64::from(bytes[at] - b'0');
+            }
+            at += 1;
+        }
+        if at == start {
+            return None;
+        }
+        for _ in (at - start)..3 {
+            millis *= 10;
+        }
+    }
+    let offset_minutes = match bytes.get(at) {
+        Some(b'Z') if at + 1 == bytes.len() => 0,
+        Some(&sign @ (b'+' | b'-')) => {
+            let hours = number(at + 1, 2)?;
+            let rest = &bytes[at + 3..];
+            let minutes = match rest {
+                [] => 0,
+                [b':', _, _] => number(at + 4, 2)?,
+                [_, _] => number(at + 3, 2)?,
+                _ => return None,
+            };
+            let total = hours * 60 + minutes;
+            if sign == b'-' {
+                -total
+            } else {
+                total
+            }
+        }
+        _ => return None,
+    };
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
+    Some(seconds * 1_000 + millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_timestamps_read_as_milliseconds_since_the_epoch() {
+        assert_eq!(iso_millis("1970-01-01T00:00:00.000Z"), Some(0));
+        assert_eq!(iso_millis("1970-01-01T00:00:01Z"), Some(1_000));
+        assert_eq!(
+            iso_millis("2026-12-06T21:16:20.123456Z"),
+            Some(1_796_591_780_123)
+        );
+        assert_eq!(
+            iso_millis("2026-12-06 22:16:20.1+01:00"),
+            Some(1_796_591_780_100)
+        );
+        assert_eq!(
+            iso_millis("2026-12-06T20:16:20.12-0100"),
+            Some(1_796_591_780_120)
+        );
+        assert_eq!(iso_millis("2000-02-29T00:00:00Z"), Some(951_782_400_000));
+        for bad in [
+            "",
+            "2026-12-06",
+            "2026-12-06T21:16:20",
+            "2026-13-06T21:16:20Z",
+            "2026-12-06T21:16:20.Z",
+            "2026-12-06T21:16:20Zx",
+            "2026/12/06T21:16:20Z",
+        ] {
+            assert_eq!(iso_millis(bad), None, "{bad}");
+        }
+    }
 }
