@@ -6,15 +6,19 @@
  *   - `images: "upload"` (the default) for BENCH_UPLOAD_SIZES: the image copy of a first sync, and a resync
  *     that must make no image request at all.
  * For each catalog size:
- *   1. a fresh database (clone of a migrated template) and a freshly started Medusa;
- *   2. a cold sync into the empty store: duration, products/s, peak RSS of the Medusa process during the
- *      sync (VmRSS sampled every 20 ms) and its growth over the idle process, requests, retries, error rate;
- *   3. an unchanged resync: duration and product writes (must be 0);
- *   4. the floor: Medusa stopped, a fresh database, `medusa exec bench-floor.js` times createProductsWorkflow
- *      on the same mapped products;
- *   5. the ceilings, the same way: the product module alone, and every module write a created product needs,
- *      both without a workflow.
- * Prints a markdown table (and the raw figures as JSON).
+ *   1. a fresh database (clone of a migrated template) and a freshly started Medusa (with `--expose-gc` and the
+ *      benchmark's GC hook, bench-gc-hook.js: benchmark only);
+ *   2. a cold sync into the empty store: duration, products/s, phases, peak RSS of the Medusa process during the
+ *      sync (VmRSS sampled every 20 ms) and its growth over the idle process, the live heap (the largest heap left
+ *      after a major GC during the sync, and after a GC forced at the end) against the idle one after a forced GC,
+ *      requests, retries, error rate;
+ *   3. an unchanged resync: duration, phases and writes (must be 0);
+ *   4. a resync after 1 % of the products changed upstream (their price): duration, phases and writes;
+ *   5. for sizes up to BENCH_FLOOR_MAX (default 10,000): the floor: Medusa stopped, a fresh database,
+ *      `medusa exec bench-floor.js` times createProductsWorkflow on the same mapped products; and the ceilings,
+ *      the same way: the product module alone, and every module write a created product needs, both without a
+ *      workflow.
+ * Prints markdown tables (and the raw figures as JSON).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -49,7 +53,11 @@ const cfg = {
   email: env('BENCH_ADMIN_EMAIL'),
   password: env('BENCH_ADMIN_PASSWORD'),
   options: JSON.parse(env('BENCH_PLUGIN_OPTIONS')),
+  floorMax: Number(process.env.BENCH_FLOOR_MAX ?? 10000),
 };
+
+/** Where the benchmark's GC hook (bench-gc-hook.js) writes its reports. */
+const GC_FILE = path.join(cfg.instanceDir, 'bench-gc.jsonl');
 
 /** Largest catalog also timed as one createProductsWorkflow call (bigger ones need too much memory). */
 const SINGLE_CALL_MAX = 2000;
@@ -68,8 +76,46 @@ async function freshStore(options) {
   await stopInstance(cfg.instanceDir);
   await freshDatabase();
   await configureInstance({ instDir: cfg.instanceDir, appDir: cfg.appDir, port: cfg.port, databaseUrl: cfg.databaseUrl, options });
-  await startInstance(cfg.instanceDir);
+  fs.rmSync(GC_FILE, { force: true });
+  const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, BENCH_GC_FILE: process.env.BENCH_GC_FILE };
+  // Benchmark only: the Medusa process started now inherits these (see bench-gc-hook.js).
+  process.env.NODE_OPTIONS = `--expose-gc -r ${path.join(__dirname, 'bench-gc-hook.js')}`;
+  process.env.BENCH_GC_FILE = GC_FILE;
+  try {
+    await startInstance(cfg.instanceDir);
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
   return new MedusaAdmin(cfg.medusaUrl).login(cfg.email, cfg.password);
+}
+
+/**
+ * Asks the GC hook of the Medusa process for a report: it forces a full GC and writes the heap left, with the
+ * peak live heap (largest heap after a major GC) since the previous report.
+ */
+async function gcReport(pid) {
+  const before = fs.existsSync(GC_FILE) ? fs.readFileSync(GC_FILE, 'utf8').split('\n').filter(Boolean).length : 0;
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 200; i += 1) {
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = fs.existsSync(GC_FILE) ? fs.readFileSync(GC_FILE, 'utf8').split('\n').filter(Boolean) : [];
+    if (lines.length > before) return JSON.parse(lines[lines.length - 1]);
+  }
+  throw new Error(`the GC hook of process ${pid} did not report (is bench-gc-hook.js preloaded?)`);
+}
+
+/** Product writes of a finished run (creates, updates, completions, archives, deletes). */
+function writesOf(run) {
+  return run.created + run.updated + (run.completed ?? 0) + run.archived + (run.deleted ?? 0);
+}
+
+/** The source ids 1 % of a catalog of `size` products changes (at least one), spread over the catalog. */
+function onePercent(size) {
+  const count = Math.max(1, Math.round(size / 100));
+  return Array.from({ length: count }, (_, i) => 1 + Math.floor((i * size) / count));
 }
 
 /** Waits until the RSS of an idle process stops moving (after boot and login), returns it. */
@@ -119,15 +165,17 @@ async function measure(size, images, withFloor) {
   const admin = await freshStore({ ...cfg.options, images });
   const pid = await instancePid(cfg.instanceDir);
   const idleRss = await settledRss(pid);
+  const idleHeap = await gcReport(pid);
   await standIn.resetStats();
 
   log(`${size} products: cold sync`);
   const sampler = sampleRss(pid, 20);
   const t0 = performance.now();
   // duration_ms is measured by the server; polling about as often as the admin widget keeps the probe light.
-  const cold = await admin.sync({ timeoutMs: 1_800_000, intervalMs: 500 });
+  const cold = await admin.sync({ timeoutMs: 3_600_000, intervalMs: 500 });
   const wallMs = performance.now() - t0;
   const rss = sampler.stop();
+  const heapAfterCold = await gcReport(pid);
   const sourceStats = await standIn.stats();
   if (cold.status === 'failed') throw new Error(`cold sync of ${size} failed: ${cold.error_message}`);
 
@@ -135,19 +183,27 @@ async function measure(size, images, withFloor) {
   await standIn.resetStats();
   const warm = await admin.sync({ timeoutMs: 600_000, intervalMs: 100 });
   const warmStats = await standIn.stats();
+
+  const changedIds = onePercent(size);
+  log(`${size} products: resync after ${changedIds.length} products changed upstream`);
+  const catalog = new Map((await standIn.catalog()).map((product) => [product.id, product]));
+  await standIn.mutate({ update: changedIds.map((id) => ({ id, price: Math.round(catalog.get(id).price * 110) / 100 + 1 })) });
+  const changed = await admin.sync({ timeoutMs: 600_000, intervalMs: 100 });
+
+  const floors = withFloor && size <= cfg.floorMax;
   let floorResult = null;
   let singleFloor = null;
-  if (withFloor) {
+  if (floors) {
     log(`${size} products: floor (createProductsWorkflow in the plugin's batches)`);
     floorResult = await measureFloor('batches');
   }
-  if (withFloor && size <= SINGLE_CALL_MAX) {
+  if (floors && size <= SINGLE_CALL_MAX) {
     log(`${size} products: floor (createProductsWorkflow, one call)`);
     singleFloor = await measureFloor('single');
   }
   let moduleOnly = null;
   let modulesOnly = null;
-  if (withFloor) {
+  if (floors) {
     log(`${size} products: product module alone (productModule.createProducts in the plugin's batches)`);
     moduleOnly = await measureFloor('module');
     log(`${size} products: every module write, no workflow`);
@@ -155,6 +211,7 @@ async function measure(size, images, withFloor) {
   }
   return {
     size,
+    load: require('node:os').loadavg().map((v) => Number(v.toFixed(2))),
     cold: {
       status: cold.status, durationMs: cold.duration_ms, wallMs: Math.round(wallMs), productsPerSecond: productsPerSecond(cold),
       created: cold.created, rejected: cold.rejected, failed: cold.failed ?? 0, requests: cold.requests, retries: cold.retries,
@@ -162,8 +219,17 @@ async function measure(size, images, withFloor) {
       imagesUploaded: cold.images_uploaded, stockLevels: cold.stock_levels,
     },
     rss: { idleMb: mb(idleRss), peakMb: mb(rss.peak), growthMb: mb(rss.peak - idleRss), samples: rss.samples },
-    resync: { status: warm.status, durationMs: warm.duration_ms, writes: warm.created + warm.updated + warm.archived + (warm.deleted ?? 0),
+    heap: {
+      idleMb: idleHeap.heapUsedMb,
+      peakLiveMb: heapAfterCold.peakLiveMb,
+      peakLiveGrowthMb: heapAfterCold.peakLiveMb - idleHeap.heapUsedMb,
+      afterRunMb: heapAfterCold.heapUsedMb,
+      majorGcs: heapAfterCold.majorGcs,
+    },
+    resync: { status: warm.status, durationMs: warm.duration_ms, writes: writesOf(warm),
       unchanged: warm.unchanged, imageRequests: warmStats.imageRequests, imagesUploaded: warm.images_uploaded, stockLevels: warm.stock_levels, phases: warm.phase_timings },
+    changed: { status: changed.status, products: changedIds.length, durationMs: changed.duration_ms, writes: writesOf(changed),
+      updated: changed.updated, stockLevels: changed.stock_levels, phases: changed.phase_timings },
     floor: floorResult,
     singleFloor,
     moduleOnly,
@@ -176,13 +242,39 @@ function rate(floorRun) {
   return `${(floorRun.ms / 1000).toFixed(2)} s (${(floorRun.products / floorRun.ms * 1000).toFixed(0)})`;
 }
 
-/** The results as a markdown table. */
+/** A run's phase timings in seconds, largest first: `fetch 0.52, plan 0.09, …`. */
+function phases(timings) {
+  return Object.entries(timings ?? {}).sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name.replace(/_ms$/, '')} ${(ms / 1000).toFixed(2)}`).join(', ');
+}
+
+/** The scale results (cold, unchanged resync, 1 % changed) as a markdown table. */
+function scaleTable(results) {
+  const rows = [
+    '| products | cold sync | products/s | peak RSS growth | live heap growth (peak after a major GC; after the run) | unchanged resync | resync writes | 1 % changed: resync | its writes | load (1 min) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    rows.push(`| ${r.size.toLocaleString('en-US')} | ${(r.cold.durationMs / 1000).toFixed(2)} s | ${r.cold.productsPerSecond.toFixed(0)} `
+      + `| +${r.rss.growthMb.toFixed(0)} MB | +${r.heap.peakLiveGrowthMb.toFixed(0)} MB; +${(r.heap.afterRunMb - r.heap.idleMb).toFixed(0)} MB `
+      + `| ${(r.resync.durationMs / 1000).toFixed(2)} s | ${r.resync.writes} `
+      + `| ${(r.changed.durationMs / 1000).toFixed(2)} s | ${r.changed.writes} (${r.changed.products} changed) | ${r.load[0]} |`);
+  }
+  rows.push('', 'phases (s):', '');
+  for (const r of results) {
+    rows.push(`- ${r.size.toLocaleString('en-US')}: cold: ${phases(r.cold.phases)}; unchanged resync: ${phases(r.resync.phases)}; `
+      + `1 % changed: ${phases(r.changed.phases)}`);
+  }
+  return rows.join('\n');
+}
+
+/** The results with their floors as a markdown table (sizes measured with a floor only). */
 function table(results) {
   const rows = [
     '| products | cold sync | products/s | floor: createProductsWorkflow, batches (one call) | cold / floor | no workflow: product module alone / all module writes (products/s) | peak RSS (growth) | requests (source hits, images) | retries | error rate | unchanged resync | resync writes |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const r of results) {
+  for (const r of results.filter((result) => result.floor)) {
     const errors = r.cold.rejected + r.cold.failed;
     rows.push(`| ${r.size.toLocaleString('en-US')} | ${(r.cold.durationMs / 1000).toFixed(2)} s | ${r.cold.productsPerSecond.toFixed(0)} `
       + `| ${(r.floor.ms / 1000).toFixed(2)} s (${r.singleFloor ? `${(r.singleFloor.ms / 1000).toFixed(2)} s` : '-'}) | ${(r.cold.durationMs / r.floor.ms).toFixed(2)}x `
@@ -216,8 +308,12 @@ async function main() {
   const cpu = require('node:os').cpus();
   console.log(`\n## catalog-sync benchmark (${new Date().toISOString().slice(0, 10)}, ${cpu.length} x ${cpu[0].model.trim()}, Node ${process.version}, Medusa 2.21.2, PostgreSQL 15)\n`);
   console.log(`plugin options: ${JSON.stringify({ ...cfg.options, sourceUrl: '<stand-in>' })} (images set per table)\n`);
-  console.log('images: "link" (the floor links images too):\n');
-  console.log(table(results));
+  console.log('images: "link": cold sync, unchanged resync, resync after 1 % of the products changed upstream:\n');
+  console.log(scaleTable(results));
+  if (results.some((result) => result.floor)) {
+    console.log('\nimages: "link", against the floor (which links images too):\n');
+    console.log(table(results));
+  }
   if (uploads.length) {
     console.log('\nimages: "upload" (the default; every image downloaded from the stand-in and stored through the File module):\n');
     console.log(uploadTable(uploads));
@@ -227,6 +323,7 @@ async function main() {
   console.log('no workflow = ceilings, not syncs: productModule.createProducts alone on the same batches (no prices, links or stock), and every');
   console.log('module write a created product needs (inventory items and levels, products, price sets, links) made directly, without compensation or events;');
   console.log('RSS = VmRSS of the Medusa process sampled every 20 ms during the cold sync (growth over the idle process after boot);');
+  console.log('live heap = V8 heap in use after a major GC (the largest during the cold sync, and after a full GC forced once it ended), over the idle heap after a forced GC;');
   console.log('requests = HTTP requests the run reports (stand-in counters: all requests incl. images, image requests); error rate = rejected + failed products / products.');
   console.log(`\nraw: ${JSON.stringify({ link: results, upload: uploads })}`);
 }

@@ -1,0 +1,42 @@
+'use strict';
+/**
+ * Benchmark only: preloaded into the benchmark's Medusa process (`NODE_OPTIONS="--expose-gc -r <this file>"`,
+ * set by tests/support/bench-sync.js, never by the plugin or a store). It tells memory that V8 only defers from
+ * memory that is really held:
+ *   - after every major (mark-compact) GC, it notes the heap still used: the live heap at that moment; the largest
+ *     such value since the last report is the peak live heap of the window, measured without forcing anything;
+ *   - on SIGUSR2 it forces a full GC (`gc()`) and appends one JSON line to BENCH_GC_FILE:
+ *     `{ heapUsedMb, externalMb, arrayBuffersMb, rssMb, peakLiveMb, majorGcs }` (peakLiveMb and majorGcs since the
+ *     previous report; the window then starts again).
+ */
+const fs = require('node:fs');
+const v8 = require('node:v8');
+const { PerformanceObserver, constants } = require('node:perf_hooks');
+
+const file = process.env.BENCH_GC_FILE;
+const mb = (bytes) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
+let peakLive = 0;
+let majorGcs = 0;
+
+if (file && typeof global.gc === 'function') {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        majorGcs += 1;
+        peakLive = Math.max(peakLive, v8.getHeapStatistics().used_heap_size);
+      }
+    }
+  }).observe({ entryTypes: ['gc'] });
+
+  process.on('SIGUSR2', () => {
+    const window = { peakLiveMb: mb(peakLive), majorGcs };
+    global.gc();
+    const usage = process.memoryUsage();
+    fs.appendFileSync(file, `${JSON.stringify({
+      heapUsedMb: mb(usage.heapUsed), externalMb: mb(usage.external), arrayBuffersMb: mb(usage.arrayBuffers),
+      rssMb: mb(usage.rss), ...window,
+    })}\n`);
+    peakLive = 0;
+    majorGcs = 0;
+  });
+}
