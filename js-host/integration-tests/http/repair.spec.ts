@@ -9,6 +9,7 @@ import {
   deleteInventoryItemWorkflow,
   deleteProductsWorkflow,
   deleteProductVariantsWorkflow,
+  updateProductsWorkflow,
   updateProductVariantsWorkflow,
 } from "@medusajs/medusa/core-flows"
 import type { SyncOptions } from "catalog-sync-core"
@@ -143,6 +144,51 @@ medusaIntegrationTestRunner({
       const run = await syncNow(api, auth)
       expect(run).toMatchObject({ status: "success", unchanged: 194, updated: 0, completed: 0 })
       expect(await ledgerBySourceId(getContainer())).toEqual(ledger)
+    })
+
+    it("an unchanged resync reads the stamps and the ledger only: no full row, no write", async () => {
+      const run = await syncNow(api, auth)
+      expect(run).toMatchObject({ status: "success", unchanged: 194, created: 0, updated: 0, completed: 0, archived: 0, deleted: 0 })
+      expect(run.progress).toMatchObject({ products_written: 0 })
+      expect(run.phase_timings.stamps_read).toBe(194)
+      expect(run.phase_timings.full_rows_read ?? 0).toBe(0)
+    })
+
+    it("notices products edited in the admin (title; price through the variant): reads their full rows only, writes nothing, records them again", async () => {
+      const container = getContainer()
+      const before = await storeProductsBySourceId(api, auth)
+      const titled = before.get(21) as StoreProduct
+      const priced = before.get(22) as StoreProduct
+      await updateProductsWorkflow(container).run({ input: { products: [{ id: titled.id, title: "Renamed in the admin" }] } })
+      await updateProductVariantsWorkflow(container).run({
+        input: { product_variants: [{ id: priced.variants[0].id, prices: [{ currency_code: "usd", amount: 12345 }] }] },
+      })
+      const ledgerBefore = await ledgerBySourceId(container)
+      const run = await syncNow(api, auth)
+      // As before the ledger: the sync's fields come back only when the source changes them.
+      expect(run).toMatchObject({ status: "success", unchanged: 194, created: 0, updated: 0, completed: 0 })
+      expect(run.progress).toMatchObject({ products_written: 0 })
+      expect(run.phase_timings.full_rows_read).toBe(2)
+      const after = await storeProductsBySourceId(api, auth)
+      expect(after.get(21)?.title).toBe("Renamed in the admin")
+      expect(idsOf(after)).toEqual(idsOf(before))
+      const ledger = await ledgerBySourceId(container)
+      expect(ledger.get(21)?.product_updated_at).toBe(new Date(after.get(21)!.updated_at).toISOString())
+      expect(ledger.get(21)?.product_updated_at).not.toBe(ledgerBefore.get(21)?.product_updated_at)
+      expect(ledger.get(22)?.variant_updated_at).toBe(new Date(after.get(22)!.variants[0].updated_at).toISOString())
+      const again = await syncNow(api, auth)
+      expect(again).toMatchObject({ status: "success", unchanged: 194, updated: 0, completed: 0 })
+      expect(again.phase_timings.full_rows_read ?? 0).toBe(0)
+    })
+
+    it("reads the full rows of the products changed upstream only, and updates them", async () => {
+      standIn.mutate({ update: [{ id: 30, price: source(30).price + 1 }, { id: 31, title: "Changed upstream" }] })
+      const run = await syncNow(api, auth)
+      expect(run).toMatchObject({ status: "success", updated: 2, unchanged: 192, created: 0, completed: 0 })
+      expect(run.phase_timings.full_rows_read).toBe(2)
+      const again = await syncNow(api, auth)
+      expect(again).toMatchObject({ updated: 0, unchanged: 194 })
+      expect(again.phase_timings.full_rows_read ?? 0).toBe(0)
     })
 
     it("adopts a store synced before the ledger existed: rows filled, ids unchanged, no product written", async () => {
@@ -416,6 +462,7 @@ medusaIntegrationTestRunner({
       await deleteProductsWorkflow(container).run({ input: { ids: [(before.get(15) as StoreProduct).id] } })
       const run = await syncNow(api, auth)
       expect(run).toMatchObject({ status: "success", created: 1, unchanged: 193 })
+      expect(run.phase_timings.full_rows_read ?? 0).toBe(0)
       const recreated = (await storeProductsBySourceId(api, auth)).get(15) as StoreProduct
       expect(recreated.id).not.toBe(before.get(15)?.id)
       expect((await ledgerBySourceId(container)).get(15)).toMatchObject({ state: "complete", product_id: recreated.id })

@@ -1,6 +1,8 @@
-import type { RemoteQueryFunction } from "@medusajs/framework/types"
+import type { Logger, MedusaContainer, RemoteQueryFunction } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { syncMarkers } from "catalog-sync-core"
-import type { StoreProductRow } from "catalog-sync-core"
+import type { ProductStamp, StoreProductRow } from "catalog-sync-core"
+import { isoSql } from "../modules/catalog-sync/ledger-store"
 
 /** Product ids per read-back query (keeps each SQL `IN (...)` list moderate). */
 const IDS_PER_QUERY = 1000
@@ -55,25 +57,98 @@ function toStoreRows(data: Record<string, any>[]): StoreProductRow[] {
   })) as StoreProductRow[]
 }
 
+/** What the stamps read of an owned product through Query (the fallback of [`readProductStamps`]). */
+const STAMP_FIELDS = [
+  "id",
+  "external_id",
+  "handle",
+  "status",
+  "updated_at",
+  "sales_channels.id",
+  "variants.id",
+  "variants.updated_at",
+  "variants.manage_inventory",
+  "variants.price_set.id",
+  "variants.inventory_items.inventory_item_id",
+  "variants.inventory_items.inventory.id",
+]
+
 /**
- * Reads, as Query rows, every product the sync owns (`external_id` starting with the core's
- * `externalIdPrefix`, `dummyjson:`) with what the core's `readSnapshot` decides from: fingerprints in
- * metadata, `updated_at`, images, sales channels, every variant with its SKU, price set, prices
- * (amounts, rules, price list) and inventory item links (with the live item).
- *
- * @param query - Medusa's Query
+ * The stamps as one read-only statement over the tables behind Query's product, link and inventory entities
+ * (Medusa 2.21): `json_agg` makes the whole list one JSON text, so the host holds no object per product. Live rows
+ * only (`deleted_at IS NULL`), as Query gives them.
  */
-export async function readOwnedProductRows(query: Omit<RemoteQueryFunction, symbol>): Promise<StoreProductRow[]> {
-  const { data } = await query.graph({
-    entity: "product",
-    fields: FIELDS,
-    filters: { external_id: { $like: `${syncMarkers().externalIdPrefix}%` } },
-  })
-  return toStoreRows(data)
+function stampsSql(prefix: string): { sql: string; bindings: string[] } {
+  const sql = `
+    SELECT coalesce(json_agg(json_build_object(
+      'id', p.id, 'external_id', p.external_id, 'handle', p.handle, 'status', p.status,
+      'updated_at', ${isoSql("p.updated_at")},
+      'sales_channels', coalesce((SELECT json_agg(psc.sales_channel_id) FROM product_sales_channel psc
+                                   WHERE psc.product_id = p.id AND psc.deleted_at IS NULL), '[]'::json),
+      'variants', coalesce((SELECT json_agg(json_build_object(
+          'id', v.id, 'updated_at', ${isoSql("v.updated_at")}, 'manage_inventory', v.manage_inventory,
+          'price_set', EXISTS (SELECT 1 FROM product_variant_price_set l JOIN price_set ps ON ps.id = l.price_set_id
+                               WHERE l.variant_id = v.id AND l.deleted_at IS NULL AND ps.deleted_at IS NULL),
+          'inventory_items', coalesce((SELECT json_agg(l.inventory_item_id) FROM product_variant_inventory_item l
+                                       JOIN inventory_item i ON i.id = l.inventory_item_id
+                                       WHERE l.variant_id = v.id AND l.deleted_at IS NULL AND i.deleted_at IS NULL),
+                                      '[]'::json)
+        ) ORDER BY v.id) FROM product_variant v WHERE v.product_id = p.id AND v.deleted_at IS NULL), '[]'::json)
+    ) ORDER BY p.id), '[]'::json)::text AS stamps
+    FROM product p WHERE p.deleted_at IS NULL AND p.external_id LIKE ?`
+  return { sql, bindings: [`${prefix}%`] }
+}
+
+/** The stamps through Query (slower; used when the statement fails, e.g. a Medusa version with other tables). */
+async function stampsByQuery(query: Omit<RemoteQueryFunction, symbol>, prefix: string): Promise<ProductStamp[]> {
+  const { data } = await query.graph({ entity: "product", fields: STAMP_FIELDS, filters: { external_id: { $like: `${prefix}%` } } })
+  return (data as Record<string, any>[]).map((row) => ({
+    id: row.id,
+    external_id: row.external_id,
+    handle: row.handle,
+    status: row.status,
+    updated_at: iso(row.updated_at),
+    sales_channels: (row.sales_channels ?? []).filter(Boolean).map((channel: { id: string }) => channel.id),
+    variants: (row.variants ?? []).map((variant: Record<string, any>) => ({
+      id: variant.id,
+      updated_at: iso(variant.updated_at),
+      manage_inventory: Boolean(variant.manage_inventory),
+      price_set: Boolean(variant.price_set?.id),
+      inventory_items: (variant.inventory_items ?? [])
+        .filter((link: Record<string, any>) => link?.inventory?.id)
+        .map((link: Record<string, any>) => link.inventory_item_id),
+    })),
+  }))
 }
 
 /**
- * Reads the same rows for these products only (after a batch's write, for the ledger).
+ * Reads the **stamps** of every product the sync owns (`external_id` starting with the core's `externalIdPrefix`):
+ * ids, handle, status, `updated_at` of the product and of each variant, sales channel ids, whether each variant has
+ * a price set and which live inventory items it links — nothing of the relations' content. One JSON text (an
+ * array of the core's `ProductStamp`) for the core's `StoreCheck`, which decides from it which products' full rows
+ * to read.
+ *
+ * @param container - the Medusa container (PostgreSQL connection, Query for the fallback)
+ */
+export async function readProductStamps(container: MedusaContainer): Promise<string> {
+  const prefix = syncMarkers().externalIdPrefix
+  try {
+    const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+    const { sql, bindings } = stampsSql(prefix)
+    const { rows } = await knex.raw(sql, bindings)
+    return rows[0].stamps as string
+  } catch (error) {
+    container
+      .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+      .warn(`catalog-sync: reading the product stamps by SQL failed (${(error as Error).message}); reading them through Query`)
+    return JSON.stringify(await stampsByQuery(container.resolve(ContainerRegistrationKeys.QUERY), prefix))
+  }
+}
+
+/**
+ * Reads the full rows ([`StoreProductRow`]: what the core decides a write or a repair from) of these products only:
+ * fingerprints in metadata, `updated_at`, images, sales channels, every variant with its SKU, price set, prices
+ * (amounts, rules, price list) and inventory item links (with the live item). In windows of 1,000 ids per query.
  *
  * @param query - Medusa's Query
  * @param productIds - the products' ids
@@ -92,4 +167,28 @@ export async function readProductRows(
     rows.push(...toStoreRows(data))
   }
   return rows
+}
+
+/**
+ * Reads the handles of every product the sync does not own (a created product's handle must differ from them): by
+ * SQL, or through Query when the statement fails.
+ *
+ * @param container - the Medusa container (PostgreSQL connection, Query for the fallback)
+ */
+export async function readTakenHandles(container: MedusaContainer): Promise<string[]> {
+  const prefix = syncMarkers().externalIdPrefix
+  try {
+    const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+    const { rows } = await knex.raw(
+      "SELECT handle FROM product WHERE deleted_at IS NULL AND (external_id IS NULL OR external_id NOT LIKE ?)",
+      [`${prefix}%`]
+    )
+    return (rows as { handle: string }[]).map((row) => row.handle)
+  } catch {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({ entity: "product", fields: ["handle", "external_id"] })
+    return (data as { handle: string; external_id: string | null }[])
+      .filter((row) => !row.external_id?.startsWith(prefix))
+      .map((row) => row.handle)
+  }
 }

@@ -9,6 +9,7 @@ import type { SyncRunRecord } from "../modules/catalog-sync/types"
 import { applyRemovalsWorkflow } from "../workflows/apply-removals"
 import { syncCatalogWorkflow } from "../workflows/sync-catalog"
 import { thisProcess } from "./process-identity"
+import { releaseRun } from "./run-core"
 import { RunTracker, registerTracker, unregisterTracker } from "./run-tracker"
 
 /**
@@ -105,6 +106,7 @@ async function runInBackground(container: MedusaContainer, tracker: RunTracker, 
     }
   } finally {
     clearInterval(heartbeat)
+    releaseRun(runId)
     unregisterTracker(runId)
   }
 }

@@ -96,6 +96,14 @@ export class RunTracker {
     }
   }
 
+  /**
+   * Adds `n` to a read figure stored beside the phase timings (`stamps_read`, `full_rows_read`: how many products
+   * the run read as stamps and with their full relations), so a run's cost can be checked after it ends.
+   */
+  count(name: "stamps_read" | "full_rows_read", n: number): void {
+    this.phaseTimings[name] = (this.phaseTimings[name] ?? 0) + n
+  }
+
   /** Changes the progress and schedules a (throttled) write to the run record. */
   updateProgress(patch: Partial<RunProgress>): void {
     Object.assign(this.progress, patch)

@@ -17,9 +17,10 @@ export const syncCatalogWorkflowId = "catalog-sync"
 
 /**
  * One catalog sync, for a run this process owns (`startSync`, `startQueuedRun`, or a worker's claim):
- * fetch everything from the source (meanwhile: snapshot of the products the sync owns) →
+ * fetch everything from the source (meanwhile: the ledger and the cheap stamps of the products the sync owns) →
  * store currency, sales channel and stock location, categories and tags, new images copied into file
- * storage → repair what a killed sync left half-written → plan (core) → write batches → stock levels
+ * storage → check the store against the ledger (core) and repair what a killed sync left half-written, reading
+ * the full rows of suspects only → plan (core; full rows of changed products only) → write batches → stock levels
  * (core plan) → the report (core), which the run's owner records. Nothing is written before the fetch is
  * complete; every batch boundary confirms that this process still owns the run (a run taken over by another
  * process stops there).
@@ -42,7 +43,7 @@ export const syncCatalogWorkflow = createWorkflow(
     const repaired = repairInterruptedWritesStep({ runId: input.runId, productIds: input.productIds, snapshot, store })
     const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired, images })
     const written = writeBatchesStep({ runId: input.runId, plan })
-    const stock = syncStockStep({ runId: input.runId, plan, written, snapshot: repaired, store })
+    const stock = syncStockStep({ runId: input.runId, plan, written, store })
     const report = summarizeRunStep({ runId: input.runId, plan, written, stock, images })
     return new WorkflowResponse(report)
   }

@@ -114,6 +114,28 @@ export async function releaseClaims(knex: Knex, keys: LedgerKey[], runId: string
   ])
 }
 
+/** A timestamp column as ISO 8601 text with milliseconds, in SQL (what `Date.toISOString()` gives). */
+export function isoSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+}
+
+/**
+ * Every live ledger row as one JSON text (an array of the core's `LedgerRow`), made by PostgreSQL: one row
+ * per source product, so the store check takes it as text without a JavaScript object per row.
+ */
+export async function ledgerRowsJson(knex: Knex): Promise<string> {
+  const fields = COLUMNS.map((column) =>
+    column === "product_updated_at" || column === "variant_updated_at"
+      ? `'${column}', ${isoSql(`"${column}"`)}`
+      : `'${column}', "${column}"`
+  )
+  const { rows } = await knex.raw(
+    `SELECT coalesce(json_agg(json_build_object(${fields.join(", ")})), '[]')::text AS rows
+       FROM "${LEDGER_TABLE}" WHERE deleted_at IS NULL`
+  )
+  return rows[0].rows as string
+}
+
 /** A ledger row as the module service lists it (timestamps as dates). */
 export interface LedgerRecord extends Omit<LedgerRow, "product_updated_at" | "variant_updated_at"> {
   product_updated_at: Date | string | null

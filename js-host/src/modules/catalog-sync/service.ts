@@ -8,7 +8,7 @@ import { startingProgress } from "./constants"
 import SyncRun from "./models/sync-run"
 import SyncedImage from "./models/synced-image"
 import SyncedProduct from "./models/synced-product"
-import { claimRows, recordRows, releaseClaims, removeRows, removeRowsOfProducts, toLedgerRow } from "./ledger-store"
+import { claimRows, ledgerRowsJson, recordRows, releaseClaims, removeRows, removeRowsOfProducts, toLedgerRow } from "./ledger-store"
 import type { LedgerRecord } from "./ledger-store"
 import WebhookDelivery from "./models/webhook-delivery"
 import { validateModuleOptions } from "./plugin-options"
@@ -369,6 +369,12 @@ export default class CatalogSyncModuleService extends MedusaService({
     if (replaced.length) {
       await this.updateSyncedImages(replaced)
     }
+  }
+
+  /** Every ledger row as one JSON text (an array of `LedgerRow`), for the core's store check. */
+  @InjectManager()
+  async ledgerJson(@MedusaContext() sharedContext: Context = {}): Promise<string> {
+    return ledgerRowsJson(managerOf(sharedContext).getKnex())
   }
 
   /** Every row of the sync ledger, in the core's shape. */

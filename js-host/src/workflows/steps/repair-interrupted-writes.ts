@@ -6,10 +6,12 @@ import {
 import type { IInventoryService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { readSnapshot, syncMarkers } from "catalog-sync-core"
+import { StoreCheck, syncMarkers } from "catalog-sync-core"
 import type { InventoryItemState } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
+import { readProductRows } from "../../lib/owned-products"
+import { hold } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
 import type { StoreContext } from "./prepare-store"
 import type { PlannableSnapshot, StoreSnapshot } from "./read-snapshot"
@@ -46,10 +48,15 @@ async function markedInventoryItems(container: MedusaContainer): Promise<Invento
   )
 }
 
+/** Suspects whose full rows are read per window (one Query per window). */
+export const SUSPECTS_PER_WINDOW = 1000
+
 /**
- * Finishes what an earlier sync killed mid-write left behind, and records the store in the ledger, as
- * the core's `readSnapshot` decides from the snapshot rows and the ledger rows (a targeted run repairs
- * only the products it names), so the store converges:
+ * Checks the store against the ledger and finishes what an earlier sync killed mid-write left behind, as the
+ * core's `StoreCheck` decides: from the ledger and the stamps it names the **suspects** (products without a ledger
+ * row, never finished, edited in the admin, lacking a variant, price set or inventory item); only their full rows
+ * are read, a window of {@link SUSPECTS_PER_WINDOW} at a time, and the core decides their repairs (a targeted run
+ * repairs only the products it names), so the store converges:
  * - a product the ledger still has as `creating` (a create that never finished) and that is
  *   incomplete is deleted (`deleteProductsWorkflow`, which also removes its inventory items and price
  *   sets) and left out of the snapshot, so the core plans it as a new product and it is created whole
@@ -61,7 +68,8 @@ async function markedInventoryItems(container: MedusaContainer): Promise<Invento
  *   batch's items and its products) are deleted, or their SKUs would block the products' creation;
  * - the ledger: rows adopted for products synced before it existed, finished creates marked
  *   `complete`, rows of products that are gone removed (one statement each), after the deletions.
- * Runs after the fetch (it writes), before the plan.
+ * Runs after the fetch (it writes), before the plan. The check, which now knows every owned product (recorded, or
+ * with its full content when it lacks something), is held for the plan step (`lib/run-core`).
  *
  * Forward-only, with no compensation on purpose: every repair moves the store toward a state the sync can
  * complete (there is nothing to restore: a deleted product was never finished, a link or a ledger row only
@@ -78,31 +86,53 @@ export const repairInterruptedWritesStep = createStep(
       // The first writes to products: only while this process still owns the run.
       await tracker.checkpoint()
       const interrupted = await service.interruptedSinceLastCompletedRun(input.runId)
-      const snapshot = readSnapshot({
-        rows: input.snapshot.rows,
-        ledger: input.snapshot.ledger,
-        runId: input.runId,
-        currencyCode,
-        salesChannelId: input.store.salesChannelId,
-        scope: input.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: input.productIds },
-        inventoryItems: interrupted ? await markedInventoryItems(container) : [],
-      })
-      if (snapshot.incompleteProductIds.length) {
-        await deleteProductsWorkflow(container).run({ input: { ids: snapshot.incompleteProductIds } })
-        logger.warn(`catalog-sync: recreating ${snapshot.incompleteProductIds.length} product(s) an interrupted sync left incomplete`)
+      const check = new StoreCheck(
+        {
+          runId: input.runId,
+          currencyCode,
+          salesChannelId: input.store.salesChannelId,
+          scope: input.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: input.productIds },
+          inventoryItems: interrupted ? await markedInventoryItems(container) : [],
+        },
+        input.snapshot.ledgerJson,
+        input.snapshot.stampsJson
+      )
+      try {
+        const summary = check.summary()
+        tracker.count("stamps_read", summary.recorded + summary.suspectProductIds.length)
+        const query = container.resolve(ContainerRegistrationKeys.QUERY)
+        let recreated = 0
+        for (let i = 0; i < summary.suspectProductIds.length; i += SUSPECTS_PER_WINDOW) {
+          const productIds = summary.suspectProductIds.slice(i, i + SUSPECTS_PER_WINDOW)
+          const rows = await readProductRows(query, productIds)
+          tracker.count("full_rows_read", rows.length)
+          const repairs = check.readSuspects({ productIds, rows })
+          if (repairs.incompleteProductIds.length) {
+            await deleteProductsWorkflow(container).run({ input: { ids: repairs.incompleteProductIds } })
+            recreated += repairs.incompleteProductIds.length
+          }
+          await service.writeLedger(repairs.ledger)
+        }
+        if (recreated) {
+          logger.warn(`catalog-sync: recreating ${recreated} product(s) an interrupted sync left incomplete`)
+        }
+        await service.writeLedger(summary.ledger)
+        if (summary.orphanedInventoryItemIds.length) {
+          await deleteInventoryItemWorkflow(container).run({ input: summary.orphanedInventoryItemIds })
+          logger.warn(`catalog-sync: deleted ${summary.orphanedInventoryItemIds.length} inventory item(s) an interrupted sync left without product`)
+        }
+        if (summary.unlistedProductIds.length && input.store.salesChannelId !== null) {
+          await linkProductsToSalesChannelWorkflow(container).run({
+            input: { id: input.store.salesChannelId, add: summary.unlistedProductIds },
+          })
+          logger.warn(`catalog-sync: linked ${summary.unlistedProductIds.length} product(s) to the sync's sales channel`)
+        }
+      } catch (error) {
+        check.free()
+        throw error
       }
-      await service.writeLedger(snapshot.ledger)
-      if (snapshot.orphanedInventoryItemIds.length) {
-        await deleteInventoryItemWorkflow(container).run({ input: snapshot.orphanedInventoryItemIds })
-        logger.warn(`catalog-sync: deleted ${snapshot.orphanedInventoryItemIds.length} inventory item(s) an interrupted sync left without product`)
-      }
-      if (snapshot.unlistedProductIds.length && input.store.salesChannelId !== null) {
-        await linkProductsToSalesChannelWorkflow(container).run({
-          input: { id: input.store.salesChannelId, add: snapshot.unlistedProductIds },
-        })
-        logger.warn(`catalog-sync: linked ${snapshot.unlistedProductIds.length} product(s) to the sync's sales channel`)
-      }
-      return { owned: snapshot.owned, takenHandles: input.snapshot.takenHandles, inventoryItems: snapshot.inventoryItems }
+      hold(input.runId, "check", check)
+      return { takenHandles: input.snapshot.takenHandles }
     })
     return new StepResponse(repaired)
   }

@@ -1,0 +1,44 @@
+import type { CatalogPlanner, StoreCheck } from "catalog-sync-core"
+
+/**
+ * The core's objects a run keeps inside WebAssembly from one step of the sync workflow to a later one (the store
+ * check, from the repair step to the plan step; the planner, from the plan step to the stock step). A workflow
+ * deep-copies what a step returns, which a WebAssembly object does not survive, so they stay here, in the process
+ * executing the run, by run id; {@link releaseRun} frees what a run left when it ends.
+ */
+interface HeldObjects {
+  check?: StoreCheck
+  planner?: CatalogPlanner
+}
+
+const held = new Map<string, HeldObjects>()
+
+/** Keeps a run's object for a later step (freeing the one it replaces). */
+export function hold<K extends keyof HeldObjects>(runId: string, key: K, value: NonNullable<HeldObjects[K]>): void {
+  const objects = held.get(runId) ?? {}
+  objects[key]?.free()
+  objects[key] = value
+  held.set(runId, objects)
+}
+
+/**
+ * Takes a run's object out (the caller frees it or holds it again); throws when an earlier step of this run did not
+ * leave it in this process.
+ */
+export function take<K extends keyof HeldObjects>(runId: string, key: K): NonNullable<HeldObjects[K]> {
+  const objects = held.get(runId)
+  const value = objects?.[key]
+  if (!objects || !value) {
+    throw new Error(`catalog-sync: run ${runId} has no ${key} in this process (the step that makes it did not run here)`)
+  }
+  delete objects[key]
+  return value as NonNullable<HeldObjects[K]>
+}
+
+/** Frees whatever a run still holds (called when the run ends, however it ends). */
+export function releaseRun(runId: string): void {
+  const objects = held.get(runId)
+  held.delete(runId)
+  objects?.check?.free()
+  objects?.planner?.free()
+}
