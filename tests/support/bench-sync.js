@@ -242,10 +242,12 @@ function rate(floorRun) {
   return `${(floorRun.ms / 1000).toFixed(2)} s (${(floorRun.products / floorRun.ms * 1000).toFixed(0)})`;
 }
 
-/** A run's phase timings in seconds, largest first: `fetch 0.52, plan 0.09, …`. */
+/** A run's phase timings in seconds, largest first, and its read figures: `fetch 0.52, plan 0.09, … (stamps read …)`. */
 function phases(timings) {
-  return Object.entries(timings ?? {}).sort((a, b) => b[1] - a[1])
+  const spans = Object.entries(timings ?? {}).filter(([name]) => name.endsWith('_ms')).sort((a, b) => b[1] - a[1])
     .map(([name, ms]) => `${name.replace(/_ms$/, '')} ${(ms / 1000).toFixed(2)}`).join(', ');
+  // The read figures the run records beside its phases (products read as stamps, and with their full relations).
+  return `${spans} (stamps read ${timings?.stamps_read ?? 0}, full rows read ${timings?.full_rows_read ?? 0})`;
 }
 
 /** The scale results (cold, unchanged resync, 1 % changed) as a markdown table. */
