@@ -1,0 +1,263 @@
+'use strict';
+/**
+ * The topology benchmark's measuring part (started by .ci/bench-topology, which starts PostgreSQL, the stand-in and
+ * the Medusa instances of each mode and passes them in BENCH_* variables). Two commands:
+ *
+ *   node tests/support/bench-topology.js measure   one mode, already running: the admin API's latency on the server
+ *                                                  idle, during a full sync and idle again after it; the sync's wall
+ *                                                  time and products/s; the CPU time of every process group named in
+ *                                                  BENCH_PROCESSES over the sync. Writes the figures to BENCH_RESULT.
+ *   node tests/support/bench-topology.js report FILE...   the figures of every mode as markdown tables.
+ *
+ * Latency: `GET /admin/products?limit=20`, one request at a time from this process, a new one every
+ * BENCH_INTERVAL_MS (a slower answer delays the next), never more than BENCH_MAX_SAMPLES during a sync.
+ * CPU: utime + stime (+ cutime + cstime, the children it reaped) of every process in each group, from /proc, at the
+ * trigger and when the run has ended; the machine's busy time from /proc/stat over the same interval.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const { execFileSync } = require('node:child_process');
+const { MedusaAdmin, sleep } = require('./medusa-admin');
+const { DummyJsonControl } = require('./dummyjson-control');
+const { productsPerSecond } = require('./sync-cli');
+
+/** The request whose latency is measured. */
+const PROBE_PATH = '/admin/products?limit=20';
+/** Requests answered before the idle figures are taken (connection set up, route code warmed). */
+const WARMUP_REQUESTS = 10;
+/** One probe request's time limit (a request that takes longer counts as an error). */
+const PROBE_TIMEOUT_MS = 30_000;
+/** The column order of the process groups .ci/bench-topology names. */
+const GROUP_ORDER = ['shared', 'server', 'worker-1', 'worker-2', 'postgres', 'redis', 'stand-in'];
+/** Clock ticks per second of /proc/<pid>/stat and /proc/stat. */
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const log = (msg) => process.stderr.write(`[bench-topology] ${msg}\n`);
+
+/** Reads a required BENCH_* variable. */
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run .ci/bench-topology`);
+  return v;
+}
+
+/**
+ * Sends the probe request one at a time, a new one every intervalMs, until `count` requests were sent or `stop()`
+ * says so. Returns the latencies (ms) of the answers with status 200 and the number of other outcomes.
+ * @param {MedusaAdmin} admin
+ * @param {{ intervalMs: number, count: number, stop?: () => boolean }} opts
+ */
+async function probe(admin, { intervalMs, count, stop = () => false }) {
+  const latencies = [];
+  let errors = 0;
+  for (let sent = 0; sent < count && !stop(); sent += 1) {
+    const t0 = performance.now();
+    try {
+      const res = await admin.raw('GET', PROBE_PATH, undefined, { timeoutMs: PROBE_TIMEOUT_MS });
+      if (res.status === 200) latencies.push(performance.now() - t0);
+      else errors += 1;
+    } catch {
+      errors += 1;
+    }
+    const wait = intervalMs - (performance.now() - t0);
+    if (wait > 0) await sleep(wait);
+  }
+  return { latencies, errors };
+}
+
+/** p50, p95 and max (nearest rank) of latencies in ms, with their count and the errors. */
+function summarize({ latencies, errors }) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const rank = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return sorted.length === 0
+    ? { requests: errors, errors, p50: null, p95: null, max: null }
+    : { requests: sorted.length + errors, errors, p50: rank(50), p95: rank(95), max: sorted[sorted.length - 1] };
+}
+
+/** The fields of /proc/PID/stat after the command name (index 0 is the state, field 3 of proc(5)). */
+function statFields(pid) {
+  const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** The process group of a PID. */
+function processGroup(pid) {
+  return Number(statFields(pid)[2]);
+}
+
+/** CPU ticks (utime + stime + cutime + cstime) of every process on the machine, summed by process group. */
+function ticksByGroup() {
+  const byGroup = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let f;
+    try { f = statFields(entry); } catch { continue; }
+    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    const group = Number(f[2]);
+    byGroup.set(group, (byGroup.get(group) ?? 0) + ticks);
+  }
+  return byGroup;
+}
+
+/** The machine's busy and total CPU ticks since boot (/proc/stat: everything but idle and iowait is busy). */
+function machineTicks() {
+  const cols = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = cols.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - cols[3] - cols[4], total };
+}
+
+/**
+ * The process groups to measure, from BENCH_PROCESSES (`name=pidfile,...`; the PID is the file's first line).
+ * A process that shares this benchmark's own group is refused: its group would count the benchmark too.
+ */
+function processGroups() {
+  const own = processGroup(process.pid);
+  return env('BENCH_PROCESSES').split(',').map((item) => {
+    const [name, file] = item.split('=');
+    const pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0].trim());
+    const group = processGroup(pid);
+    if (group === own) throw new Error(`${name} (pid ${pid}) runs in the benchmark's own process group`);
+    return { name, pid, group };
+  });
+}
+
+/** A snapshot of the CPU counters: each group's ticks, the machine's, this process's, and the time. */
+function cpuSnapshot(groups) {
+  const byGroup = ticksByGroup();
+  return {
+    at: performance.now(),
+    groups: Object.fromEntries(groups.map((g) => [g.name, byGroup.get(g.group) ?? 0])),
+    machine: machineTicks(),
+    self: process.cpuUsage(),
+  };
+}
+
+/** CPU seconds between two snapshots: per group, this process, the machine's busy time, and the wall time. */
+function cpuBetween(a, b) {
+  const seconds = (ticks) => ticks / CLK_TCK;
+  const groups = Object.fromEntries(Object.keys(a.groups).map((k) => [k, seconds(b.groups[k] - a.groups[k])]));
+  const self = process.cpuUsage(a.self);
+  return {
+    wallSeconds: (b.at - a.at) / 1000,
+    groups,
+    bench: (self.user + self.system) / 1e6,
+    machineBusy: seconds(b.machine.busy - a.machine.busy),
+    machineTotal: seconds(b.machine.total - a.machine.total),
+  };
+}
+
+/** The load averages (/proc/loadavg: 1, 5 and 15 minutes). */
+function loadAverage() {
+  return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+/** Measures one running mode and writes its figures (JSON) to BENCH_RESULT. */
+async function measure() {
+  const mode = env('BENCH_MODE');
+  const size = Number(env('BENCH_PRODUCTS'));
+  const intervalMs = Number(process.env.BENCH_INTERVAL_MS || 100);
+  const idleCount = Number(process.env.BENCH_IDLE_SAMPLES || 100);
+  const maxSamples = Number(process.env.BENCH_MAX_SAMPLES || 36_000);
+  const runTimeoutMs = Number(process.env.BENCH_RUN_TIMEOUT_MS || 3_600_000);
+  const loadBefore = loadAverage();
+  await new DummyJsonControl(env('BENCH_STANDIN_URL')).reset({ size });
+  const admin = await new MedusaAdmin(env('BENCH_SERVER_URL')).login(env('BENCH_ADMIN_EMAIL'), env('BENCH_ADMIN_PASSWORD'));
+  const groups = processGroups();
+
+  log(`${mode}: warm-up, then ${idleCount} idle requests (empty store)`);
+  await probe(admin, { intervalMs, count: WARMUP_REQUESTS });
+  const idle = summarize(await probe(admin, { intervalMs, count: idleCount }));
+
+  log(`${mode}: full sync of ${size} products, probing every ${intervalMs} ms`);
+  let ended = false;
+  const before = cpuSnapshot(groups);
+  const runId = await admin.trigger();
+  const during = probe(admin, { intervalMs, count: maxSamples, stop: () => ended });
+  let run;
+  try {
+    run = await admin.waitForRun(runId, { timeoutMs: runTimeoutMs, intervalMs: 250 });
+  } finally {
+    ended = true;
+  }
+  const after = cpuSnapshot(groups);
+  const busy = summarize(await during);
+  if (run.status !== 'success') throw new Error(`${mode}: the sync ended ${run.status}: ${run.error_message ?? JSON.stringify(run.errors?.slice(0, 3))}`);
+  if (run.created !== size) throw new Error(`${mode}: the sync created ${run.created} products, not ${size}`);
+
+  log(`${mode}: ${idleCount} idle requests (${size} products in the store)`);
+  const idleFull = summarize(await probe(admin, { intervalMs, count: idleCount }));
+  const result = {
+    mode, size, intervalMs, loadBefore, loadAfter: loadAverage(),
+    latency: { idle, during: busy, idleFull },
+    sync: {
+      runId, status: run.status, created: run.created, durationMs: run.duration_ms, productsPerSecond: productsPerSecond(run),
+      owner: run.owner, phases: run.phase_timings,
+    },
+    cpu: cpuBetween(before, after),
+    processes: groups,
+  };
+  fs.writeFileSync(env('BENCH_RESULT'), JSON.stringify(result, null, 2));
+  log(`${mode}: ${(run.duration_ms / 1000).toFixed(2)} s, ${result.sync.productsPerSecond.toFixed(0)} products/s, p95 ${busy.p95?.toFixed(0)} ms`);
+}
+
+/** A latency in ms, rounded, or "-". */
+const ms = (v) => (v === null || v === undefined ? '-' : v.toFixed(0));
+/** A latency summary as `p50 / p95 / max ms (n requests[, e errors])`. */
+const latencyCell = (s) => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.max)} ms (${s.requests}${s.errors ? `, ${s.errors} errors` : ''})`;
+/** CPU seconds and the cores they make over the wall time. */
+const cpuCell = (seconds, wall) => (seconds === undefined ? '-' : `${seconds.toFixed(1)} s (${(seconds / wall).toFixed(2)})`);
+
+/** Prints the figures of the modes measured (result files) as markdown. */
+function report(files) {
+  const results = files.filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  if (results.length === 0) throw new Error('no result to report');
+  const cpus = os.cpus();
+  const size = results[0].size;
+  console.log(`\n## catalog-sync topology benchmark (${new Date().toISOString().slice(0, 10)}, ${cpus.length} x ${cpus[0].model.trim()}, Node ${process.version}, Medusa 2.21.2, PostgreSQL 15, Redis)\n`);
+  console.log(`${size.toLocaleString('en-US')} products, plugin options ${process.env.BENCH_OPTIONS_SHOWN || '-'}; a fresh database (and Redis) per mode.`);
+  if (process.env.BENCH_LOAD_START) console.log(`load at the start: ${process.env.BENCH_LOAD_START}`);
+  if (process.env.BENCH_LOAD_END) console.log(`load at the end:   ${process.env.BENCH_LOAD_END}`);
+
+  console.log(`\n### GET ${PROBE_PATH} on the server (the instance that serves the admin API) during a full sync\n`);
+  console.log('p50 / p95 / max (requests), one request at a time, one every 100 ms:\n');
+  console.log('| mode | idle, empty store | during the sync | idle, after the sync | sync duration | products/s | wall, trigger to end seen | the run ran in | load 1/5/15 min before → after |');
+  console.log('| :--- | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- |');
+  for (const r of results) {
+    const owner = r.sync.owner ? `${r.sync.owner.mode} pid ${r.sync.owner.pid} (${r.processes.find((p) => p.pid === r.sync.owner.pid)?.name ?? '?'})` : '-';
+    console.log(`| ${r.mode} | ${latencyCell(r.latency.idle)} | ${latencyCell(r.latency.during)} | ${latencyCell(r.latency.idleFull)} `
+      + `| ${(r.sync.durationMs / 1000).toFixed(2)} s | ${r.sync.productsPerSecond.toFixed(0)} | ${r.cpu.wallSeconds.toFixed(2)} s | ${owner} | ${r.loadBefore} → ${r.loadAfter} |`);
+  }
+
+  const one = results.find((r) => r.mode === 'server + 1 worker');
+  const two = results.find((r) => r.mode === 'server + 2 workers');
+  if (one && two) {
+    const ratio = two.sync.productsPerSecond / one.sync.productsPerSecond;
+    console.log(`\n### One worker against two workers\n`);
+    console.log(`products/s: ${one.sync.productsPerSecond.toFixed(0)} with one worker, ${two.sync.productsPerSecond.toFixed(0)} with two: ratio ${ratio.toFixed(2)}x.`);
+    console.log("(A run's write batches all execute in the worker that took the run: the second worker waits; see issue 14 item 4.)");
+  }
+
+  const seen = new Set(results.flatMap((r) => Object.keys(r.cpu.groups)));
+  const names = [...GROUP_ORDER.filter((n) => seen.has(n)), ...[...seen].filter((n) => !GROUP_ORDER.includes(n))];
+  console.log('\n### Where the CPU goes, from the trigger until the run has ended\n');
+  console.log('CPU seconds of each process group (in parentheses: cores, CPU seconds / wall time); "others" = the machine\'s busy time');
+  console.log('less the processes listed and this benchmark; "CPU bound" = wall time x cores / CPU seconds of the listed processes');
+  console.log('and this benchmark: the most a run spread over more processes could gain here if nothing else ran.\n');
+  console.log(`| mode | wall | ${names.join(' | ')} | bench | others | machine busy / available | CPU bound |`);
+  console.log(`| :--- | ---: | ${names.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);
+  for (const r of results) {
+    const c = r.cpu;
+    const listed = Object.values(c.groups).reduce((a, b) => a + b, 0) + c.bench;
+    const cores = c.machineTotal / c.wallSeconds;
+    console.log(`| ${r.mode} | ${c.wallSeconds.toFixed(2)} s | ${names.map((n) => cpuCell(c.groups[n], c.wallSeconds)).join(' | ')} `
+      + `| ${cpuCell(c.bench, c.wallSeconds)} | ${cpuCell(Math.max(0, c.machineBusy - listed), c.wallSeconds)} `
+      + `| ${c.machineBusy.toFixed(1)} / ${c.machineTotal.toFixed(1)} s | ${((c.wallSeconds * cores) / listed).toFixed(2)}x |`);
+  }
+  console.log(`\nraw: ${JSON.stringify(results)}`);
+}
+
+const [command, ...args] = process.argv.slice(2);
+(command === 'measure' ? measure() : command === 'report' ? Promise.resolve(report(args)) : Promise.reject(new Error('usage: bench-topology.js measure | report FILE...')))
+  .catch((err) => {
+    console.error(err.stack || err.message);
+    process.exit(1);
+  });
