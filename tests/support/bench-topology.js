@@ -202,7 +202,7 @@ async function measure() {
 /** A latency in ms, rounded, or "-". */
 const ms = (v) => (v === null || v === undefined ? '-' : v.toFixed(0));
 /** A latency summary as `p50 / p95 / max ms (n requests[, e errors])`. */
-const latencyCell = (s) => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.max)} ms (${s.requests}${s.errors ? `, ${s.errors} errors` : ''})`;
+const latencyCell = (s) => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.max)} ms (${s.requests}${s.errors ? `, ${s.errors} failed` : ''})`;
 /** CPU seconds and the cores they make over the wall time. */
 const cpuCell = (seconds, wall) => (seconds === undefined ? '-' : `${seconds.toFixed(1)} s (${(seconds / wall).toFixed(2)})`);
 
@@ -218,7 +218,7 @@ function report(files) {
   if (process.env.BENCH_LOAD_END) console.log(`load at the end:   ${process.env.BENCH_LOAD_END}`);
 
   console.log(`\n### GET ${PROBE_PATH} on the server (the instance that serves the admin API) during a full sync\n`);
-  console.log('p50 / p95 / max (requests), one request at a time, one every 100 ms:\n');
+  console.log(`p50 / p95 / max (requests), one request at a time, one every ${results[0].intervalMs} ms:\n`);
   console.log('| mode | idle, empty store | during the sync | idle, after the sync | sync duration | products/s | wall, trigger to end seen | the run ran in | load 1/5/15 min before → after |');
   console.log('| :--- | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- |');
   for (const r of results) {
