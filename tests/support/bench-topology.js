@@ -5,14 +5,15 @@
  *
  *   node tests/support/bench-topology.js measure   one mode, already running: the admin API's latency on the server
  *                                                  idle, during a full sync and idle again after it; the sync's wall
- *                                                  time and products/s; the CPU time of every process group named in
- *                                                  BENCH_PROCESSES over the sync. Writes the figures to BENCH_RESULT.
+ *                                                  time and products/s; the CPU time of every process named in
+ *                                                  BENCH_PROCESSES (with its descendants) over the sync, and over the
+ *                                                  idle probing after it. Writes the figures to BENCH_RESULT.
  *   node tests/support/bench-topology.js report FILE...   the figures of every mode as markdown tables.
  *
  * Latency: `GET /admin/products?limit=20`, one request at a time from this process, a new one every
  * BENCH_INTERVAL_MS (a slower answer delays the next), never more than BENCH_MAX_SAMPLES during a sync.
- * CPU: utime + stime (+ cutime + cstime, the children it reaped) of every process in each group, from /proc, at the
- * trigger and when the run has ended; the machine's busy time from /proc/stat over the same interval.
+ * CPU: utime + stime (+ cutime + cstime, the children it reaped) of each process and its descendants, from /proc, at
+ * the trigger and when the run has ended; the machine's busy time from /proc/stat over the same interval.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -27,7 +28,7 @@ const PROBE_PATH = '/admin/products?limit=20';
 const WARMUP_REQUESTS = 10;
 /** One probe request's time limit (a request that takes longer counts as an error). */
 const PROBE_TIMEOUT_MS = 30_000;
-/** The column order of the process groups .ci/bench-topology names. */
+/** The column order of the processes .ci/bench-topology names. */
 const GROUP_ORDER = ['shared', 'server', 'worker-1', 'worker-2', 'postgres', 'redis', 'stand-in'];
 /** Clock ticks per second of /proc/<pid>/stat and /proc/stat. */
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -79,23 +80,34 @@ function statFields(pid) {
   return text.slice(text.lastIndexOf(')') + 2).split(' ');
 }
 
-/** The process group of a PID. */
-function processGroup(pid) {
-  return Number(statFields(pid)[2]);
-}
-
-/** CPU ticks (utime + stime + cutime + cstime) of every process on the machine, summed by process group. */
-function ticksByGroup() {
-  const byGroup = new Map();
+/** Every process on the machine: its parent and its CPU ticks (utime + stime + cutime + cstime), by PID. */
+function processTable() {
+  const table = new Map();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let f;
     try { f = statFields(entry); } catch { continue; }
-    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    const group = Number(f[2]);
-    byGroup.set(group, (byGroup.get(group) ?? 0) + ticks);
+    table.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
   }
-  return byGroup;
+  return table;
+}
+
+/**
+ * CPU ticks of a process and all its descendants. A descendant that exited and was reaped counts in its parent's
+ * cutime + cstime. (A process group would not do: every PostgreSQL backend calls setsid().)
+ * @param {Map<number, { ppid: number, ticks: number }>} table
+ * @param {number} root
+ */
+function treeTicks(table, root) {
+  const children = new Map();
+  for (const [pid, p] of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  let ticks = 0;
+  for (const queue = [root]; queue.length > 0;) {
+    const pid = queue.pop();
+    ticks += table.get(pid)?.ticks ?? 0;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return ticks;
 }
 
 /** The machine's busy and total CPU ticks since boot (/proc/stat: everything but idle and iowait is busy). */
@@ -105,40 +117,33 @@ function machineTicks() {
   return { busy: total - cols[3] - cols[4], total };
 }
 
-/**
- * The process groups to measure, from BENCH_PROCESSES (`name=pidfile,...`; the PID is the file's first line).
- * A process that shares this benchmark's own group is refused: its group would count the benchmark too.
- */
-function processGroups() {
-  const own = processGroup(process.pid);
+/** The processes to measure, each with its descendants, from BENCH_PROCESSES (`name=pidfile,...`; the PID is the file's first line). */
+function measuredProcesses() {
   return env('BENCH_PROCESSES').split(',').map((item) => {
     const [name, file] = item.split('=');
-    const pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0].trim());
-    const group = processGroup(pid);
-    if (group === own) throw new Error(`${name} (pid ${pid}) runs in the benchmark's own process group`);
-    return { name, pid, group };
+    return { name, pid: Number(fs.readFileSync(file, 'utf8').split('\n')[0].trim()) };
   });
 }
 
-/** A snapshot of the CPU counters: each group's ticks, the machine's, this process's, and the time. */
-function cpuSnapshot(groups) {
-  const byGroup = ticksByGroup();
+/** A snapshot of the CPU counters: each process tree's ticks, the machine's, this process's, and the time. */
+function cpuSnapshot(processes) {
+  const table = processTable();
   return {
     at: performance.now(),
-    groups: Object.fromEntries(groups.map((g) => [g.name, byGroup.get(g.group) ?? 0])),
+    byProcess: Object.fromEntries(processes.map((p) => [p.name, treeTicks(table, p.pid)])),
     machine: machineTicks(),
     self: process.cpuUsage(),
   };
 }
 
-/** CPU seconds between two snapshots: per group, this process, the machine's busy time, and the wall time. */
+/** CPU seconds between two snapshots: per process tree, this process, the machine's busy time, and the wall time. */
 function cpuBetween(a, b) {
   const seconds = (ticks) => ticks / CLK_TCK;
-  const groups = Object.fromEntries(Object.keys(a.groups).map((k) => [k, seconds(b.groups[k] - a.groups[k])]));
+  const byProcess = Object.fromEntries(Object.keys(a.byProcess).map((k) => [k, seconds(b.byProcess[k] - a.byProcess[k])]));
   const self = process.cpuUsage(a.self);
   return {
     wallSeconds: (b.at - a.at) / 1000,
-    groups,
+    byProcess,
     bench: (self.user + self.system) / 1e6,
     machineBusy: seconds(b.machine.busy - a.machine.busy),
     machineTotal: seconds(b.machine.total - a.machine.total),
@@ -161,7 +166,7 @@ async function measure() {
   const loadBefore = loadAverage();
   await new DummyJsonControl(env('BENCH_STANDIN_URL')).reset({ size });
   const admin = await new MedusaAdmin(env('BENCH_SERVER_URL')).login(env('BENCH_ADMIN_EMAIL'), env('BENCH_ADMIN_PASSWORD'));
-  const groups = processGroups();
+  const processes = measuredProcesses();
 
   log(`${mode}: warm-up, then ${idleCount} idle requests (empty store)`);
   await probe(admin, { intervalMs, count: WARMUP_REQUESTS });
@@ -169,7 +174,7 @@ async function measure() {
 
   log(`${mode}: full sync of ${size} products, probing every ${intervalMs} ms`);
   let ended = false;
-  const before = cpuSnapshot(groups);
+  const before = cpuSnapshot(processes);
   const runId = await admin.trigger();
   const during = probe(admin, { intervalMs, count: maxSamples, stop: () => ended });
   let run;
@@ -178,13 +183,15 @@ async function measure() {
   } finally {
     ended = true;
   }
-  const after = cpuSnapshot(groups);
+  const after = cpuSnapshot(processes);
   const busy = summarize(await during);
   if (run.status !== 'success') throw new Error(`${mode}: the sync ended ${run.status}: ${run.error_message ?? JSON.stringify(run.errors?.slice(0, 3))}`);
   if (run.created !== size) throw new Error(`${mode}: the sync created ${run.created} products, not ${size}`);
 
   log(`${mode}: ${idleCount} idle requests (${size} products in the store)`);
+  const probeStart = cpuSnapshot(processes);
   const idleFull = summarize(await probe(admin, { intervalMs, count: idleCount }));
+  const probeCpu = cpuBetween(probeStart, cpuSnapshot(processes));
   const result = {
     mode, size, intervalMs, loadBefore, loadAfter: loadAverage(),
     latency: { idle, during: busy, idleFull },
@@ -193,7 +200,8 @@ async function measure() {
       owner: run.owner, phases: run.phase_timings,
     },
     cpu: cpuBetween(before, after),
-    processes: groups,
+    probeCpu,
+    processes,
   };
   fs.writeFileSync(env('BENCH_RESULT'), JSON.stringify(result, null, 2));
   log(`${mode}: ${(run.duration_ms / 1000).toFixed(2)} s, ${result.sync.productsPerSecond.toFixed(0)} products/s, p95 ${busy.p95?.toFixed(0)} ms`);
@@ -236,21 +244,23 @@ function report(files) {
     console.log("(A run's write batches all execute in the worker that took the run: the second worker waits; see issue 14 item 4.)");
   }
 
-  const seen = new Set(results.flatMap((r) => Object.keys(r.cpu.groups)));
+  const seen = new Set(results.flatMap((r) => Object.keys(r.cpu.byProcess)));
   const names = [...GROUP_ORDER.filter((n) => seen.has(n)), ...[...seen].filter((n) => !GROUP_ORDER.includes(n))];
   console.log('\n### Where the CPU goes, from the trigger until the run has ended\n');
-  console.log('CPU seconds of each process group (in parentheses: cores, CPU seconds / wall time); "others" = the machine\'s busy time');
+  console.log('CPU seconds of each process with its descendants (in parentheses: cores, CPU seconds / wall time); "others" = the machine\'s busy time');
   console.log('less the processes listed and this benchmark; "CPU bound" = wall time x cores / CPU seconds of the listed processes');
-  console.log('and this benchmark: the most a run spread over more processes could gain here if nothing else ran.\n');
-  console.log(`| mode | wall | ${names.join(' | ')} | bench | others | machine busy / available | CPU bound |`);
-  console.log(`| :--- | ---: | ${names.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);
+  console.log('and this benchmark: the most a run spread over more processes could gain here if nothing else ran. "Probe alone" =');
+  console.log("the API instance's cores during the idle requests after the sync: what the probe (and nothing else) costs it.\n");
+  console.log(`| mode | wall | ${names.join(' | ')} | bench | others | machine busy / available | CPU bound | probe alone |`);
+  console.log(`| :--- | ---: | ${names.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | ---: |`);
   for (const r of results) {
     const c = r.cpu;
-    const listed = Object.values(c.groups).reduce((a, b) => a + b, 0) + c.bench;
+    const listed = Object.values(c.byProcess).reduce((a, b) => a + b, 0) + c.bench;
     const cores = c.machineTotal / c.wallSeconds;
-    console.log(`| ${r.mode} | ${c.wallSeconds.toFixed(2)} s | ${names.map((n) => cpuCell(c.groups[n], c.wallSeconds)).join(' | ')} `
+    console.log(`| ${r.mode} | ${c.wallSeconds.toFixed(2)} s | ${names.map((n) => cpuCell(c.byProcess[n], c.wallSeconds)).join(' | ')} `
       + `| ${cpuCell(c.bench, c.wallSeconds)} | ${cpuCell(Math.max(0, c.machineBusy - listed), c.wallSeconds)} `
-      + `| ${c.machineBusy.toFixed(1)} / ${c.machineTotal.toFixed(1)} s | ${((c.wallSeconds * cores) / listed).toFixed(2)}x |`);
+      + `| ${c.machineBusy.toFixed(1)} / ${c.machineTotal.toFixed(1)} s | ${((c.wallSeconds * cores) / listed).toFixed(2)}x `
+      + `| ${cpuCell(r.probeCpu.byProcess[r.processes[0].name], r.probeCpu.wallSeconds)} |`);
   }
   console.log(`\nraw: ${JSON.stringify(results)}`);
 }
