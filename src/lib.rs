@@ -37,10 +37,13 @@
 //!     two passes over the source bodies and written in windows.
 //! 14. [`report`], [`snapshot`]: the end-of-run report and its status; the store checked against the ledger,
 //!     and what to repair first.
-//! 15. [`store`], [`lifecycle`]: the store setup before a run (currency, sales channel, stock location); the life
-//!     of a run across instances — statuses and transitions, owner and lease, how a run ends, where it executes.
-//! 16. [`admin_api`]: what the plugin's admin API answers — a run as the admin sees it, the analytics of a range
-//!     of runs, the options as an operator may see them.
+//! 15. [`store`], [`lifecycle`], [`changes`]: the store setup before a run (currency, sales channel, stock
+//!     location); the life of a run across instances — statuses and transitions, owner and lease, how a run ends,
+//!     where it executes, stopping it; what a sync would change, product by product (a preview), whether a preview
+//!     may be applied, and where one product stands.
+//! 16. [`admin_api`], [`notify`]: what the plugin's admin API answers — a run as the admin sees it, the analytics
+//!     of a range of runs, the options as an operator may see them; which ended runs create an admin notification,
+//!     and what it says.
 //! 17. [`error`]: every error the host can receive, with its stable code and details.
 //! 18. [`wasm`]: the boundary — the only module with `wasm-bindgen`; it converts and forwards, and decides
 //!     nothing.
@@ -82,10 +85,12 @@ pub mod plan;
 pub mod report;
 pub mod snapshot;
 
+pub mod changes;
 pub mod lifecycle;
 pub mod store;
 
 pub mod admin_api;
+pub mod notify;
 
 pub mod error;
 

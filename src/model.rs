@@ -264,6 +264,16 @@ codes! {
         NoHeldRemovals = "NO_HELD_REMOVALS",
         /// A run's held removals were asked to be applied again: another run applies or applied them.
         RemovalsAlreadyApplied = "REMOVALS_ALREADY_APPLIED",
+        /// A run that is not a preview was asked to be applied.
+        NotAPreview = "NOT_A_PREVIEW",
+        /// A preview that has not ended, or did not end well, was asked to be applied.
+        PreviewNotApplicable = "PREVIEW_NOT_APPLICABLE",
+        /// A preview older than `previewTtlMs` was asked to be applied.
+        PreviewExpired = "PREVIEW_EXPIRED",
+        /// A preview was asked to be applied again: another run applies or applied it.
+        PreviewAlreadyApplied = "PREVIEW_ALREADY_APPLIED",
+        /// An apply run found the source or the store changed since its preview; it wrote nothing.
+        PreviewOutdated = "PREVIEW_OUTDATED",
         /// Medusa has not created its store yet.
         StoreNotReady = "STORE_NOT_READY",
         /// The `salesChannelId` option names a channel the store does not have.
@@ -437,7 +447,7 @@ mod tests {
             );
         }
         assert_eq!(RunErrorCode::ALL.len(), 28);
-        assert_eq!(CoreErrorCode::ALL.len(), 25);
+        assert_eq!(CoreErrorCode::ALL.len(), 30);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub const DEFAULT_RUN_TIMEOUT_MS: u32 = 2 * 60 * 60 * 1000;
 pub const DEFAULT_MAX_IMAGES_PER_PRODUCT: u32 = 20;
 /// Largest value of `maxProducts`.
 pub const MAX_PRODUCTS_LIMIT: u32 = 10_000_000;
+/// Default time a preview may be applied after it ended: one hour.
+pub const DEFAULT_PREVIEW_TTL_MS: u32 = 60 * 60 * 1000;
 
 /// What to do with a product the sync created earlier that is no longer in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -130,6 +132,9 @@ pub struct PluginOptionsInput {
     /// Origins (`scheme://host[:port]`) image requests may go to even when they resolve to a private address.
     #[ts(optional, type = "Array<string> | null")]
     pub image_hosts: Option<Value>,
+    /// How long a preview may be applied after it ended, in milliseconds (60000..=604800000, default 1 h).
+    #[ts(optional, type = "number | string | null")]
+    pub preview_ttl_ms: Option<Value>,
     /// Any key that is not a known option (rejected, to catch typos such as `pagesize`).
     #[serde(flatten)]
     #[ts(skip)]
@@ -186,6 +191,16 @@ pub struct SyncOptions {
     /// Trusted image origins (`scheme://host[:port]`, normalized): fetched even when they resolve to a
     /// private address.
     pub image_hosts: Vec<String>,
+    /// How long a preview may be applied after it ended, in milliseconds (see [`crate::changes`]); an older
+    /// preview must be made again.
+    #[serde(default = "default_preview_ttl_ms")]
+    #[ts(optional, as = "Option<u32>")]
+    pub preview_ttl_ms: u32,
+}
+
+/// Serde default of [`SyncOptions::preview_ttl_ms`] (options stored before it existed).
+fn default_preview_ttl_ms() -> u32 {
+    DEFAULT_PREVIEW_TTL_MS
 }
 
 impl Default for SyncOptions {
@@ -212,6 +227,7 @@ impl Default for SyncOptions {
             run_timeout_ms: DEFAULT_RUN_TIMEOUT_MS,
             max_images_per_product: DEFAULT_MAX_IMAGES_PER_PRODUCT,
             image_hosts: Vec::new(),
+            preview_ttl_ms: DEFAULT_PREVIEW_TTL_MS,
         }
     }
 }
@@ -307,7 +323,8 @@ pub fn validate_options_with(
             value,
             "is not a known option (known: sourceUrl, schedule, pageSize, concurrency, batchSize, currencyCode, \
              salesChannelId, onMissing, requestTimeoutMs, maxRetries, images, imageMaxBytes, stockLocationId, webhookSecret, \
-             maxRemovalRatio, pageMaxBytes, maxProducts, maxPages, runTimeoutMs, maxImagesPerProduct, imageHosts)",
+             maxRemovalRatio, pageMaxBytes, maxProducts, maxPages, runTimeoutMs, maxImagesPerProduct, imageHosts, \
+             previewTtlMs)",
         ));
     }
     let defaults = SyncOptions::default();
@@ -428,6 +445,13 @@ pub fn validate_options_with(
             Some(v) => origins("imageHosts", v)?,
             None => defaults.image_hosts,
         },
+        preview_ttl_ms: integer(
+            "previewTtlMs",
+            raw.preview_ttl_ms.as_ref(),
+            60_000,
+            7 * 24 * 60 * 60 * 1000,
+            defaults.preview_ttl_ms,
+        )?,
     })
 }
 
@@ -743,7 +767,7 @@ mod tests {
                 "requestTimeoutMs": 10000, "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760,
                 "stockLocationId": null, "webhookSecret": null, "maxRemovalRatio": 0.2, "pageMaxBytes": 8388608,
                 "maxProducts": 250000, "maxPages": 10000, "runTimeoutMs": 7200000, "maxImagesPerProduct": 20,
-                "imageHosts": []
+                "imageHosts": [], "previewTtlMs": 3600000
             })
         );
     }
@@ -766,7 +790,8 @@ mod tests {
             "maxRemovalRatio": "0.05",
             "pageMaxBytes": "65536", "maxProducts": 100, "maxPages": 5, "runTimeoutMs": 1000,
             "maxImagesPerProduct": 0,
-            "imageHosts": ["HTTP://10.0.0.5:8080/", "https://images.internal:443", "http://10.0.0.5:8080"]
+            "imageHosts": ["HTTP://10.0.0.5:8080/", "https://images.internal:443", "http://10.0.0.5:8080"],
+            "previewTtlMs": "120000"
         }))
         .unwrap();
         assert_eq!(options.page_max_bytes, 65536);
@@ -802,6 +827,7 @@ mod tests {
         assert_eq!(options.stock_location_id.as_deref(), Some("sloc_1"));
         assert_eq!(options.webhook_secret.as_deref(), Some("s3cret"));
         assert_eq!(options.max_removal_ratio, 0.05);
+        assert_eq!(options.preview_ttl_ms, 120_000);
     }
 
     #[test]
@@ -943,6 +969,9 @@ mod tests {
             json!({ "imageHosts": ["http://10.0.0.5/images"] }),
             json!({ "imageHosts": ["ftp://10.0.0.5"] }),
             json!({ "imageHosts": [5] }),
+            json!({ "previewTtlMs": 59_999 }),
+            json!({ "previewTtlMs": 604_800_001 }),
+            json!({ "previewTtlMs": "1h" }),
             json!({ "pagesize": 30 }),
         ];
         for case in cases {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::changes::ChangeCounts;
 use crate::lifecycle::{RunOwner, SyncRunStatus};
 use crate::model::{RunError, SourceId};
 use crate::removals::HeldRemoval;
@@ -23,6 +24,10 @@ pub enum SyncTrigger {
     Webhook,
     /// An operator's "Apply removals": it applies the removals another run held back, and nothing else.
     ApplyRemovals,
+    /// An operator's "Preview changes": it fetches and plans, and writes nothing to the catalog.
+    Preview,
+    /// An operator's "Apply" on a preview: a sync that writes the previewed plan, or nothing.
+    ApplyPreview,
 }
 
 impl SyncTrigger {
@@ -32,11 +37,14 @@ impl SyncTrigger {
         SyncTrigger::Manual,
         SyncTrigger::Webhook,
         SyncTrigger::ApplyRemovals,
+        SyncTrigger::Preview,
+        SyncTrigger::ApplyPreview,
     ];
 
-    /// Whether a run with this trigger fetches and syncs the catalog (every trigger but `apply_removals`).
+    /// Whether a run with this trigger fetches and syncs the catalog (every trigger but `apply_removals` and
+    /// `preview`, which writes nothing).
     pub fn syncs_catalog(self) -> bool {
-        !matches!(self, SyncTrigger::ApplyRemovals)
+        !matches!(self, SyncTrigger::ApplyRemovals | SyncTrigger::Preview)
     }
 }
 
@@ -54,6 +62,11 @@ pub struct RunVocabulary {
     pub triggers: Vec<SyncTrigger>,
     /// The triggers of runs that fetch and sync the catalog.
     pub catalog_triggers: Vec<SyncTrigger>,
+    /// The statuses of the runs the analytics count: the ended ones but `cancelled` (an operator stopped it: its
+    /// duration and throughput say where, not how the sync went).
+    pub analyzed_statuses: Vec<SyncRunStatus>,
+    /// The triggers of the runs the analytics count: every one but `preview` (it writes nothing).
+    pub analyzed_triggers: Vec<SyncTrigger>,
     /// The names of a run's counts ([`RunCounts`]), sorted: one number column each on the run record.
     #[ts(type = "Array<keyof RunCounts>")]
     pub count_columns: Vec<String>,
@@ -63,9 +76,10 @@ pub struct RunVocabulary {
 ///
 /// ```
 /// let vocabulary = catalog_sync::admin_api::run_vocabulary();
-/// assert_eq!(vocabulary.statuses.len(), 6);
-/// assert_eq!(vocabulary.ended_statuses.len(), 4);
-/// assert_eq!(vocabulary.catalog_triggers.len(), 3);
+/// assert_eq!(vocabulary.statuses.len(), 7);
+/// assert_eq!(vocabulary.ended_statuses.len(), 5);
+/// assert_eq!(vocabulary.catalog_triggers.len(), 4);
+/// assert_eq!((vocabulary.analyzed_statuses.len(), vocabulary.analyzed_triggers.len()), (4, 5));
 /// assert!(vocabulary.count_columns.contains(&"images_reused".to_string()));
 /// assert_eq!(vocabulary.count_columns.len(), 13);
 /// ```
@@ -82,6 +96,16 @@ pub fn run_vocabulary() -> RunVocabulary {
             .iter()
             .copied()
             .filter(|trigger| trigger.syncs_catalog())
+            .collect(),
+        analyzed_statuses: SyncRunStatus::ALL
+            .iter()
+            .copied()
+            .filter(|status| status.is_ended() && *status != SyncRunStatus::Cancelled)
+            .collect(),
+        analyzed_triggers: SyncTrigger::ALL
+            .iter()
+            .copied()
+            .filter(|trigger| *trigger != SyncTrigger::Preview)
             .collect(),
         count_columns: count_columns(),
     }
@@ -171,6 +195,22 @@ pub struct RunRecord {
     pub removals_applied_by: Option<String>,
     /// For an `apply_removals` run: the run whose held removals it applies.
     pub removals_of: Option<String>,
+    /// When an operator asked to stop the run.
+    #[serde(default)]
+    #[ts(optional)]
+    pub cancel_requested_at: Option<String>,
+    /// For a preview: the number of products of each kind of change.
+    #[serde(default)]
+    #[ts(optional)]
+    pub change_counts: Option<ChangeCounts>,
+    /// For a preview: the `apply_preview` run that applies it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub preview_applied_by: Option<String>,
+    /// For an `apply_preview` run: the preview it applies.
+    #[serde(default)]
+    #[ts(optional)]
+    pub preview_of: Option<String>,
 }
 
 /// A run as `GET /admin/sync/status`, `/admin/sync/runs` and `/admin/sync/runs/:id` return it: every stored field
@@ -232,6 +272,14 @@ pub struct RunView {
     pub removals_applied_by: Option<String>,
     /// For an `apply_removals` run: the run whose held removals it applies.
     pub removals_of: Option<String>,
+    /// When an operator asked to stop the run ("Stop"): it stops at its next batch boundary.
+    pub cancel_requested_at: Option<String>,
+    /// For a preview: the number of products of each kind of change (`null` for other runs, or while it runs).
+    pub change_counts: Option<ChangeCounts>,
+    /// For a preview: the run that applies (or applied) it, once "Apply" was used.
+    pub preview_applied_by: Option<String>,
+    /// For an `apply_preview` run: the preview it applies.
+    pub preview_of: Option<String>,
 }
 
 /// Shapes a stored run for the admin API.
@@ -246,7 +294,8 @@ pub struct RunView {
 ///     duration_ms: Some(2000.0), counts: RunCounts { created: 3, updated: 2, unchanged: 5, ..RunCounts::default() },
 ///     requests: 1, retries: 0, phase_timings: None, progress: None, error_message: None, errors: None,
 ///     product_ids: None, owner: None, heartbeat_at: None, requeued_run_id: None, held_removals: None,
-///     removals_applied_by: None, removals_of: None,
+///     removals_applied_by: None, removals_of: None, cancel_requested_at: None, change_counts: None,
+///     preview_applied_by: None, preview_of: None,
 /// };
 /// let view = run_view(record);
 /// assert_eq!(view.products_synced, 10);
@@ -285,6 +334,10 @@ pub fn run_view(record: RunRecord) -> RunView {
         held_removals: record.held_removals.unwrap_or_default(),
         removals_applied_by: record.removals_applied_by,
         removals_of: record.removals_of,
+        cancel_requested_at: record.cancel_requested_at,
+        change_counts: record.change_counts,
+        preview_applied_by: record.preview_applied_by,
+        preview_of: record.preview_of,
     }
 }
 

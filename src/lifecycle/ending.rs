@@ -33,6 +33,11 @@ pub enum RunEnding {
         /// Why the owner is gone.
         reason: DeathReason,
     },
+    /// An operator asked to stop the run (`cancel_requested_at`), and its owner stopped at a batch boundary.
+    Cancelled {
+        /// The products written before it stopped (created, updated, completed, archived, deleted).
+        written: usize,
+    },
 }
 
 /// The end of a run: how its record changes, and the message it keeps.
@@ -83,6 +88,13 @@ pub fn end_run(ending: &RunEnding) -> RunEnd {
         RunEnding::Interrupted { owner, reason } => RunEnd {
             transition: run_transition(RunEvent::Interrupt),
             error_message: Some(interrupted_message(owner.as_ref(), *reason)),
+        },
+        RunEnding::Cancelled { written } => RunEnd {
+            transition: run_transition(RunEvent::Cancel),
+            error_message: Some(format!(
+                "cancelled by an operator: stopped at a batch boundary after writing {written} product(s); \
+                 nothing is half-written, and the next sync completes what is left"
+            )),
         },
     }
 }
@@ -211,6 +223,17 @@ mod tests {
             .error_message
             .unwrap()
             .contains("no worker took the run"));
+    }
+
+    #[test]
+    fn a_cancelled_run_ends_by_its_owner_and_says_what_it_wrote() {
+        let end = end_run(&RunEnding::Cancelled { written: 50 });
+        assert_eq!(end.transition.to, SyncRunStatus::Cancelled);
+        assert_eq!(end.transition.guard, RunGuard::Owner);
+        assert_eq!(
+            end.error_message.as_deref(),
+            Some("cancelled by an operator: stopped at a batch boundary after writing 50 product(s); nothing is half-written, and the next sync completes what is left")
+        );
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!
 //! * [`status`]: the statuses of a run ([`SyncRunStatus`]), the events that move it ([`RunEvent`]) and, for each
 //!   event, the transition ([`RunTransition`]: the status required, the status reached, and what else the update
-//!   must match — [`RunGuard`]). Invalid transitions are refused ([`RunTransition::apply`]).
+//!   must match — [`RunGuard`]). Invalid transitions are refused ([`RunTransition::apply`]). Whether an
+//!   operator's request to stop a run is recorded ([`check_cancel`]).
 //! * [`liveness`]: who owns a run ([`RunOwner`]), the heartbeat and lease figures ([`LEASE`]), and whether the
 //!   owner of a running run is alive ([`run_liveness`]): a pure function of the owner, its last heartbeat, the
 //!   current time (the database's clock, so all instances agree) and the calling process.
@@ -26,7 +27,8 @@ pub use liveness::{
 };
 pub use placement::{execution_site, ExecutionSite, WorkerMode};
 pub use status::{
-    run_transition, RunEvent, RunGuard, RunTransition, SyncRunStatus, TransitionRefused,
+    check_cancel, run_transition, CancelVerdict, RunEvent, RunGuard, RunTransition, SyncRunStatus,
+    TransitionRefused,
 };
 
 #[cfg(test)]

@@ -7,12 +7,13 @@
 //!     └──────────────── begin ───────────────▶ running ──(claim, heartbeat: running)
 //!                                                 │
 //!                  finish (owner) ────────────────┼──▶ success | partial | failed
+//!                  cancel (owner, on request) ────┼──▶ cancelled
 //!                  interrupt (another process) ───┴──▶ interrupted
 //! ```
 //!
-//! Every ended status is final: nothing moves a run out of it. A status `cancelled` (a run stopped on purpose) will
-//! join the ended statuses with its own event; nothing here assumes the list is closed beyond the `match`es the
-//! compiler checks.
+//! Every ended status is final: nothing moves a run out of it. A run is stopped on purpose in two moves: an operator
+//! asks (the request is recorded on the run, see [`check_cancel`]), and the owner, at its next batch boundary,
+//! ends the run `cancelled` ([`RunEvent::Cancel`], guarded by its ownership like a finish).
 
 use std::fmt;
 
@@ -38,6 +39,8 @@ pub enum SyncRunStatus {
     Failed,
     /// Ended: its process stopped (killed, crashed, lost its database) and another process took the run over.
     Interrupted,
+    /// Ended: an operator stopped it; its owner stopped at a batch boundary, with what it had written so far.
+    Cancelled,
 }
 
 impl SyncRunStatus {
@@ -49,6 +52,7 @@ impl SyncRunStatus {
         SyncRunStatus::Partial,
         SyncRunStatus::Failed,
         SyncRunStatus::Interrupted,
+        SyncRunStatus::Cancelled,
     ];
 
     /// The status's text, as stored (`"running"`).
@@ -60,6 +64,7 @@ impl SyncRunStatus {
             SyncRunStatus::Partial => "partial",
             SyncRunStatus::Failed => "failed",
             SyncRunStatus::Interrupted => "interrupted",
+            SyncRunStatus::Cancelled => "cancelled",
         }
     }
 
@@ -70,7 +75,8 @@ impl SyncRunStatus {
             SyncRunStatus::Success
             | SyncRunStatus::Partial
             | SyncRunStatus::Failed
-            | SyncRunStatus::Interrupted => true,
+            | SyncRunStatus::Interrupted
+            | SyncRunStatus::Cancelled => true,
         }
     }
 }
@@ -113,6 +119,8 @@ pub enum RunEvent {
     },
     /// Another process ends a running run whose owner it judged gone ([`crate::lifecycle::run_liveness`]).
     Interrupt,
+    /// The owner stops a run an operator asked to stop, at a batch boundary.
+    Cancel,
 }
 
 /// What a transition's update must match besides the run's id and status.
@@ -183,6 +191,7 @@ pub fn run_transition(event: RunEvent) -> RunTransition {
             SyncRunStatus::Interrupted,
             RunGuard::Observed,
         ),
+        RunEvent::Cancel => (Some(Running), SyncRunStatus::Cancelled, RunGuard::Owner),
     };
     RunTransition { from, to, guard }
 }
@@ -207,6 +216,46 @@ impl RunTransition {
     }
 }
 
+/// Whether an operator's request to stop a run is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum CancelVerdict {
+    /// Record the request on the run (a conditional update on status `running`); its owner stops at its next batch
+    /// boundary and ends the run `cancelled`.
+    Accepted,
+    /// The request was already recorded: nothing more to do (answered like an accepted one).
+    AlreadyRequested,
+    /// Nothing to stop: answer 409 with the message.
+    Refused {
+        /// Why, for the operator.
+        message: String,
+    },
+}
+
+/// Decides an operator's request to stop run `run_id` in status `status` (`cancel_requested`: whether a request is
+/// already recorded). Only a running run can be stopped: a queued run has not started, an ended one is over.
+///
+/// ```
+/// use catalog_sync::lifecycle::{check_cancel, CancelVerdict, SyncRunStatus};
+/// assert_eq!(check_cancel("csrun_1", SyncRunStatus::Running, false), CancelVerdict::Accepted);
+/// assert!(matches!(check_cancel("csrun_1", SyncRunStatus::Success, false), CancelVerdict::Refused { .. }));
+/// ```
+pub fn check_cancel(run_id: &str, status: SyncRunStatus, cancel_requested: bool) -> CancelVerdict {
+    match status {
+        SyncRunStatus::Running if cancel_requested => CancelVerdict::AlreadyRequested,
+        SyncRunStatus::Running => CancelVerdict::Accepted,
+        SyncRunStatus::Queued => CancelVerdict::Refused {
+            message: format!(
+                "run {run_id} is queued and has not started: there is nothing to stop yet"
+            ),
+        },
+        ended => CancelVerdict::Refused {
+            message: format!("run {run_id} already ended ({ended}): there is nothing to stop"),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +269,7 @@ mod tests {
             RunEvent::Claim,
             RunEvent::Heartbeat,
             RunEvent::Interrupt,
+            RunEvent::Cancel,
         ];
         for outcome in [RunStatus::Success, RunStatus::Partial, RunStatus::Failed] {
             events.push(RunEvent::Finish { outcome });
@@ -256,6 +306,39 @@ mod tests {
             Ok(SyncRunStatus::Interrupted)
         );
         assert_eq!(step(None, RunEvent::Begin), Ok(SyncRunStatus::Running));
+        assert_eq!(
+            step(Some(running), RunEvent::Cancel),
+            Ok(SyncRunStatus::Cancelled)
+        );
+        assert!(step(Some(queued), RunEvent::Cancel).is_err());
+    }
+
+    #[test]
+    fn only_a_running_run_can_be_asked_to_stop() {
+        assert_eq!(
+            check_cancel("r", SyncRunStatus::Running, false),
+            CancelVerdict::Accepted
+        );
+        assert_eq!(
+            check_cancel("r", SyncRunStatus::Running, true),
+            CancelVerdict::AlreadyRequested
+        );
+        let queued = check_cancel("r", SyncRunStatus::Queued, false);
+        assert_eq!(
+            queued,
+            CancelVerdict::Refused {
+                message: "run r is queued and has not started: there is nothing to stop yet".into()
+            }
+        );
+        for ended in SyncRunStatus::ALL.iter().filter(|status| status.is_ended()) {
+            let CancelVerdict::Refused { message } = check_cancel("r", *ended, true) else {
+                panic!("{ended} must be refused");
+            };
+            assert_eq!(
+                message,
+                format!("run r already ended ({ended}): there is nothing to stop")
+            );
+        }
     }
 
     #[test]
@@ -287,7 +370,7 @@ mod tests {
         for event in events() {
             let transition = run_transition(event);
             let expected = match event {
-                RunEvent::Heartbeat | RunEvent::Finish { .. } => RunGuard::Owner,
+                RunEvent::Heartbeat | RunEvent::Finish { .. } | RunEvent::Cancel => RunGuard::Owner,
                 RunEvent::Claim => RunGuard::Unclaimed,
                 RunEvent::Interrupt => RunGuard::Observed,
                 RunEvent::Queue | RunEvent::Begin | RunEvent::StartQueued => RunGuard::None,

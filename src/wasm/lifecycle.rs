@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::{export, Objects};
-use crate::lifecycle::{self, RunEvent, WorkerMode};
+use crate::lifecycle::{self, RunEvent, SyncRunStatus, WorkerMode};
 
 /// The transition an event makes: the status the run must have (`null`: its record is created), the status it
 /// gets, and what else the host's conditional update must match (`guard`).
@@ -92,5 +92,27 @@ pub fn execution_site(
     export("executionSite", |call| {
         let mode: WorkerMode = call.input(mode)?;
         Ok(Objects(lifecycle::execution_site(mode)))
+    })
+}
+
+/// Whether an operator's request to stop a run is recorded: `accepted` (record it), `alreadyRequested`, or
+/// `refused` with the message (a queued or ended run: answer 409).
+///
+/// ```js
+/// const verdict = checkCancel(run.id, run.status, run.cancel_requested_at !== null);
+/// ```
+#[wasm_bindgen(js_name = checkCancel, unchecked_return_type = "CancelVerdict")]
+pub fn check_cancel(
+    run_id: &str,
+    #[wasm_bindgen(unchecked_param_type = "SyncRunStatus")] status: JsValue,
+    cancel_requested: bool,
+) -> Result<JsValue, JsValue> {
+    export("checkCancel", |call| {
+        let status: SyncRunStatus = call.input(status)?;
+        Ok(Objects(lifecycle::check_cancel(
+            run_id,
+            status,
+            cancel_requested,
+        )))
     })
 }

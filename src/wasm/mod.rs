@@ -19,9 +19,10 @@
 //! One file per exported area: `options`, `outbound` (the address check), `deadline` (the run's deadline), `fetch`
 //! (the fetch loop of a run, driven through the host's injected `fetchPage` and `sleep`), `taxonomy`, `plan` (and
 //! the plan of applying held removals), `removals`, `report`, `images`, `stock`, `store`, `snapshot`, `webhook`
-//! (and the queue), `lifecycle` (transitions, liveness and end of a run), `admin_api` (the run view,
-//! the analytics and the settings the admin API answers); `bodies` reads the raw source bodies of
-//! a planner input, `allocator` is the WebAssembly allocator. Every export is re-exported here.
+//! (and the queue), `lifecycle` (transitions, liveness and end of a run, stop requests), `admin_api` (the run
+//! view, the analytics and the settings the admin API answers), `changes` (previews, applying them, one product's
+//! state, notifications); `bodies` reads the raw source bodies of a planner input, `allocator` is the WebAssembly
+//! allocator. Every export is re-exported here.
 
 use js_sys::Reflect;
 use serde::{de::DeserializeOwned, Serialize};
@@ -34,6 +35,7 @@ mod admin_api;
 #[cfg(target_family = "wasm")]
 mod allocator;
 mod bodies;
+mod changes;
 mod deadline;
 mod fetch;
 mod images;
@@ -50,11 +52,16 @@ mod taxonomy;
 mod webhook;
 
 pub use admin_api::{build_analytics, present_settings, run_view, run_vocabulary};
+pub use changes::{
+    check_apply_preview, compare_preview_fingerprints, plan_changes, preview_taxonomy,
+    product_status, run_notification,
+};
 pub use deadline::check_run_deadline;
 pub use fetch::fetch_source;
 pub use images::{plan_image_copies, ImageCopierHandle};
 pub use lifecycle::{
-    end_run, execution_site, final_write_retry_delay, lease_figures, run_liveness, run_transition,
+    check_cancel, end_run, execution_site, final_write_retry_delay, lease_figures, run_liveness,
+    run_transition,
 };
 pub use options::validate_options;
 pub use outbound::classify_address;
@@ -82,8 +89,10 @@ import type {
   AddressClass, DeadlineCheck, RunTimeout,
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
   LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,
-  HeldRemovalsInput, ApplyRemovalsRequest, ApplyRemovalsVerdict,
+  HeldRemovalsInput, ApplyRemovalsRequest, ApplyRemovalsVerdict, SyncRunStatus, CancelVerdict,
   RunRecord, RunView, RunVocabulary, AnalyticsInput, SyncAnalytics, SettingsInput, SyncSettings,
+  ChangesInput, ChangeList, PreviewTaxonomyInput, PreviewTaxonomy, ApplyPreviewRequest, ApplyPreviewVerdict,
+  PreviewFingerprints, ProductStatusInput, ProductSyncState, EndedRun, RunNotification,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */
