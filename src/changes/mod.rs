@@ -34,6 +34,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::batching::WriteBatch;
 use crate::fetch::FetchStats;
+use crate::ledger::LedgerKey;
 use crate::mapping::{source_id_of, ImageInput, PriceInput, ProductStatus, VariantEntry};
 use crate::model::{OwnedProduct, RunError, RunErrorCode, SourceId};
 use crate::plan::{plan_sync, PlanInput, SyncPlan};
@@ -209,9 +210,23 @@ pub struct ChangeList {
     pub listing_fingerprint: String,
     /// The fingerprint of the change list: equal lists, equal fingerprints.
     pub plan_fingerprint: String,
+    /// The content fingerprint seen upstream for each owned product the source lists: what a preview records on
+    /// the ledger (`source_fingerprint`), for [`product_status`].
+    pub seen: Vec<SeenFingerprint>,
     /// The preview run's report, as `summarizeRun` makes it from the plan with nothing written: its status
     /// (`partial` when the plan has problems, `failed` when nothing is valid), counts and every error.
     pub report: RunReport,
+}
+
+/// The content fingerprint a fetch saw upstream for a product the ledger records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SeenFingerprint {
+    /// The ledger row's key.
+    #[serde(flatten)]
+    pub key: LedgerKey,
+    /// The content fingerprint.
+    pub fingerprint: String,
 }
 
 /// Error codes that reject a product (it is not written).
@@ -298,8 +313,19 @@ pub fn plan_changes(input: &ChangesInput) -> ChangeList {
         images: None,
         timed_out: None,
     });
+    let seen = list
+        .iter()
+        .filter(|entry| entry.product_id.is_some())
+        .filter_map(|entry| {
+            Some(SeenFingerprint {
+                key: LedgerKey::of(entry.source_id?),
+                fingerprint: entry.fingerprint.clone()?,
+            })
+        })
+        .collect();
     ChangeList {
         plan_fingerprint: plan_fingerprint(&list),
+        seen,
         entries: list,
         counts,
         notes,

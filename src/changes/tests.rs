@@ -233,6 +233,17 @@ fn an_updated_product_shows_only_the_fields_that_change() {
     );
     assert_eq!(entry(&list, 2).kind, ChangeKind::Kept);
     assert!(entry(&list, 2).diff.is_empty());
+    let seen: Vec<(&str, bool)> = list
+        .seen
+        .iter()
+        .map(|seen| {
+            (
+                seen.key.source_id.as_str(),
+                Some(&seen.fingerprint) == entry(&list, 2).fingerprint.as_ref(),
+            )
+        })
+        .collect();
+    assert_eq!(seen, [("1", false), ("2", true)]);
     assert_eq!((list.counts.updated, list.counts.kept), (1, 1));
     // Without a level at the location, the run creates one: the stock is listed as a change.
     let (owned, current) = synced(&before);
