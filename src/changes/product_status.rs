@@ -10,9 +10,11 @@
 //! * **in sync** otherwise. An edit in the admin is reported first: a resync would overwrite it.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use ts_rs::TS;
 
 use crate::model::SourceId;
+use crate::snapshot::FINGERPRINT_KEY;
 
 /// Where one product stands, as the sync sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,8 +50,10 @@ pub struct ProductStatusInput {
     pub product_updated_ms: Option<f64>,
     /// The sync's variant's `updated_at` now, ms since the epoch (`null`: the variant is gone).
     pub variant_updated_ms: Option<f64>,
-    /// The content fingerprint in the product's metadata now.
-    pub product_fingerprint: Option<String>,
+    /// The product's metadata now (holds the content fingerprint of the last write, see
+    /// [`crate::snapshot::FINGERPRINT_KEY`]).
+    #[ts(type = "Record<string, unknown> | null")]
+    pub metadata: Option<Value>,
     /// The content fingerprint the last fetch saw (the ledger's `source_fingerprint`).
     pub seen_fingerprint: Option<String>,
     /// When that fetch saw it, ms since the epoch.
@@ -80,7 +84,8 @@ fn later(now: Option<f64>, written: Option<f64>) -> bool {
 /// use catalog_sync::changes::{product_status, ProductStatusInput, ProductSyncStatus};
 /// let input = ProductStatusInput { source_url: "https://dummyjson.com".into(), source_id: 7,
 ///     written_fingerprint: Some("a".into()), written_product_updated_ms: Some(10.0), written_variant_updated_ms: Some(10.0),
-///     product_updated_ms: Some(10.0), variant_updated_ms: Some(10.0), product_fingerprint: Some("a".into()),
+///     product_updated_ms: Some(10.0), variant_updated_ms: Some(10.0),
+///     metadata: Some(serde_json::json!({ "catalog_sync_fingerprint": "a" })),
 ///     seen_fingerprint: None, seen_at_ms: None };
 /// let state = product_status(&input);
 /// assert_eq!(state.status, ProductSyncStatus::InSync);
@@ -100,8 +105,12 @@ pub fn product_status(input: &ProductStatusInput) -> ProductSyncState {
     if input.written_variant_updated_ms.is_some() && input.variant_updated_ms.is_none() {
         edits.push("the sync's variant was deleted in the store".to_string());
     }
-    if input.written_fingerprint.is_some() && input.product_fingerprint != input.written_fingerprint
-    {
+    let fingerprint = input
+        .metadata
+        .as_ref()
+        .and_then(|metadata| metadata.get(FINGERPRINT_KEY))
+        .and_then(Value::as_str);
+    if input.written_fingerprint.is_some() && fingerprint != input.written_fingerprint.as_deref() {
         edits.push("its sync fingerprint in metadata is not the one the sync wrote".to_string());
     }
     let upstream = match (&input.seen_fingerprint, &input.written_fingerprint) {
@@ -147,7 +156,7 @@ mod tests {
             written_variant_updated_ms: Some(1_000.0),
             product_updated_ms: Some(1_000.0),
             variant_updated_ms: Some(1_000.0),
-            product_fingerprint: Some("f1".into()),
+            metadata: Some(serde_json::json!({ FINGERPRINT_KEY: "f1" })),
             seen_fingerprint: None,
             seen_at_ms: None,
         }
@@ -202,7 +211,7 @@ mod tests {
                 ..synced()
             },
             ProductStatusInput {
-                product_fingerprint: Some("other".into()),
+                metadata: Some(serde_json::json!({ FINGERPRINT_KEY: "other" })),
                 seen_fingerprint: Some("f2".into()),
                 seen_at_ms: Some(2_000.0),
                 ..synced()
