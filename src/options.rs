@@ -194,7 +194,6 @@ pub struct SyncOptions {
     /// How long a preview may be applied after it ended, in milliseconds (see [`crate::changes`]); an older
     /// preview must be made again.
     #[serde(default = "default_preview_ttl_ms")]
-    #[ts(optional, as = "Option<u32>")]
     pub preview_ttl_ms: u32,
 }
 
