@@ -23,6 +23,7 @@
 pub mod apply;
 pub mod current;
 pub mod listing;
+pub mod owned;
 pub mod product_status;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -49,6 +50,7 @@ pub use apply::{
 };
 pub use current::{CurrentProduct, CurrentStock};
 pub use listing::{listing_fingerprint, ListingInput};
+pub use owned::{preview_owned_products, OwnedRowsInput, PreviewOwned};
 pub use product_status::{product_status, ProductStatusInput, ProductSyncState, ProductSyncStatus};
 
 /// What a preview says will happen to one product.
@@ -256,7 +258,8 @@ fn is_rejection(error: &RunError) -> bool {
 /// let list = plan_changes(&ChangesInput {
 ///     plan: PlanInput { options: SyncOptions::default(), pages: vec![page.into()], products: None, not_found_ids: None,
 ///         scope: SyncScope::Full, categories: vec![], tags: vec![], owned: vec![], taken_handles: vec![],
-///         sales_channel_id: None, stock_location_id: None, stored_images: vec![], image_failures: vec![] },
+///         sales_channel_id: None, stock_location_id: None, stored_images: vec![], image_failures: vec![],
+///         recorded: vec![], inventory_items: vec![] },
 ///     current: vec![], stock: Default::default(), categories_body: None,
 /// });
 /// assert_eq!(list.entries[0].kind, ChangeKind::Created);

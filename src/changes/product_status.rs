@@ -14,7 +14,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::model::SourceId;
-use crate::snapshot::FINGERPRINT_KEY;
+use crate::rows::FINGERPRINT_KEY;
 
 /// Where one product stands, as the sync sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -51,7 +51,7 @@ pub struct ProductStatusInput {
     /// The sync's variant's `updated_at` now, ms since the epoch (`null`: the variant is gone).
     pub variant_updated_ms: Option<f64>,
     /// The product's metadata now (holds the content fingerprint of the last write, see
-    /// [`crate::snapshot::FINGERPRINT_KEY`]).
+    /// [`crate::rows::FINGERPRINT_KEY`]).
     #[ts(type = "Record<string, unknown> | null")]
     pub metadata: Option<Value>,
     /// The content fingerprint the last fetch saw (the ledger's `source_fingerprint`).

@@ -57,6 +57,8 @@ fn plan_input(pages: Vec<String>, owned: Vec<OwnedProduct>) -> PlanInput {
         stock_location_id: None,
         stored_images: Vec::new(),
         image_failures: Vec::new(),
+        recorded: Vec::new(),
+        inventory_items: Vec::new(),
     }
 }
 

@@ -112,3 +112,18 @@ pub fn run_notification(
         Ok(Objects(notify::run_notification(&call.input(input)?)))
     })
 }
+
+/// The owned products a preview plans with (and the inventory item of each one's variant), from the full rows of
+/// every product the sync owns and the ledger's rows; nothing is repaired.
+///
+/// ```js
+/// const { owned, inventoryItems } = previewOwnedProducts({ rows: await readProductRows(query, ids), ledger });
+/// ```
+#[wasm_bindgen(js_name = previewOwnedProducts, unchecked_return_type = "PreviewOwned")]
+pub fn preview_owned_products(
+    #[wasm_bindgen(unchecked_param_type = "OwnedRowsInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    export("previewOwnedProducts", |call| {
+        Ok(Parsed(changes::preview_owned_products(&call.input(input)?)))
+    })
+}

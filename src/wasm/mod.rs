@@ -53,8 +53,8 @@ mod webhook;
 
 pub use admin_api::{build_analytics, present_settings, run_view, run_vocabulary};
 pub use changes::{
-    check_apply_preview, compare_preview_fingerprints, plan_changes, preview_taxonomy,
-    product_status, run_notification,
+    check_apply_preview, compare_preview_fingerprints, plan_changes, preview_owned_products,
+    preview_taxonomy, product_status, run_notification,
 };
 pub use deadline::check_run_deadline;
 pub use fetch::fetch_source;
@@ -92,7 +92,7 @@ import type {
   HeldRemovalsInput, ApplyRemovalsRequest, ApplyRemovalsVerdict, SyncRunStatus, CancelVerdict,
   RunRecord, RunView, RunVocabulary, AnalyticsInput, SyncAnalytics, SettingsInput, SyncSettings,
   ChangesInput, ChangeList, PreviewTaxonomyInput, PreviewTaxonomy, ApplyPreviewRequest, ApplyPreviewVerdict,
-  PreviewFingerprints, ProductStatusInput, ProductSyncState, EndedRun, RunNotification,
+  PreviewFingerprints, ProductStatusInput, ProductSyncState, EndedRun, RunNotification, OwnedRowsInput, PreviewOwned,
 } from "./types";
 
 /** What every function of the core throws: an `Error` with a stable `code` and structured `details`. */

@@ -1,5 +1,5 @@
 import { defineMiddlewares, validateAndTransformQuery } from "@medusajs/framework/http"
-import { AdminListSyncRunsQuery, AdminSyncAnalyticsQuery } from "./admin/sync/validators"
+import { AdminListSyncChangesQuery, AdminListSyncRunsQuery, AdminSyncAnalyticsQuery } from "./admin/sync/validators"
 
 /**
  * Query validation of the plugin's admin routes (authentication is Medusa's, for all of /admin), and
@@ -24,6 +24,11 @@ export default defineMiddlewares({
       matcher: "/admin/sync/analytics",
       methods: ["GET"],
       middlewares: [validateAndTransformQuery(AdminSyncAnalyticsQuery, {})],
+    },
+    {
+      matcher: "/admin/sync/runs/:id/changes",
+      methods: ["GET"],
+      middlewares: [validateAndTransformQuery(AdminListSyncChangesQuery, {})],
     },
   ],
 })

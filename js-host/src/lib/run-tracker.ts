@@ -1,4 +1,4 @@
-import type { FetchStats, RunDeadline, RunOwner } from "catalog-sync-core"
+import type { BatchResult, CatalogPlanSummary, FetchStats, RunDeadline, RunOwner } from "catalog-sync-core"
 import { startingProgress } from "../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../modules/catalog-sync/service"
 import type { PhaseTimings, RunProgress } from "../modules/catalog-sync/types"
@@ -7,6 +7,13 @@ import type { PhaseTimings, RunProgress } from "../modules/catalog-sync/types"
 export class RunLostError extends Error {
   constructor(readonly runId: string) {
     super(`catalog-sync: run ${runId} was taken over by another process; this process stopped writing to the store`)
+  }
+}
+
+/** Thrown at a batch boundary of a run an operator asked to stop: the run ends `cancelled`. */
+export class RunCancelledError extends Error {
+  constructor(readonly runId: string) {
+    super(`catalog-sync: run ${runId} was stopped by an operator at a batch boundary`)
   }
 }
 
@@ -32,6 +39,13 @@ export class RunTracker {
   private writing: Promise<void> | null = null
   private dirty = false
   private lost_ = false
+  private cancelRequested_ = false
+  private stoppedOnRequest_ = false
+
+  /** The plan's summary, once the plan step made it (the counts of a run stopped on request come from it). */
+  planSummary: CatalogPlanSummary | null = null
+  /** The results of the product batches written so far. */
+  readonly results: BatchResult[] = []
 
   /**
    * @param runId - the run this tracker belongs to
@@ -51,27 +65,45 @@ export class RunTracker {
     return this.lost_
   }
 
-  /** The heartbeat: proves this process alive, with the progress when it changed; notes a lost run. */
+  /** Whether the run stopped at a boundary because an operator asked (its end is then `cancelled`). */
+  get stoppedOnRequest(): boolean {
+    return this.stoppedOnRequest_
+  }
+
+  /** The heartbeat: proves this process alive, with the progress when it changed; notes a lost run and a stop request. */
   async beat(): Promise<void> {
     if (this.dirty) {
       await this.flush()
-    } else if (!this.lost_ && !(await this.service.heartbeat(this.runId, this.owner.boot))) {
-      this.lost_ = true
+    } else if (!this.lost_) {
+      this.note(await this.service.beat(this.runId, this.owner.boot))
     }
   }
 
   /**
-   * A batch boundary: a guarded heartbeat (with the progress) that confirms this process still owns the run.
+   * A batch boundary (also between the phases before the writes): a guarded heartbeat (with the progress) that
+   * confirms this process still owns the run, and that nobody asked to stop it.
    * @throws {RunLostError} when the run was taken over: nothing more may be written
+   * @throws {RunCancelledError} when an operator asked to stop the run: nothing more is written, the run ends
+   *   `cancelled`
    */
   async checkpoint(): Promise<void> {
     if (!this.lost_) {
       this.dirty = false
-      this.lost_ = !(await this.service.heartbeat(this.runId, this.owner.boot, { ...this.progress }))
+      this.note(await this.service.beat(this.runId, this.owner.boot, { ...this.progress }))
     }
     if (this.lost_) {
       throw new RunLostError(this.runId)
     }
+    if (this.cancelRequested_) {
+      this.stoppedOnRequest_ = true
+      throw new RunCancelledError(this.runId)
+    }
+  }
+
+  /** Notes what a guarded heartbeat answered. */
+  private note(state: { owned: boolean; cancelRequested: boolean }): void {
+    this.lost_ = this.lost_ || !state.owned
+    this.cancelRequested_ = this.cancelRequested_ || state.cancelRequested
   }
 
   /** When the run started (its record's `started_at`, set once this process owns the run). */
@@ -127,8 +159,8 @@ export class RunTracker {
     this.dirty = false
     this.lastWriteAt = Date.now()
     try {
-      if (!this.lost_ && !(await this.service.heartbeat(this.runId, this.owner.boot, { ...this.progress }))) {
-        this.lost_ = true
+      if (!this.lost_) {
+        this.note(await this.service.beat(this.runId, this.owner.boot, { ...this.progress }))
       }
     } catch (error) {
       this.onWriteError(error as Error)

@@ -17,5 +17,6 @@ export function toRunView(run: SyncRunRecord): RunView {
     started_at: iso(run.started_at) as string,
     finished_at: iso(run.finished_at),
     heartbeat_at: iso(run.heartbeat_at),
+    cancel_requested_at: iso(run.cancel_requested_at),
   })
 }

@@ -2,3 +2,5 @@ export { applyRemovalsWorkflow, applyRemovalsWorkflowId } from "./apply-removals
 export type { ApplyRemovalsInput } from "./apply-removals"
 export { syncCatalogWorkflow, syncCatalogWorkflowId } from "./sync-catalog"
 export type { SyncCatalogInput } from "./types"
+export { previewCatalogWorkflow, previewCatalogWorkflowId } from "./preview-catalog"
+export type { PreviewReport } from "./preview-catalog"

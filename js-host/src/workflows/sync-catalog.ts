@@ -1,5 +1,6 @@
-import { createWorkflow, parallelize, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createWorkflow, parallelize, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type { WorkflowData } from "@medusajs/framework/workflows-sdk"
+import { checkPreviewStep } from "./steps/check-preview"
 import { copyImagesStep } from "./steps/copy-images"
 import { fetchSourceStep } from "./steps/fetch-source"
 import { planSyncStep } from "./steps/plan-sync"
@@ -17,7 +18,9 @@ export const syncCatalogWorkflowId = "catalog-sync"
 
 /**
  * One catalog sync, for a run this process owns (`startSync`, `startQueuedRun`, or a worker's claim):
- * fetch everything from the source (meanwhile: the ledger and the cheap stamps of the products the sync owns) →
+ * fetch everything from the source (meanwhile: the ledger and the cheap stamps of the products the sync owns) → for
+ * an `apply_preview` run, the check that the source and the store are as its preview saw them (else nothing is
+ * written) →
  * store currency, sales channel and stock location, categories and tags, new images copied into file
  * storage → check the store against the ledger (core) and repair what a killed sync left half-written, reading
  * the full rows of suspects only → plan (core; full rows of changed products only) → write batches → stock levels
@@ -33,10 +36,14 @@ export const syncCatalogWorkflow = createWorkflow(
   syncCatalogWorkflowId,
   (input: WorkflowData<SyncCatalogInput>) => {
     // Reading the store's products needs nothing from the source: it overlaps the fetch.
-    const [fetched, snapshot] = parallelize(fetchSourceStep(input), readSnapshotStep(input))
+    const [fetchedSource, snapshot] = parallelize(fetchSourceStep(input), readSnapshotStep(input))
+    // An apply run writes only if it finds what its preview listed: checked before the first write.
+    const checked = checkPreviewStep({ run: input, fetched: fetchedSource, snapshot })
+    const fetched = transform({ fetchedSource, checked }, ({ fetchedSource }) => fetchedSource)
+    const run = transform({ input, checked }, ({ input }) => input)
     // Writes start once the whole source is in.
     const [store, taxonomy, images] = parallelize(
-      prepareStoreStep(input),
+      prepareStoreStep(run),
       reconcileTaxonomyStep({ runId: input.runId, fetched }),
       copyImagesStep({ runId: input.runId, fetched })
     )

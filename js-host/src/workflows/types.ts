@@ -4,4 +4,6 @@ export interface SyncCatalogInput {
   runId: string
   /** Source product ids of a targeted sync, `null` for a full sync. */
   productIds: number[] | null
+  /** For an `apply_preview` run: the preview whose plan it applies (it writes only if it finds the same). */
+  previewOf?: string | null
 }

@@ -1,6 +1,6 @@
 import { generateEntityId } from "@medusajs/framework/utils"
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import type { LedgerKey, LedgerRow } from "catalog-sync-core"
+import type { LedgerKey, LedgerRow, SeenFingerprint } from "catalog-sync-core"
 
 /** The ledger's table (model `synced_product`). */
 export const LEDGER_TABLE = "catalog_sync_product"
@@ -136,10 +136,30 @@ export async function ledgerRowsJson(knex: Knex): Promise<string> {
   return rows[0].rows as string
 }
 
-/** A ledger row as the module service lists it (timestamps as dates). */
+/** A ledger row as the module service lists it (timestamps as dates), with what a preview saw upstream. */
 export interface LedgerRecord extends Omit<LedgerRow, "product_updated_at" | "variant_updated_at"> {
   product_updated_at: Date | string | null
   variant_updated_at: Date | string | null
+  source_fingerprint?: string | null
+  source_seen_at?: Date | string | null
+}
+
+/**
+ * Records on the rows of these source products the fingerprint a preview saw and when (the database's time), in
+ * one statement; products without a row (not created yet) are left out. The sync's own writes do not touch these
+ * columns.
+ */
+export async function recordSeenFingerprints(knex: Knex, seen: SeenFingerprint[]): Promise<void> {
+  if (!seen.length) {
+    return
+  }
+  const values = seen.map(() => "(?, ?, ?)").join(", ")
+  await knex.raw(
+    `UPDATE "${LEDGER_TABLE}" AS l SET "source_fingerprint" = v.fingerprint, "source_seen_at" = now() ` +
+      `FROM (VALUES ${values}) AS v(source, source_id, fingerprint) ` +
+      `WHERE l."source" = v.source AND l."source_id" = v.source_id AND l."deleted_at" IS NULL`,
+    seen.flatMap((entry) => [entry.source, entry.source_id, entry.fingerprint])
+  )
 }
 
 /** A listed row in the core's shape (timestamps as ISO 8601 text). */

@@ -174,3 +174,9 @@ export async function readRunningRuns(manager: SqlEntityManager): Promise<{ runs
     nowMs: rows.length ? Number(rows[0].now_ms) : 0,
   }
 }
+
+/** The database's current time in ms (every time of the run life cycle is the database's). */
+export async function readNowMs(manager: SqlEntityManager): Promise<number> {
+  const [row] = (await manager.execute(`SELECT (extract(epoch from now()) * 1000)::float8 AS "now_ms"`)) as { now_ms: number }[]
+  return Number(row.now_ms)
+}

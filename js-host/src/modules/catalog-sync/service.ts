@@ -2,20 +2,42 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import type { Context } from "@medusajs/framework/types"
 import { InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import { runTransition } from "catalog-sync-core"
-import type { LedgerKey, LedgerRow, LedgerWrites, RunEnd, RunError, RunOwner, StoredImage, SyncOptions } from "catalog-sync-core"
+import type {
+  ChangeKind,
+  LedgerKey,
+  LedgerRow,
+  LedgerWrites,
+  ProductChange,
+  RunEnd,
+  SeenFingerprint,
+  RunError,
+  RunOwner,
+  StoredImage,
+  SyncOptions,
+} from "catalog-sync-core"
 import { markApplicationStarted } from "../../lib/application-state"
 import { startingProgress } from "./constants"
+import SyncChange from "./models/sync-change"
 import SyncRun from "./models/sync-run"
 import SyncedImage from "./models/synced-image"
 import SyncedProduct from "./models/synced-product"
-import { claimRows, ledgerRowsJson, recordRows, releaseClaims, removeRows, removeRowsOfProducts, toLedgerRow } from "./ledger-store"
+import {
+  claimRows,
+  ledgerRowsJson,
+  recordRows,
+  recordSeenFingerprints,
+  releaseClaims,
+  removeRows,
+  removeRowsOfProducts,
+  toLedgerRow,
+} from "./ledger-store"
 import type { LedgerRecord } from "./ledger-store"
 import WebhookDelivery from "./models/webhook-delivery"
 import { validateModuleOptions } from "./plugin-options"
-import { applyTransition, compareAndSet, DB_DURATION_MS, DB_NOW, readRunningRuns } from "./run-records"
+import { applyTransition, compareAndSet, DB_DURATION_MS, DB_NOW, readNowMs, readRunningRuns } from "./run-records"
 import type { ColumnValue, RunningRun } from "./run-records"
 import { CATALOG_TRIGGERS, SYNC_RUN_STATUSES } from "./types"
-import type { NewRunInput, RunFigures, RunProgress, SyncRunRecord, SyncRunStatus } from "./types"
+import type { NewRunInput, RunFigures, RunProgress, SyncChangeRecord, SyncRunRecord, SyncRunStatus } from "./types"
 
 /**
  * The `catalogSync` module's service: holds the validated plugin options, keeps the `sync_run`
@@ -33,6 +55,7 @@ import type { NewRunInput, RunFigures, RunProgress, SyncRunRecord, SyncRunStatus
  */
 export default class CatalogSyncModuleService extends MedusaService({
   SyncRun,
+  SyncChange,
   SyncedImage,
   SyncedProduct,
   WebhookDelivery,
@@ -73,30 +96,27 @@ export default class CatalogSyncModuleService extends MedusaService({
       trigger: input.trigger,
       product_ids: input.productIds === null ? null : { ids: input.productIds },
       removals_of: input.removalsOf ?? null,
+      preview_of: input.previewOf ?? null,
       ...runningFields(input.owner),
     })
   }
 
   /**
-   * Names the run that takes the removals run `held` held back (`removals_applied_by`: `next`, or `null` to free
-   * them), if the held run is still as the caller read it — its status and `observed` applier: a compare-and-set,
-   * so of two requests at once one takes the set.
+   * Names the run that takes run `run`'s set — its held removals (`removals_applied_by`) or its preview
+   * (`preview_applied_by`): `next`, or `null` to free it — if the run is still as the caller read it, its status and
+   * `observed` taker: a compare-and-set, so of two requests at once one takes the set.
    *
    * @returns whether it changed
    */
   @InjectManager()
-  async setRemovalsApplier(
-    held: Pick<SyncRunRecord, "id" | "status">,
+  async setTaker(
+    run: Pick<SyncRunRecord, "id" | "status">,
+    column: "removals_applied_by" | "preview_applied_by",
     observed: string | null,
     next: string | null,
     @MedusaContext() context: Context = {}
   ): Promise<boolean> {
-    return compareAndSet(
-      managerOf(context),
-      held.id,
-      { status: held.status, column: "removals_applied_by", value: observed },
-      { removals_applied_by: next }
-    )
+    return compareAndSet(managerOf(context), run.id, { status: run.status, column, value: observed }, { [column]: next })
   }
 
   /** The webhook run waiting for the running sync, or `null` (there is at most one). */
@@ -177,13 +197,21 @@ export default class CatalogSyncModuleService extends MedusaService({
    *
    * @returns whether the caller still owns the run (`false`: it was taken over; the caller must stop writing)
    */
+  async heartbeat(id: string, ownerBoot: string, progress: RunProgress | null = null): Promise<boolean> {
+    return (await this.beat(id, ownerBoot, progress)).owned
+  }
+
+  /**
+   * The owner's heartbeat, as {@link heartbeat}, telling also whether an operator asked to stop the run
+   * (`cancel_requested_at`): the owner then stops at this batch boundary.
+   */
   @InjectManager()
-  async heartbeat(
+  async beat(
     id: string,
     ownerBoot: string,
     progress: RunProgress | null = null,
     @MedusaContext() context: Context = {}
-  ): Promise<boolean> {
+  ): Promise<{ owned: boolean; cancelRequested: boolean }> {
     const changes: Record<string, ColumnValue> = { heartbeat_at: DB_NOW }
     if (progress) {
       changes.progress = { ...progress }
@@ -191,7 +219,70 @@ export default class CatalogSyncModuleService extends MedusaService({
     const run = await applyTransition(managerOf(context), id, runTransition({ kind: "heartbeat" }), changes, {
       ownerBoot,
     })
-    return run !== null
+    return { owned: run !== null, cancelRequested: Boolean(run?.cancel_requested_at) }
+  }
+
+  /**
+   * Records an operator's request to stop a running run (`cancel_requested_at`, the database's time), if it is
+   * still running without one: its owner, in this process or another, sees it at its next batch boundary.
+   *
+   * @returns whether the request was recorded now
+   */
+  @InjectManager()
+  async requestCancel(id: string, @MedusaContext() context: Context = {}): Promise<boolean> {
+    return compareAndSet(
+      managerOf(context),
+      id,
+      { status: "running", column: "cancel_requested_at", value: null },
+      { cancel_requested_at: DB_NOW }
+    )
+  }
+
+
+
+  /** Stores a preview's change list, in its order (500 rows per statement). */
+  async saveChanges(runId: string, entries: ProductChange[]): Promise<void> {
+    for (let start = 0; start < entries.length; start += CHANGES_PER_INSERT) {
+      await this.createSyncChanges(
+        entries.slice(start, start + CHANGES_PER_INSERT).map((entry, offset) => ({
+          run_id: runId,
+          position: start + offset,
+          source_id: entry.source_id,
+          product_id: entry.product_id,
+          kind: entry.kind,
+          title: entry.title,
+          diff: jsonArray(entry.diff),
+          completes: entry.completes as unknown as Record<string, unknown>,
+          errors: jsonArray(entry.errors),
+        }))
+      )
+    }
+  }
+
+  /** One page of a preview's change list, in its order, of one kind or all, with the number of such rows. */
+  async listChangesPage(
+    runId: string,
+    kind: ChangeKind | null,
+    limit: number,
+    offset: number
+  ): Promise<[SyncChangeRecord[], number]> {
+    const [rows, count] = await this.listAndCountSyncChanges(
+      kind === null ? { run_id: runId } : { run_id: runId, kind },
+      { order: { position: "ASC" }, skip: offset, take: limit }
+    )
+    return [rows as unknown as SyncChangeRecord[], count]
+  }
+
+  /** Records on the ledger the content fingerprint a preview saw upstream for each product (one statement). */
+  @InjectManager()
+  async recordSeenFingerprints(seen: SeenFingerprint[], @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await recordSeenFingerprints(managerOf(sharedContext).getKnex(), seen)
+  }
+
+  /** The ledger's record of the product with this Medusa id (with what a preview saw upstream), or `null`. */
+  async findLedgerRecordOfProduct(productId: string): Promise<LedgerRecord | null> {
+    const [row] = await this.listSyncedProducts({ product_id: productId }, { take: 1 })
+    return (row as unknown as LedgerRecord | undefined) ?? null
   }
 
   /**
@@ -216,6 +307,13 @@ export default class CatalogSyncModuleService extends MedusaService({
         ...(figures.counts ?? {}),
         ...(figures.errors ? { errors: jsonArray(figures.errors) } : {}),
         ...(figures.held_removals?.length ? { held_removals: jsonArray(figures.held_removals) } : {}),
+        ...(figures.preview
+          ? {
+              listing_fingerprint: figures.preview.listing_fingerprint,
+              plan_fingerprint: figures.preview.plan_fingerprint,
+              change_counts: { ...figures.preview.change_counts },
+            }
+          : {}),
         requests: figures.requests,
         retries: figures.retries,
         phase_timings: { ...figures.phase_timings },
@@ -245,6 +343,12 @@ export default class CatalogSyncModuleService extends MedusaService({
   @InjectManager()
   async readRunningRuns(@MedusaContext() context: Context = {}): Promise<{ runs: RunningRun[]; nowMs: number }> {
     return readRunningRuns(managerOf(context))
+  }
+
+  /** The database's current time, in ms since the epoch. */
+  @InjectManager()
+  async databaseNowMs(@MedusaContext() context: Context = {}): Promise<number> {
+    return readNowMs(managerOf(context))
   }
 
   /** Webhook runs a dead process interrupted whose ids were not queued again yet, oldest first. */
@@ -446,6 +550,9 @@ export default class CatalogSyncModuleService extends MedusaService({
     return (run as SyncRunRecord | undefined) ?? null
   }
 }
+
+/** Change rows written per statement. */
+const CHANGES_PER_INSERT = 500
 
 /** The statuses of a run that has started: every status but `queued`. */
 const STARTED_STATUSES: SyncRunStatus[] = SYNC_RUN_STATUSES.filter((status) => status !== "queued")

@@ -1,5 +1,8 @@
 import {
   runVocabulary,
+  type ChangeCounts,
+  type ChangeKind,
+  type FieldChange,
   type HeldRemoval,
   type PhaseTimings,
   type RunCounts,
@@ -22,16 +25,34 @@ export const SYNC_RUN_STATUSES: SyncRunStatus[] = vocabulary.statuses
 export const ENDED_RUN_STATUSES: SyncRunStatus[] = vocabulary.endedStatuses
 
 /**
- * Every trigger of a run, as the `trigger` column lists them: the schedule, Sync Now, the webhook, or an
- * operator's "Apply removals" (a run that applies the removals another run held back, and nothing else).
+ * Every trigger of a run, as the `trigger` column lists them: the schedule, Sync Now (or "Resync this product"),
+ * the webhook, an operator's "Apply removals" (a run that applies the removals another run held back, and nothing
+ * else), "Preview changes" (a run that fetches and plans, and writes nothing to the catalog) or "Apply" on a preview
+ * (a sync that writes only what the preview listed).
  */
 export const SYNC_TRIGGERS: SyncTrigger[] = vocabulary.triggers
 
-/** The triggers of runs that sync the catalog (every trigger but `apply_removals`). */
+/** The triggers of runs that sync the catalog (every trigger but `apply_removals` and `preview`). */
 export const CATALOG_TRIGGERS: SyncTrigger[] = vocabulary.catalogTriggers
 
 /** The names of a run's counts (the core's `RunCounts`): one number column each on `sync_run`. */
 export const RUN_COUNT_COLUMNS: (keyof RunCounts)[] = vocabulary.countColumns
+
+/** The statuses of the runs the analytics count (the core's: ended, but not `cancelled`). */
+export const ANALYZED_RUN_STATUSES: SyncRunStatus[] = vocabulary.analyzedStatuses
+
+/** The triggers of the runs the analytics count (the core's: every one but `preview`). */
+export const ANALYZED_TRIGGERS: SyncTrigger[] = vocabulary.analyzedTriggers
+
+/** Every kind of change a preview lists (the core's `ChangeKind`), as the change table's `kind` column lists them. */
+export const CHANGE_KINDS = Object.keys({
+  created: true,
+  updated: true,
+  removed: true,
+  kept: true,
+  rejected: true,
+  held: true,
+} satisfies Record<ChangeKind, true>) as ChangeKind[]
 
 /** A `sync_run` row as the module service returns it: the core's run counts plus the run's own fields. */
 export interface SyncRunRecord extends RunCounts {
@@ -59,6 +80,18 @@ export interface SyncRunRecord extends RunCounts {
   removals_applied_by: string | null
   /** For an `apply_removals` run: the run whose held removals it applies. */
   removals_of: string | null
+  /** When an operator asked to stop the run (its owner stops at the next batch boundary). */
+  cancel_requested_at: Date | null
+  /** For a preview: the fingerprint of what the source listed. */
+  listing_fingerprint: string | null
+  /** For a preview: the fingerprint of its change list. */
+  plan_fingerprint: string | null
+  /** For a preview: how many products each kind of change has. */
+  change_counts: ChangeCounts | null
+  /** For a preview: the `apply_preview` run that applied it, once started. */
+  preview_applied_by: string | null
+  /** For an `apply_preview` run: the preview it applies. */
+  preview_of: string | null
 }
 
 /** Input of `beginRun`. */
@@ -72,6 +105,8 @@ export interface NewRunInput {
   owner: RunOwner | null
   /** For an `apply_removals` run: the run whose held removals it applies. */
   removalsOf?: string | null
+  /** For an `apply_preview` run: the preview it applies. */
+  previewOf?: string | null
 }
 
 /** What the owner measured, stored with the end of its run. */
@@ -85,4 +120,27 @@ export interface RunFigures {
   errors?: RunError[]
   /** The removals the report says the guard held back. */
   held_removals?: HeldRemoval[]
+  /** A preview's fingerprints and change counts. */
+  preview?: PreviewFigures
+}
+
+/** What a preview stores on its run besides its report. */
+export interface PreviewFigures {
+  listing_fingerprint: string
+  plan_fingerprint: string
+  change_counts: ChangeCounts
+}
+
+/** A row of a preview's change list (`catalog_sync_change`), the core's `ProductChange` with its run and place. */
+export interface SyncChangeRecord {
+  id: string
+  run_id: string
+  position: number
+  source_id: number | null
+  product_id: string | null
+  kind: ChangeKind
+  title: string | null
+  diff: FieldChange[] | null
+  completes: string[] | null
+  errors: RunError[] | null
 }

@@ -28,6 +28,8 @@ export const copyImagesStep = createStep(
   async (input: CopyImagesInput, { container }): Promise<StepResponse<CopiedImages>> => {
     const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
     const tracker = trackerFor(input.runId)
+    // Between the fetch and the image copy: a run an operator asked to stop stops here.
+    await tracker.checkpoint()
     const copied = await tracker.phase("images", () =>
       copyImages(
         container,

@@ -99,6 +99,7 @@ export const planSyncStep = createStep(
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const { run, fetched, store, taxonomy, snapshot, images } = input
     const tracker = trackerFor(run.runId)
+    await tracker.checkpoint()
     const planned = await tracker.phase("plan", async () => {
       const planner = take(run.runId, "check").planner({
         options,
@@ -120,6 +121,7 @@ export const planSyncStep = createStep(
         return rows
       })
     })
+    tracker.planSummary = planned.summary
     tracker.updateProgress({ products_planned: productsPlanned(planned) })
     return new StepResponse(planned)
   }

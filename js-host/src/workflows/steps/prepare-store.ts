@@ -6,7 +6,8 @@ import {
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planStoreSetup } from "catalog-sync-core"
-import type { StockLocationRow, StoreRow } from "catalog-sync-core"
+import type { StockLocationRow, StoreRow, StoreSetup, SyncOptions } from "catalog-sync-core"
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { trackerFor } from "../../lib/run-tracker"
@@ -18,6 +19,39 @@ export interface StoreContext {
   salesChannelId: string | null
   /** The stock location whose levels hold the source stock. */
   stockLocationId: string
+}
+
+/**
+ * Reads the store, its sales channels and stock locations, and asks the core's `planStoreSetup` what the sync needs
+ * of them. Read-only: a preview uses it as it is, a run executes it ({@link prepareStoreStep}).
+ */
+export async function readStoreSetup(container: MedusaContainer, options: SyncOptions): Promise<StoreSetup> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const [{ data: stores }, { data: channels }, { data: locations }] = await Promise.all([
+    query.graph({
+      entity: "store",
+      fields: [
+        "id",
+        "default_sales_channel_id",
+        "supported_currencies.currency_code",
+        "supported_currencies.is_default",
+        "supported_currencies.is_tax_inclusive",
+      ],
+    }),
+    query.graph({ entity: "sales_channel", fields: ["id"] }),
+    query.graph({ entity: "stock_location", fields: ["id", "name", "created_at", "sales_channels.id"] }),
+  ])
+  return planStoreSetup({
+    options,
+    store: (stores[0] as StoreRow | undefined) ?? null,
+    salesChannels: channels.map(({ id }) => ({ id })),
+    stockLocations: locations.map((location): StockLocationRow => ({
+      id: location.id,
+      name: location.name ?? null,
+      created_at: location.created_at ? new Date(location.created_at).toISOString() : null,
+      sales_channels: (location.sales_channels ?? []).map((channel: { id: string }) => ({ id: channel.id })),
+    })),
+  })
 }
 
 /**
@@ -36,34 +70,9 @@ export const prepareStoreStep = createStep(
   "catalog-sync-prepare-store",
   async (input: SyncCatalogInput, { container }): Promise<StepResponse<StoreContext>> => {
     const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const tracker = trackerFor(input.runId)
     const context = await tracker.phase("store", async (): Promise<StoreContext> => {
-      const [{ data: stores }, { data: channels }, { data: locations }] = await Promise.all([
-        query.graph({
-          entity: "store",
-          fields: [
-            "id",
-            "default_sales_channel_id",
-            "supported_currencies.currency_code",
-            "supported_currencies.is_default",
-            "supported_currencies.is_tax_inclusive",
-          ],
-        }),
-        query.graph({ entity: "sales_channel", fields: ["id"] }),
-        query.graph({ entity: "stock_location", fields: ["id", "name", "created_at", "sales_channels.id"] }),
-      ])
-      const setup = planStoreSetup({
-        options,
-        store: (stores[0] as StoreRow | undefined) ?? null,
-        salesChannels: channels.map(({ id }) => ({ id })),
-        stockLocations: locations.map((location): StockLocationRow => ({
-          id: location.id,
-          name: location.name ?? null,
-          created_at: location.created_at ? new Date(location.created_at).toISOString() : null,
-          sales_channels: (location.sales_channels ?? []).map((channel: { id: string }) => ({ id: channel.id })),
-        })),
-      })
+      const setup = await readStoreSetup(container, options)
       if (setup.supportedCurrencies) {
         await updateStoresWorkflow(container).run({
           input: { selector: { id: setup.storeId }, update: { supported_currencies: setup.supportedCurrencies } },

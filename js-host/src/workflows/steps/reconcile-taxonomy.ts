@@ -22,13 +22,15 @@ export interface StoreTaxonomy {
   tags: ExistingTag[]
 }
 
-async function readCategories(container: MedusaContainer): Promise<ExistingCategory[]> {
+/** Every category of the store. */
+export async function readCategories(container: MedusaContainer): Promise<ExistingCategory[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "product_category", fields: ["id", "handle", "name"] })
   return data.map(({ id, handle, name }) => ({ id, handle, name }))
 }
 
-async function readTags(container: MedusaContainer): Promise<ExistingTag[]> {
+/** Every tag of the store. */
+export async function readTags(container: MedusaContainer): Promise<ExistingTag[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "product_tag", fields: ["id", "value"] })
   return data.map(({ id, value }) => ({ id, value }))

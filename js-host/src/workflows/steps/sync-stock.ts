@@ -36,7 +36,7 @@ export interface SyncedStock {
 }
 
 /** Every level at the location (a superset of the owned products' inventory items' levels there). */
-async function levelsAt(container: MedusaContainer, locationId: string): Promise<ExistingLevel[]> {
+export async function levelsAt(container: MedusaContainer, locationId: string): Promise<ExistingLevel[]> {
   const inventory = container.resolve<IInventoryService>(Modules.INVENTORY)
   const rows = await inventory.listInventoryLevels(
     { location_id: locationId },

@@ -77,6 +77,7 @@ export const writeBatchesStep = createStep(
           await tracker.checkpoint()
           const batch = JSON.parse(input.plan.batches[position]) as WriteBatch
           const result = await writeBatch(container, batch, input.runId)
+          tracker.results.push(result)
           tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })
           return result
         })

@@ -1,4 +1,6 @@
 import { z } from "@medusajs/framework/zod"
+import type { ChangeKind } from "catalog-sync-core"
+import { CHANGE_KINDS } from "../../../modules/catalog-sync/types"
 
 /** Query of `GET /admin/sync/runs`: page size (1–100, default 20) and offset (default 0). */
 export const AdminListSyncRunsQuery = z.object({
@@ -29,3 +31,15 @@ export const AdminSyncAnalyticsQuery = z
 
 /** Validated query of `GET /admin/sync/analytics`. */
 export type AdminSyncAnalyticsQueryType = z.infer<typeof AdminSyncAnalyticsQuery>
+/**
+ * Query of `GET /admin/sync/runs/:id/changes`: page size (1–100, default 20), offset (default 0) and optionally
+ * one kind of change.
+ */
+export const AdminListSyncChangesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+  kind: z.enum(CHANGE_KINDS as [ChangeKind, ...ChangeKind[]]).optional(),
+})
+
+/** Validated query of `GET /admin/sync/runs/:id/changes`. */
+export type AdminListSyncChangesQueryType = z.infer<typeof AdminListSyncChangesQuery>

@@ -28,6 +28,11 @@ const countColumns = Object.fromEntries(RUN_COUNT_COLUMNS.map((name) => [name, c
  * A full run whose removals the core's guard held back keeps them in `held_removals` (source id, product
  * id, action each); `removals_applied_by` names the `apply_removals` run that took them, which in turn
  * names the held run in `removals_of`.
+ *
+ * An operator's request to stop a running run is `cancel_requested_at`; its owner stops at the next batch boundary
+ * and ends it `cancelled`. A preview (trigger `preview`) keeps the fingerprints of what it fetched and planned and
+ * its change counts (its product list is in `catalog_sync_change`); `preview_applied_by` names the `apply_preview`
+ * run that applies it, which names the preview in `preview_of`.
  */
 const SyncRun = model
   .define(
@@ -53,6 +58,12 @@ const SyncRun = model
       held_removals: model.json().nullable(),
       removals_applied_by: model.text().nullable(),
       removals_of: model.text().nullable(),
+      cancel_requested_at: model.dateTime().nullable(),
+      listing_fingerprint: model.text().nullable(),
+      plan_fingerprint: model.text().nullable(),
+      change_counts: model.json().nullable(),
+      preview_applied_by: model.text().nullable(),
+      preview_of: model.text().nullable(),
     }
   )
   .indexes([

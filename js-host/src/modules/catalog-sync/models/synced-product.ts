@@ -10,6 +10,8 @@ import { model } from "@medusajs/framework/utils"
  * never finished, the only kind of product the sync may delete to create again. The row keeps the
  * product, variant and inventory item ids, the fingerprints and image ids written, the `updated_at`
  * of the product and of the sync's variant as read after the write, and the run that last wrote it.
+ * A preview records the content fingerprint it saw upstream (`source_fingerprint`, `source_seen_at`; the sync's
+ * writes leave both alone): the product widget compares it with what was written (the core's `productStatus`).
  * Every decision about the rows is the core's (`readSnapshot`, `ledgerClaims`,
  * `ledgerWritesAfterBatch`); the module service writes them, one statement per batch.
  */
@@ -30,6 +32,8 @@ const SyncedProduct = model
       product_updated_at: model.dateTime().nullable(),
       variant_updated_at: model.dateTime().nullable(),
       run_id: model.text().nullable(),
+      source_fingerprint: model.text().nullable(),
+      source_seen_at: model.dateTime().nullable(),
     }
   )
   .indexes([

@@ -2,7 +2,7 @@ import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/frame
 import { buildAnalytics, type AnalyticsRunRow } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../../../modules/catalog-sync/service"
-import { ENDED_RUN_STATUSES } from "../../../../modules/catalog-sync/types"
+import { ANALYZED_RUN_STATUSES, ANALYZED_TRIGGERS } from "../../../../modules/catalog-sync/types"
 import type { AdminSyncAnalyticsQueryType } from "../validators"
 
 /** Most runs read for one answer (the newest of the range); the answer says when a range holds more. */
@@ -38,7 +38,9 @@ export async function GET(
   const service = req.scope.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
   const [rows, runsInRange] = await service.listAndCountSyncRuns(
     {
-      status: ENDED_RUN_STATUSES,
+      // The core's choice: ended runs but cancelled ones, and no preview (it writes nothing).
+      status: ANALYZED_RUN_STATUSES,
+      trigger: ANALYZED_TRIGGERS,
       started_at: from ? { $gte: from, $lte: to } : { $lte: to },
     },
     { select: COLUMNS, order: { started_at: "DESC" }, take: MAX_RUNS_READ }

@@ -1,7 +1,6 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { ApplyRemovalsRefusedError } from "../../../../../../lib/apply-removals-refused-error"
+import { answerRunStart } from "../../../../../../lib/answer-run-start"
 import { startRemovalsRun } from "../../../../../../lib/start-removals-run"
-import { SyncAlreadyRunningError } from "../../../../../../lib/sync-already-running-error"
 
 /**
  * `POST /admin/sync/runs/:id/apply-removals` ("Apply removals" on the run page) → 202 `{ run_id }`: a run with
@@ -12,18 +11,5 @@ import { SyncAlreadyRunningError } from "../../../../../../lib/sync-already-runn
  * the messages with generic ones).
  */
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
-  try {
-    const { run_id } = await startRemovalsRun(req.scope, req.params.id)
-    res.status(202).json({ run_id })
-  } catch (error) {
-    if (error instanceof ApplyRemovalsRefusedError) {
-      res.status(error.status).json({ code: error.code, message: error.message })
-      return
-    }
-    if (error instanceof SyncAlreadyRunningError) {
-      res.status(409).json({ type: "conflict", message: error.message, run_id: error.runId })
-      return
-    }
-    throw error
-  }
+  await answerRunStart(res, () => startRemovalsRun(req.scope, req.params.id))
 }
