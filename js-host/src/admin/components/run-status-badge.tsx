@@ -8,9 +8,10 @@ const APPEARANCE: Record<SyncRunStatus, { color: "grey" | "blue" | "green" | "or
   partial: { color: "orange", label: "Partial" },
   failed: { color: "red", label: "Failed" },
   interrupted: { color: "red", label: "Interrupted" },
+  cancelled: { color: "grey", label: "Cancelled" },
 }
 
-/** A run's status as a coloured badge: Queued (grey), Running (blue), Success (green), Partial (orange), Failed and Interrupted (red). */
+/** A run's status as a coloured badge: Queued (grey), Running (blue), Success (green), Partial (orange), Failed and Interrupted (red), Cancelled (grey). */
 export const RunStatusBadge = ({ status }: { status: SyncRunStatus }) => {
   const { color, label } = APPEARANCE[status] ?? { color: "grey", label: status }
   return (

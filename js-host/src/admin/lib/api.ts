@@ -4,6 +4,9 @@ import { useEffect, useRef, useState } from "react"
 import { sdk } from "./sdk"
 import type {
   ApplyRemovalsResponse,
+  ChangeKind,
+  ProductSyncResponse,
+  SyncChangesResponse,
   SyncAnalytics,
   SyncRun,
   SyncRunResponse,
@@ -26,6 +29,9 @@ export const catalogSyncKeys = {
   run: (id: string) => [...catalogSyncKeys.all, "run", id] as const,
   analytics: (from: string | null) => [...catalogSyncKeys.all, "analytics", from] as const,
   settings: () => [...catalogSyncKeys.all, "settings"] as const,
+  changes: (id: string, kind: ChangeKind | null, limit: number, offset: number) =>
+    [...catalogSyncKeys.all, "changes", id, kind, limit, offset] as const,
+  product: (id: string) => [...catalogSyncKeys.all, "product", id] as const,
 }
 
 /** The HTTP status of a failed SDK request, if it has one. */
@@ -185,12 +191,67 @@ export function useTriggerSync() {
  * `runId` held back. Every catalog-sync query is refreshed afterwards, whatever the answer.
  */
 export function useApplyRemovals(runId: string) {
+  return useRunAction(`/admin/sync/runs/${encodeURIComponent(runId)}/apply-removals`)
+}
+
+/** A POST to one of the plugin's routes that answers 202 `{ run_id }`; every catalog-sync query is refreshed after. */
+function useRunAction(path: string) {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: () =>
-      sdk.client.fetch<ApplyRemovalsResponse>(`/admin/sync/runs/${encodeURIComponent(runId)}/apply-removals`, {
-        method: "POST",
-      }),
+    mutationFn: () => sdk.client.fetch<ApplyRemovalsResponse>(path, { method: "POST" }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: catalogSyncKeys.all }),
+  })
+}
+
+/** "Preview changes": `POST /admin/sync/preview`, a run that fetches and plans and writes nothing. */
+export function usePreviewSync() {
+  return useRunAction("/admin/sync/preview")
+}
+
+/** "Apply" on a preview: `POST /admin/sync/runs/:id/apply`. */
+export function useApplyPreview(runId: string) {
+  return useRunAction(`/admin/sync/runs/${encodeURIComponent(runId)}/apply`)
+}
+
+/** "Stop": `POST /admin/sync/runs/:id/cancel`; the run stops at its next batch boundary. */
+export function useCancelRun(runId: string) {
+  return useRunAction(`/admin/sync/runs/${encodeURIComponent(runId)}/cancel`)
+}
+
+/** "Resync this product": `POST /admin/sync/products/:id/resync`, a targeted run. */
+export function useResyncProduct(productId: string) {
+  return useRunAction(`/admin/sync/products/${encodeURIComponent(productId)}/resync`)
+}
+
+/** One page of a preview's change list, of one kind or all. */
+export function useSyncChanges(runId: string, kind: ChangeKind | null, limit: number, offset: number) {
+  return useQuery({
+    queryKey: catalogSyncKeys.changes(runId, kind, limit, offset),
+    queryFn: () =>
+      sdk.client.fetch<SyncChangesResponse>(`/admin/sync/runs/${encodeURIComponent(runId)}/changes`, {
+        query: kind ? { limit, offset, kind } : { limit, offset },
+      }),
+    placeholderData: keepPreviousData,
+  })
+}
+
+/**
+ * The sync's view of one product (`null` for a product the sync does not own: the route answers 404), polled every
+ * second while `watching` (a resync of it runs).
+ */
+export function useProductSync(productId: string, watching: boolean) {
+  return useQuery({
+    queryKey: catalogSyncKeys.product(productId),
+    queryFn: async (): Promise<ProductSyncResponse | null> => {
+      try {
+        return await sdk.client.fetch<ProductSyncResponse>(`/admin/sync/products/${encodeURIComponent(productId)}`)
+      } catch (error) {
+        if (httpStatusOf(error) === 404) {
+          return null
+        }
+        throw error
+      }
+    },
+    refetchInterval: watching ? RUNNING_POLL_MS : false,
   })
 }

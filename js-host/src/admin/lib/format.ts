@@ -83,6 +83,10 @@ export function formatTrigger(trigger: string): string {
       return "Webhook"
     case "apply_removals":
       return "Apply removals"
+    case "preview":
+      return "Preview"
+    case "apply_preview":
+      return "Apply preview"
     default:
       return trigger
   }

@@ -4,12 +4,17 @@
  * them for the admin and adds the small envelopes the routes put around them.
  */
 
-import type { RunView } from "catalog-sync-core"
+import type { ChangeCounts, ProductChange, RunView } from "catalog-sync-core"
+import type { ProductSyncView } from "../../lib/product-sync-state"
 
 export type {
   AnalyticsPoint,
   AnalyticsTotals,
+  ChangeCounts,
+  ChangeKind,
+  FieldChange,
   HeldRemoval,
+  ProductSyncStatus,
   RunError,
   RunOwner,
   RunProgress,
@@ -22,9 +27,25 @@ export type {
 /**
  * A run as `GET /admin/sync/status`, `/runs` and `/runs/:id` return it (the core's `RunView`): what started it,
  * its status — `queued` (a webhook run waiting for the running sync), `running`, then `success`, `partial`,
- * `failed` or `interrupted` —, its counts, progress, errors, owner and held removals.
+ * `failed`, `interrupted` or `cancelled` —, its counts, progress, errors, owner, held removals, and a preview's
+ * change counts.
  */
 export type SyncRun = RunView
+
+/** One product of a preview's change list (the core's `ProductChange`, as the changes route lists it). */
+export type ProductChangeRow = Omit<ProductChange, "fingerprint">
+
+/** `GET /admin/sync/runs/:id/changes`. */
+export interface SyncChangesResponse {
+  changes: ProductChangeRow[]
+  count: number
+  limit: number
+  offset: number
+  counts: ChangeCounts | null
+}
+
+/** `GET /admin/sync/products/:id` for a product the sync owns (404 `{ owned: false }` otherwise). */
+export type ProductSyncResponse = ProductSyncView
 
 /** `GET /admin/sync/status`. */
 export interface SyncStatusResponse {
@@ -55,7 +76,7 @@ export interface SyncTriggerResponse {
   status: "running"
 }
 
-/** `POST /admin/sync/runs/:id/apply-removals` (202). */
+/** `POST /admin/sync/runs/:id/apply-removals`, `/apply`, `/admin/sync/products/:id/resync` (202). */
 export interface ApplyRemovalsResponse {
   run_id: string
 }

@@ -7,6 +7,7 @@ import { announceFinishedRun } from "../../components/finished-toast"
 import { LoadError, LoadingLines } from "../../components/load-state"
 import { RunHistory } from "../../components/run-history"
 import { SettingsPanel } from "../../components/settings-panel"
+import { PreviewButton } from "../../components/preview-button"
 import { SyncNowButton } from "../../components/sync-now-button"
 import { SyncOverview } from "../../components/sync-overview"
 import { useSyncStatus } from "../../lib/api"
@@ -39,7 +40,10 @@ const CatalogSyncPage = () => {
               Keeps the store's products, prices, categories, images and stock in line with the catalog source.
             </Text>
           </div>
-          <SyncNowButton running={Boolean(status.data?.running)} />
+          <div className="flex items-center gap-2">
+            <PreviewButton running={Boolean(status.data?.running)} />
+            <SyncNowButton running={Boolean(status.data?.running)} />
+          </div>
         </div>
         <div className="px-6 py-4">
           {status.isPending ? (

@@ -4,6 +4,8 @@ import type { ReactNode } from "react"
 import { Link, useParams } from "react-router-dom"
 import { LoadError, LoadingLines } from "../../../../components/load-state"
 import { HeldRemovals } from "../../../../components/held-removals"
+import { PreviewChanges } from "../../../../components/preview-changes"
+import { StopRunButton } from "../../../../components/stop-run-button"
 import { PhaseTimings } from "../../../../components/phase-timings"
 import { ErrorsTable } from "../../../../components/run-errors"
 import { RunFigures } from "../../../../components/run-figures"
@@ -36,7 +38,11 @@ const Fact = ({ label, children }: { label: string; children: ReactNode }) => (
 
 /** Products in sync per second of the run, for a run that went to its end without failing. */
 function rateOf(run: SyncRun): number | null {
-  return run.status === "failed" || run.status === "interrupted" || !run.duration_seconds
+  return run.status === "failed" ||
+    run.status === "interrupted" ||
+    run.status === "cancelled" ||
+    run.trigger === "preview" ||
+    !run.duration_seconds
     ? null
     : run.products_synced / run.duration_seconds
 }
@@ -54,12 +60,15 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
     <Container className="divide-y p-0" data-testid="run-detail" data-run-id={run.id}>
       <div className="flex flex-wrap items-center justify-between gap-3 px-6 py-4">
         <div className="flex items-center gap-3">
-          <Heading level="h1">Sync run</Heading>
+          <Heading level="h1">{run.trigger === "preview" ? "Preview" : "Sync run"}</Heading>
           <RunStatusBadge status={run.status} />
         </div>
-        <code className="txt-compact-small text-ui-fg-muted" data-testid="run-id">
-          {run.id}
-        </code>
+        <div className="flex items-center gap-3">
+          <StopRunButton run={run} />
+          <code className="txt-compact-small text-ui-fg-muted" data-testid="run-id">
+            {run.id}
+          </code>
+        </div>
       </div>
       <div className="grid grid-cols-2 gap-4 px-6 py-4 md:grid-cols-4">
         <Fact label={run.status === "queued" ? "Queued" : "Started"}>
@@ -98,12 +107,28 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
             </Link>
           </Fact>
         ) : null}
+        {run.preview_of ? (
+          <Fact label="Applies the preview">
+            <Link
+              to={`/catalog-sync/runs/${run.preview_of}`}
+              className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
+              data-testid="run-preview-of"
+            >
+              {run.preview_of}
+            </Link>
+          </Fact>
+        ) : null}
       </div>
       <div className="flex flex-col gap-4 px-6 py-4">
         {(run.status === "failed" || run.status === "interrupted") && run.error_message ? (
           <Alert variant="error" data-testid="run-failure">
             The sync {run.status}: {run.error_message}
             {run.requeued_run_id ? ` Its products were queued again in run ${run.requeued_run_id}.` : ""}
+          </Alert>
+        ) : null}
+        {run.status === "cancelled" && run.error_message ? (
+          <Alert variant="warning" data-testid="run-cancelled">
+            {run.error_message}
           </Alert>
         ) : null}
         {run.status === "queued" ? (
@@ -118,6 +143,18 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
         )}
       </div>
     </Container>
+
+    {run.trigger === "preview" ? (
+      <Container className="divide-y p-0" data-testid="preview-changes-section">
+        <div className="px-6 py-4">
+          <Heading level="h2">Changes</Heading>
+          <Text size="small" leading="compact" className="text-ui-fg-subtle">
+            What a sync would do to each product now, field by field. Nothing was written.
+          </Text>
+        </div>
+        <PreviewChanges run={run} />
+      </Container>
+    ) : null}
 
     {run.held_removals.length ? (
       <Container className="divide-y p-0">
