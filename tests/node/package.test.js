@@ -251,6 +251,7 @@ test('options come back complete, with null (not undefined) for unset values', (
     images: 'upload', imageMaxBytes: 10485760, stockLocationId: null, webhookSecret: null, maxRemovalRatio: 0.2,
     pageMaxBytes: 8388608, maxProducts: 250000, maxPages: 10000, runTimeoutMs: 7200000, maxImagesPerProduct: 20,
     imageHosts: [],
+    previewTtlMs: 3600000,
   });
   assert.equal(core.validateOptions(undefined).pageSize, 30);
   assert.equal(core.validateOptions({ schedule: false }).schedule, null);
@@ -489,4 +490,48 @@ test('splitRefusedGroup halves a refused group of files by the rule of splitBatc
   assert.deepEqual(core.splitRefusedGroup(2), [[0, 1], [1, 2]]);
   assert.deepEqual(core.splitRefusedGroup(1), []);
   assert.deepEqual(core.splitRefusedGroup(0), []);
+});
+
+test('planChanges lists a preview through the boundary; checkApplyPreview, comparePreviewFingerprints and checkCancel decide', () => {
+  const page = JSON.stringify({ products: [{ id: 1, title: 'Lamp', price: 9.5, stock: 3 }, { id: 2, title: 'Bad', price: 'x', stock: 1 }],
+    total: 2, skip: 0, limit: 30 });
+  const list = core.planChanges({
+    plan: { options: core.validateOptions({ images: 'link' }), pages: [page], scope: { kind: 'full' }, categories: [], tags: [],
+      owned: [], takenHandles: [], salesChannelId: null },
+    current: [],
+  });
+  assert.deepEqual(list.entries.map((entry) => [entry.source_id, entry.kind]), [[1, 'created'], [2, 'rejected']]);
+  assert.deepEqual(list.counts, { created: 1, updated: 0, removed: 0, kept: 0, rejected: 1, held: 0 });
+  assert.equal(list.report.status, 'partial');
+  assert.match(list.listingFingerprint, /^[0-9a-f]{32}$/);
+  assert.match(list.planFingerprint, /^[0-9a-f]{32}$/);
+  assert.deepEqual(list.entries[0].diff[2], { field: 'price', old: null, new: 9.5 });
+
+  const request = { runId: 'csrun_p', trigger: 'preview', status: 'success', finishedAtMs: 1000, nowMs: 2000, ttlMs: 60000,
+    appliedBy: null, appliedByStatus: null };
+  assert.deepEqual(core.checkApplyPreview(request), { kind: 'allowed' });
+  assert.equal(core.checkApplyPreview({ ...request, nowMs: 62001 }).code, 'PREVIEW_EXPIRED');
+  const same = { listing: list.listingFingerprint, plan: list.planFingerprint };
+  assert.equal(core.comparePreviewFingerprints('csrun_p', same, same), null);
+  assert.match(core.comparePreviewFingerprints('csrun_p', same, { ...same, listing: 'other' }), /^the source changed since preview csrun_p/);
+  assert.deepEqual(core.checkCancel('csrun_r', 'running', false), { kind: 'accepted' });
+  assert.deepEqual(core.checkCancel('csrun_r', 'success', false),
+    { kind: 'refused', message: 'run csrun_r already ended (success): there is nothing to stop' });
+  assert.deepEqual(core.endRun({ kind: 'cancelled', written: 10 }).transition, { from: 'running', to: 'cancelled', guard: 'owner' });
+});
+
+test('runNotification and productStatus through the boundary', () => {
+  const failed = core.runNotification({ runId: 'csrun_s', trigger: 'schedule', status: 'failed', errorMessage: 'HTTP 503', errors: [] });
+  assert.deepEqual(failed, {
+    title: 'Scheduled catalog sync failed',
+    description: 'Run csrun_s: HTTP 503. Details: /app/catalog-sync/runs/csrun_s',
+    path: '/app/catalog-sync/runs/csrun_s',
+    idempotencyKey: 'catalog-sync-run:csrun_s',
+  });
+  assert.equal(core.runNotification({ runId: 'csrun_m', trigger: 'manual', status: 'failed', errorMessage: null, errors: [] }), null);
+  const state = core.productStatus({ sourceUrl: 'https://dummyjson.com', sourceId: 4, writtenFingerprint: 'f', writtenProductUpdatedMs: 10,
+    writtenVariantUpdatedMs: 10, productUpdatedMs: 20, variantUpdatedMs: 10, metadata: { catalog_sync_fingerprint: 'f' },
+    seenFingerprint: null, seenAtMs: null });
+  assert.equal(state.status, 'edited_in_admin');
+  assert.equal(state.sourceLink, 'https://dummyjson.com/products/4');
 });
