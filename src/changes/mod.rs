@@ -17,7 +17,7 @@
 //!   applied yet) and, once the apply run re-planned, whether its fingerprints match.
 //! * [`preview_taxonomy`]: a preview writes nothing, so the categories and tags a run would create first do not
 //!   exist yet; the plan is made with them as placeholders (their handle or value is all the change list shows).
-//! * [`product_status`]: the sync's view of one product for its page in the admin (in sync, changed upstream,
+//! * [`product_status()`]: the sync's view of one product for its page in the admin (in sync, changed upstream,
 //!   edited in the admin since the sync's last write).
 
 pub mod apply;
@@ -141,7 +141,7 @@ pub struct ProductChange {
     /// Rejected: why; others: the problems the run would report about it (e.g. an image not copied).
     pub errors: Vec<RunError>,
     /// The content fingerprint of the product as the source lists it now (`null` for a rejected or removed one):
-    /// what a preview records on the ledger as seen (see [`product_status`]). Not part of the plan fingerprint
+    /// what a preview records on the ledger as seen (see [`product_status()`]). Not part of the plan fingerprint
     /// (it covers store ids, which a preview does not have yet).
     pub fingerprint: Option<String>,
 }
@@ -213,7 +213,7 @@ pub struct ChangeList {
     /// The fingerprint of the change list: equal lists, equal fingerprints.
     pub plan_fingerprint: String,
     /// The content fingerprint seen upstream for each owned product the source lists: what a preview records on
-    /// the ledger (`source_fingerprint`), for [`product_status`].
+    /// the ledger (`source_fingerprint`), for [`product_status()`].
     pub seen: Vec<SeenFingerprint>,
     /// The preview run's report, as `summarizeRun` makes it from the plan with nothing written: its status
     /// (`partial` when the plan has problems, `failed` when nothing is valid), counts and every error.
