@@ -573,6 +573,22 @@ fn collect_writes(
                         }),
                         None => Value::Null,
                     };
+                    // The same source images, stored otherwise (a copy instead of the source URL, or back):
+                    // listed with the URLs as written, so the change is visible.
+                    let (old_images, new_images) = match current {
+                        Some(current) if old_images == new_images => {
+                            let raw_old = json!({ "thumbnail": current.thumbnail, "urls": current.image_urls });
+                            let raw_new = json!({
+                                "thumbnail": product.thumbnail,
+                                "urls": product.images.as_ref().map_or_else(
+                                    || json!(current.image_urls),
+                                    |images| json!(images.iter().map(|image| &image.url).collect::<Vec<_>>()),
+                                ),
+                            });
+                            (raw_old, raw_new)
+                        }
+                        _ => (old_images, new_images),
+                    };
                     let diff = changed(vec![
                         (
                             ChangeField::Title,

@@ -461,11 +461,7 @@ fn a_preview_plans_with_placeholders_and_a_run_with_store_ids_lists_the_same_cha
 #[test]
 fn stored_image_copies_read_as_their_source_urls() {
     let before = [product(1, "Lamp", 9.5, 3)];
-    let (owned, mut current) = synced(&before);
-    current[0].image_urls = vec!["http://store/static/1.webp".into()];
-    current[0].thumbnail = Some("http://store/static/t.webp".into());
-    let mut input = plan_input(vec![page(&before)], owned);
-    input.stored_images = [
+    let stored: Vec<crate::images::StoredImage> = [
         ("https://cdn/1/1.webp", "http://store/static/1.webp"),
         ("https://cdn/1/t.webp", "http://store/static/t.webp"),
     ]
@@ -479,20 +475,39 @@ fn stored_image_copies_read_as_their_source_urls() {
         content_type: "image/webp".into(),
     })
     .collect();
-    input.options.images = crate::options::ImageMode::Upload;
-    let list = plan_changes(&ChangesInput {
-        plan: input,
-        current,
-        stock: CurrentStock::default(),
-        categories_body: None,
-    });
-    // The owned product was written with the source URLs (link mode); in upload mode its images become the copies,
-    // which name the same source URLs: no image change is listed.
-    let lamp = entry(&list, 1);
-    assert!(
-        lamp.diff
+    let upload = |owned: Vec<OwnedProduct>, current: Vec<CurrentProduct>| {
+        let mut input = plan_input(vec![page(&before)], owned);
+        input.stored_images = stored.clone();
+        input.options.images = crate::options::ImageMode::Upload;
+        plan_changes(&ChangesInput {
+            plan: input,
+            current,
+            stock: CurrentStock::default(),
+            categories_body: None,
+        })
+    };
+    let images_change = |list: &ChangeList| {
+        entry(list, 1)
+            .diff
             .iter()
-            .all(|change| change.field != ChangeField::Images),
-        "{lamp:?}"
+            .find(|change| change.field == ChangeField::Images)
+            .cloned()
+    };
+
+    // The product holds the copies already: they name the same source URLs, no image change is listed.
+    let (owned, mut current) = synced(&before);
+    current[0].image_urls = vec!["http://store/static/1.webp".into()];
+    current[0].thumbnail = Some("http://store/static/t.webp".into());
+    assert_eq!(images_change(&upload(owned, current)), None);
+
+    // The product still links the source URLs (written in link mode): the copies are a visible change.
+    let (owned, current) = synced(&before);
+    assert_eq!(
+        images_change(&upload(owned, current)),
+        Some(FieldChange {
+            field: ChangeField::Images,
+            old: json!({ "thumbnail": "https://cdn/1/t.webp", "urls": ["https://cdn/1/1.webp"] }),
+            new: json!({ "thumbnail": "http://store/static/t.webp", "urls": ["http://store/static/1.webp"] }),
+        })
     );
 }
