@@ -131,6 +131,7 @@ const ApplyPreview = ({ run }: { run: SyncRun }) => {
         "source or the store changed since the preview.",
       confirmText: "Apply",
       cancelText: "Cancel",
+      variant: "confirmation",
     })
     if (!confirmed) {
       return

@@ -113,6 +113,8 @@ export function formatPhase(phase: string): string {
     repair: "Repairing interrupted writes",
     plan: "Planning changes",
     write: "Writing products",
+    check: "Checking the source and the store against the preview",
+    changes: "Storing the change list",
     stock: "Setting stock levels",
     done: "Finishing",
   }

@@ -33,7 +33,7 @@ export const previewChangesStep = createStep(
       planPreviewChanges(container, input.fetched, input.snapshot)
     )
     await tracker.checkpoint()
-    await tracker.phase("write", async () => {
+    await tracker.phase("changes", async () => {
       await service.saveChanges(input.runId, list.entries)
       await service.recordSeenFingerprints(list.seen)
     })

@@ -138,7 +138,7 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
           </Text>
         ) : run.status === "running" ? (
           <RunProgressBars progress={run.progress} />
-        ) : (
+        ) : run.trigger === "preview" ? null : (
           <RunFigures run={run} />
         )}
       </div>
