@@ -275,7 +275,8 @@ pub fn plan_changes(input: &ChangesInput) -> ChangeList {
         .iter()
         .map(|target| (target.source_id, target.stock))
         .collect();
-    collect_writes(&plan, &context, &stock, &mut entries);
+    let mut duplicates = Vec::new();
+    collect_writes(&plan, &context, &stock, &mut entries, &mut duplicates);
     collect_unwritten(&plan, &context, &stock, &mut entries, &mut anonymous);
 
     let mut notes = Vec::new();
@@ -293,6 +294,7 @@ pub fn plan_changes(input: &ChangesInput) -> ChangeList {
         }
     }
     let mut list: Vec<ProductChange> = entries.into_values().collect();
+    list.append(&mut duplicates);
     list.append(&mut anonymous);
     let mut counts = ChangeCounts::default();
     for entry in &list {
@@ -484,12 +486,14 @@ fn changed(fields: Vec<(ChangeField, Value, Value)>) -> Vec<FieldChange> {
         .collect()
 }
 
-/// Entries of the products the plan writes: creates, updates, completions, archives and deletes.
+/// Entries of the products the plan writes: creates, updates, completions, archives and deletes (a deleted duplicate
+/// of an owned product goes to `duplicates`: its source id has an entry of its own).
 fn collect_writes(
     plan: &SyncPlan,
     context: &Context<'_>,
     stock: &HashMap<SourceId, u64>,
     entries: &mut BTreeMap<SourceId, ProductChange>,
+    duplicates: &mut Vec<ProductChange>,
 ) {
     for batch in &plan.batches {
         match batch {
@@ -716,10 +720,16 @@ fn collect_writes(
                     RemovalAction::Delete
                 };
                 for (product_id, id) in product_ids.iter().zip(source_ids) {
-                    entries.insert(
-                        *id,
-                        removal_entry(context, *id, product_id, action, ChangeKind::Removed),
-                    );
+                    let entry =
+                        removal_entry(context, *id, product_id, action, ChangeKind::Removed);
+                    let kept = context.owned.get(id).map(|owned| owned.id.as_str());
+                    if kept == Some(product_id.as_str()) {
+                        entries.insert(*id, entry);
+                    } else {
+                        // A duplicate of an owned product (same source id, another store product), deleted
+                        // whatever happens to the product kept for that id.
+                        duplicates.push(entry);
+                    }
                 }
             }
             WriteBatch::Stock { .. } => {}

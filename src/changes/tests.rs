@@ -511,3 +511,25 @@ fn stored_image_copies_read_as_their_source_urls() {
         })
     );
 }
+
+#[test]
+fn a_deleted_duplicate_is_listed_beside_the_product_kept_for_its_source_id() {
+    let before = [product(1, "Lamp", 9.5, 3)];
+    let (mut owned, current) = synced(&before);
+    let mut copy = owned[0].clone();
+    copy.id = "prod_9_copy".into();
+    owned.push(copy);
+    let list = changes_with(vec![page(&before)], owned, current, levels(&before));
+    let kinds: Vec<(Option<u64>, Option<&str>, ChangeKind)> = list
+        .entries
+        .iter()
+        .map(|entry| (entry.source_id, entry.product_id.as_deref(), entry.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (Some(1), Some("prod_1"), ChangeKind::Kept),
+            (Some(1), Some("prod_9_copy"), ChangeKind::Removed)
+        ]
+    );
+}
