@@ -94,6 +94,7 @@ test('preview, apply, stop, the product widget and the failure notification, in 
     const dialog = page.getByRole('alertdialog');
     await dialog.waitFor({ timeout: 15_000 });
     assert.match(await textOf(dialog), /1 created, 2 updated, 1 removed/);
+    await sleep(500); // the dialog's fade-in
     await screenshot(page, 'admin-operator-apply-confirm');
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith(`/admin/sync/runs/${previewId}/apply`) && r.request().method() === 'POST'),
@@ -124,10 +125,12 @@ test('preview, apply, stop, the product widget and the failure notification, in 
       await page.goto(`${env.medusaUrl}/app/catalog-sync/runs/${runId}`);
       await waitUntil('the first batches to land', async () => (await admin.run(runId)).progress?.products_written >= 10,
         { timeoutMs: 120_000, intervalMs: 50 });
+      await page.getByText('Writing products').first().waitFor({ timeout: 30_000 });
       await page.getByTestId('stop-run').click();
       const dialog = page.getByRole('alertdialog');
       await dialog.waitFor({ timeout: 15_000 });
       assert.match(await textOf(dialog), /Stop this sync\?/);
+      await sleep(500); // the dialog's fade-in
       await screenshot(page, 'admin-operator-stop-confirm');
       await dialog.getByRole('button', { name: 'Stop' }).click();
       const cancelled = await admin.waitForRun(runId);

@@ -12,7 +12,7 @@ import { RunFigures } from "../../../../components/run-figures"
 import { RunProgressBars } from "../../../../components/run-progress"
 import { RunStatusBadge } from "../../../../components/run-status-badge"
 import { TimeStamp } from "../../../../components/time-stamp"
-import { httpStatusOf, useSyncRun } from "../../../../lib/api"
+import { httpStatusOf, isPending, useSyncRun } from "../../../../lib/api"
 import { formatCount, formatDuration, formatProductIds, formatRate, formatTrigger } from "../../../../lib/format"
 import type { RunOwner, SyncRun } from "../../../../lib/types"
 
@@ -119,7 +119,11 @@ const RunDetail = ({ run }: { run: SyncRun }) => (
           </Fact>
         ) : null}
       </div>
-      <div className="flex flex-col gap-4 px-6 py-4">
+      <div
+        className={
+          run.trigger === "preview" && !isPending(run) && !run.error_message ? "hidden" : "flex flex-col gap-4 px-6 py-4"
+        }
+      >
         {(run.status === "failed" || run.status === "interrupted") && run.error_message ? (
           <Alert variant="error" data-testid="run-failure">
             The sync {run.status}: {run.error_message}
