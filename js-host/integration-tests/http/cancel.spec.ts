@@ -1,6 +1,6 @@
 import path from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { SyncRunView } from "../../src/lib/run-view"
+import type { RunView as SyncRunView } from "catalog-sync-core"
 import { loginAsAdmin } from "../helpers/admin"
 import type { Api } from "../helpers/admin"
 import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"

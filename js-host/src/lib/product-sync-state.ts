@@ -1,26 +1,9 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { productStatus } from "catalog-sync-core"
-import type { ProductSyncStatus } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../modules/catalog-sync/service"
-import type { SyncRunStatus, SyncTrigger } from "../modules/catalog-sync/types"
-
-/** The sync's view of one product it owns, as `GET /admin/sync/products/:id` answers it. */
-export interface ProductSyncView {
-  owned: true
-  product_id: string
-  source_id: number
-  /** The product in the source API (`<sourceUrl>/products/<id>`). */
-  source_link: string
-  status: ProductSyncStatus
-  /** Why it is not `in_sync`, in words. */
-  reasons: string[]
-  /** When the sync last wrote it (the product's `updated_at` read back after that write). */
-  written_at: string | null
-  /** The run that last wrote it. */
-  last_run: { id: string; trigger: SyncTrigger; status: SyncRunStatus; finished_at: string | null } | null
-}
+import type { ProductSyncView } from "./product-sync-view"
 
 /** Milliseconds of a timestamp, or `null`. */
 function ms(value: Date | string | null | undefined): number | null {

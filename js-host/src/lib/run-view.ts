@@ -17,6 +17,10 @@ export function toRunView(run: SyncRunRecord): RunView {
     started_at: iso(run.started_at) as string,
     finished_at: iso(run.finished_at),
     heartbeat_at: iso(run.heartbeat_at),
-    cancel_requested_at: iso(run.cancel_requested_at),
+    // Optional in the core's record: absent rather than null.
+    cancel_requested_at: iso(run.cancel_requested_at) ?? undefined,
+    change_counts: run.change_counts ?? undefined,
+    preview_applied_by: run.preview_applied_by ?? undefined,
+    preview_of: run.preview_of ?? undefined,
   })
 }

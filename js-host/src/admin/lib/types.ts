@@ -5,7 +5,7 @@
  */
 
 import type { ChangeCounts, ProductChange, RunView } from "catalog-sync-core"
-import type { ProductSyncView } from "../../lib/product-sync-state"
+import type { ProductSyncView } from "../../lib/product-sync-view"
 
 export type {
   AnalyticsPoint,
