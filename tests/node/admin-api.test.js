@@ -79,9 +79,12 @@ test('presentSettings masks the secret and the source URL password and says wher
 
 test('runVocabulary lists the statuses, the ended ones, the triggers and the count columns', () => {
   const vocabulary = core.runVocabulary();
-  assert.deepEqual(vocabulary.statuses, ['queued', 'running', 'success', 'partial', 'failed', 'interrupted']);
-  assert.deepEqual(vocabulary.endedStatuses, ['success', 'partial', 'failed', 'interrupted']);
-  assert.deepEqual(vocabulary.catalogTriggers, ['schedule', 'manual', 'webhook']);
+  assert.deepEqual(vocabulary.statuses, ['queued', 'running', 'success', 'partial', 'failed', 'interrupted', 'cancelled']);
+  assert.deepEqual(vocabulary.endedStatuses, ['success', 'partial', 'failed', 'interrupted', 'cancelled']);
+  assert.deepEqual(vocabulary.catalogTriggers, ['schedule', 'manual', 'webhook', 'apply_preview']);
+  // The analytics leave out cancelled runs (an operator stopped them) and previews (they write nothing).
+  assert.deepEqual(vocabulary.analyzedStatuses, ['success', 'partial', 'failed', 'interrupted']);
+  assert.deepEqual(vocabulary.analyzedTriggers, ['schedule', 'manual', 'webhook', 'apply_removals', 'apply_preview']);
   assert.equal(vocabulary.triggers.includes('apply_removals'), true);
   assert.equal(vocabulary.countColumns.includes('images_reused'), true);
   assert.equal(vocabulary.countColumns.length, 13);
