@@ -99,6 +99,8 @@ proptest! {
                 stock_location_id: None,
                 stored_images: Vec::new(),
                 image_failures: Vec::new(),
+                recorded: Vec::new(),
+                inventory_items: Vec::new(),
             },
             current: Vec::new(),
             stock: Default::default(),
