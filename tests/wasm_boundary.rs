@@ -71,7 +71,7 @@ fn validate_options_fills_defaults_with_null_not_undefined() {
             "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760, "stockLocationId": null, "webhookSecret": null,
             "maxRemovalRatio": 0.2,
             "pageMaxBytes": 8388608, "maxProducts": 250000, "maxPages": 10000, "runTimeoutMs": 7200000,
-            "maxImagesPerProduct": 20, "imageHosts": []
+            "maxImagesPerProduct": 20, "imageHosts": [], "previewTtlMs": 3600000
         })
     );
     let undefined_means_default =
