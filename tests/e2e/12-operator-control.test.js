@@ -222,4 +222,21 @@ test('preview, apply, stop, the product widget and the failure notification, in 
     assert.deepEqual(page.problems.filter((p) => !/Failed to load resource/.test(p)), [], 'no script error in the admin');
     await converge(admin);
   });
+
+  await t.test('back to the 194-product catalog for the next test file: the removal guard holds, Apply removals drafts', async () => {
+    // The products this file added upstream are more than maxRemovalRatio (0.2) of those the sync owns: the run
+    // holds their removals back, and applying them sets them to draft.
+    await source.reset({});
+    const back = await admin.sync();
+    assert.equal(back.status, 'partial', describeRun(back));
+    assert.equal(back.archived, 0, describeRun(back));
+    assert.ok(back.held_removals.length > 0, describeRun(back));
+    const apply = await admin.applyRemovals(back.id);
+    assert.equal(apply.status, 202, JSON.stringify(apply.body));
+    const applied = await admin.waitForRun(apply.body.run_id);
+    assert.equal(applied.status, 'success', describeRun(applied));
+    assert.equal(applied.archived, back.held_removals.length, describeRun(applied));
+    const again = await admin.sync();
+    assert.equal(again.status, 'success', describeRun(again));
+  });
 });
