@@ -1,15 +1,9 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
 import type { RunView as SyncRunView } from "catalog-sync-core"
-import { loginAsAdmin } from "./admin"
-import type { Api } from "./admin"
-import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "./runs"
-import type { AdminAuth } from "./runs"
-import { startStandIn } from "./stand-in"
-import type { StandIn } from "./stand-in"
+import { syncNow, triggerSync, waitForRun } from "./runs"
 import { storeProductsBySourceId } from "./store"
 import type { StoreProduct } from "./store"
+import { pluginSuite } from "./suite"
 
 /** The `onMissing` values. */
 export type OnMissing = "draft" | "keep" | "delete"
@@ -39,34 +33,10 @@ function range(from: number, to: number): number[] {
  */
 export function removalGuardSuite(onMissing: OnMissing): void {
   jest.setTimeout(240_000)
-  let standIn: StandIn
-
-  beforeAll(async () => {
-    standIn = await startStandIn()
-    process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false, onMissing })
-  })
-
-  afterAll(async () => {
-    await standIn?.close()
-  })
-
-  medusaIntegrationTestRunner({
-    medusaConfigFile: path.resolve(__dirname, "../app"),
-    testSuite: ({ api: untypedApi, getContainer }) => {
-      const api = untypedApi as Api
-      let auth: AdminAuth
-
-      beforeAll(async () => {
-        auth = await loginAsAdmin(getContainer(), api)
-        // Before the runner snapshots the database: every test starts from this synced store.
-        expect(await syncNow(api, auth)).toMatchObject({ status: "success", created: CATALOG_SIZE })
-      })
-
-      afterEach(async () => {
-        standIn.reset({})
-        standIn.setFaults({})
-        await waitUntilIdle(api, auth)
-      })
+  pluginSuite(
+    { options: (standIn) => ({ sourceUrl: standIn.url, schedule: false, onMissing }), syncedFirst: CATALOG_SIZE },
+    (suite) => {
+      const { api, auth, getContainer } = suite
 
       async function runCount(): Promise<number> {
         const { data } = await api.get<{ count: number }>("/admin/sync/runs", auth)
@@ -84,7 +54,7 @@ export function removalGuardSuite(onMissing: OnMissing): void {
       it(`onMissing "${onMissing}": a feed that shrinks suddenly removes nothing and holds the removals back`, async () => {
         const before = await storeProductsBySourceId(api, auth)
         expect(before.size).toBe(CATALOG_SIZE)
-        standIn.mutate({ keepFirst: KEPT_UPSTREAM })
+        suite.standIn.mutate({ keepFirst: KEPT_UPSTREAM })
         const run = await syncNow(api, auth)
         const missing = CATALOG_SIZE - KEPT_UPSTREAM
 
@@ -137,26 +107,26 @@ export function removalGuardSuite(onMissing: OnMissing): void {
 
       it(`onMissing "${onMissing}": "Apply removals" applies exactly the held set, once`, async () => {
         const before = await storeProductsBySourceId(api, auth)
-        standIn.mutate({ keepFirst: KEPT_UPSTREAM })
+        suite.standIn.mutate({ keepFirst: KEPT_UPSTREAM })
         const held = await syncNow(api, auth)
         expect(held.held_removals).toHaveLength(CATALOG_SIZE - KEPT_UPSTREAM)
 
         // Refused while a sync runs (the sync lock), and nothing is taken.
-        standIn.setFaults({ slowMs: 400 })
+        suite.standIn.setFaults({ slowMs: 400 })
         const fullId = await triggerSync(api, auth)
         const busy = await applyRemovals(held.id)
         expect([busy.status, busy.data.type, busy.data.run_id]).toEqual([409, "conflict", fullId])
-        standIn.setFaults({})
+        suite.standIn.setFaults({})
         const shrunkAgain = await waitForRun(api, auth, fullId)
         expect(shrunkAgain).toMatchObject({ status: "partial", archived: 0, deleted: 0 })
         expect((await waitForRun(api, auth, held.id)).removals_applied_by).toBeNull()
 
         // Meanwhile product 61 is back upstream and product 62 was deleted in the store.
-        standIn.reset({})
-        standIn.mutate({ remove: range(KEPT_UPSTREAM + 2, CATALOG_SIZE) })
+        suite.standIn.reset({})
+        suite.standIn.mutate({ remove: range(KEPT_UPSTREAM + 2, CATALOG_SIZE) })
         const sixtyTwo = before.get(KEPT_UPSTREAM + 2) as StoreProduct
         await deleteProductsWorkflow(getContainer()).run({ input: { ids: [sixtyTwo.id] } })
-        const requestsBefore = standIn.stats().requests
+        const requestsBefore = suite.standIn.stats().requests
         const runsBefore = await runCount()
 
         // Two requests at once: one takes the set, the other is refused (the run is running, or already took it).
@@ -195,7 +165,7 @@ export function removalGuardSuite(onMissing: OnMissing): void {
           ],
         })
         // One GET /products/:id per held product, plus the category list; no listing page.
-        expect(standIn.stats().requests - requestsBefore).toBe(CATALOG_SIZE - KEPT_UPSTREAM + 1)
+        expect(suite.standIn.stats().requests - requestsBefore).toBe(CATALOG_SIZE - KEPT_UPSTREAM + 1)
         expect(await runCount()).toBe(runsBefore + 1)
         expect((await waitForRun(api, auth, held.id)).removals_applied_by).toBe(applied.id)
 
@@ -222,6 +192,6 @@ export function removalGuardSuite(onMissing: OnMissing): void {
         const unknown = await applyRemovals("csrun_unknown")
         expect(unknown.status).toBe(404)
       })
-    },
-  })
+    }
+  )
 }

@@ -1,49 +1,25 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { RunView as SyncRunView } from "catalog-sync-core"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
-import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
-import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
+import { syncNow, triggerSync, waitForRun } from "../helpers/runs"
 import { listStoreProducts } from "../helpers/store"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(240_000)
 
 const ANY_STATUS = { validateStatus: () => true }
 
-let standIn: StandIn
+pluginSuite(
+  {
+    // Small batches: a first sync writes 39 create batches, so it can be stopped between two of them.
+    options: (standIn) => ({
+      sourceUrl: standIn.url,
+      schedule: false,
+      images: "link",
+      batchSize: 5,
+    }),
+  },
+  (suite) => {
+    const { api, auth } = suite
 
-beforeAll(async () => {
-  standIn = await startStandIn()
-  // Small batches: a first sync writes 39 create batches, so it can be stopped between two of them.
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({
-    sourceUrl: standIn.url,
-    schedule: false,
-    images: "link",
-    batchSize: 5,
-  })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
-
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
-
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-    })
-
-    afterEach(async () => {
-      standIn.reset({})
-      await waitUntilIdle(api, auth)
-    })
 
     /** Polls the run until `ready` holds for it. */
     async function waitUntil(runId: string, ready: (run: SyncRunView) => boolean): Promise<SyncRunView> {
@@ -97,5 +73,5 @@ medusaIntegrationTestRunner({
       expect(store).toHaveLength(194)
       expect(new Set(store.map((product) => product.external_id)).size).toBe(194)
     })
-  },
-})
+  }
+)

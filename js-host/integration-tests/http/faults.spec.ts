@@ -1,53 +1,30 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createProductsWorkflow } from "@medusajs/medusa/core-flows"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
-import { syncNow, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
-import { startStandIn } from "../helpers/stand-in"
-import type { SourceProduct, StandIn } from "../helpers/stand-in"
+import { syncNow } from "../helpers/runs"
+import type { SourceProduct } from "../helpers/stand-in"
 import { listStoreCategories, listStoreProducts, storeProductsBySourceId } from "../helpers/store"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(180_000)
 
-let standIn: StandIn
+pluginSuite(
+  {
+    // One request in flight: the stand-in's fault sequence is then the same on every run.
+    options: (standIn) => ({
+      sourceUrl: standIn.url,
+      schedule: false,
+      concurrency: 1,
+      maxRetries: 5,
+    }),
+  },
+  (suite) => {
+    const { api, auth, getContainer } = suite
 
-beforeAll(async () => {
-  standIn = await startStandIn()
-  // One request in flight: the stand-in's fault sequence is then the same on every run.
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({
-    sourceUrl: standIn.url,
-    schedule: false,
-    concurrency: 1,
-    maxRetries: 5,
-  })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
-
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
-
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-    })
-
-    afterEach(async () => {
-      standIn.reset({})
-      await waitUntilIdle(api, auth)
-    })
 
     it("converges through 30% 5xx, 429s with Retry-After and truncated pages, counting every retry", async () => {
-      standIn.setFaults({ seed: 3, errorRate: 0.3, rateLimitEvery: 4, retryAfterSeconds: 1, truncateRate: 0.15 })
+      suite.standIn.setFaults({ seed: 3, errorRate: 0.3, rateLimitEvery: 4, retryAfterSeconds: 1, truncateRate: 0.15 })
       const run = await syncNow(api, auth)
-      const stats = standIn.stats()
+      const stats = suite.standIn.stats()
       const faulted = stats.faultsServed[500] + stats.faultsServed[429] + stats.faultsServed.truncated
       expect(stats.faultsServed[500]).toBeGreaterThan(0)
       expect(stats.faultsServed[429]).toBeGreaterThan(0)
@@ -63,7 +40,7 @@ medusaIntegrationTestRunner({
       // The stand-in cycles through its malformed kinds in this order:
       // price-string, missing-title, negative-stock, missing-id, null-category, images-not-array, empty-title.
       const malformedIds = [3, 17, 42, 77, 120, 150, 188]
-      standIn.setFaults({ malformedIds })
+      suite.standIn.setFaults({ malformedIds })
       const run = await syncNow(api, auth)
       expect(run.status).toBe("partial")
       expect(run.errors.length).toBeGreaterThan(0)
@@ -101,7 +78,7 @@ medusaIntegrationTestRunner({
 
     it("isolates a product Medusa refuses: the batch is split, the product recorded, the others land", async () => {
       const container = getContainer()
-      const blocked = standIn.state.catalog.find((product) => product.id === 7) as SourceProduct
+      const blocked = suite.standIn.state.catalog.find((product) => product.id === 7) as SourceProduct
       // A product the sync does not own already uses product 7's SKU (variant SKUs are unique).
       await createProductsWorkflow(container).run({
         input: {
@@ -141,10 +118,10 @@ medusaIntegrationTestRunner({
     })
 
     it("fails cleanly when the source stays down, writing nothing", async () => {
-      standIn.setFaults({ down: true })
+      suite.standIn.setFaults({ down: true })
       const run = await syncNow(api, auth)
       expect(run.status).toBe("failed")
-      expect(run.error_message).toContain(`${standIn.url}/products`)
+      expect(run.error_message).toContain(`${suite.standIn.url}/products`)
       expect(run.error_message).toContain("503")
       expect(run.requests).toBe(6)
       expect(run.retries).toBe(5)
@@ -156,5 +133,5 @@ medusaIntegrationTestRunner({
       )
       expect(data.stores[0].supported_currencies.map((currency) => currency.currency_code)).not.toContain("usd")
     })
-  },
-})
+  }
+)

@@ -1,5 +1,3 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { endRun, leaseFigures } from "catalog-sync-core"
@@ -7,26 +5,10 @@ import type { RunOwner } from "catalog-sync-core"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
 import { enqueueProductIds } from "../../src/lib/sync-queue"
 import { takeOverDeadRuns } from "../../src/lib/takeover"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
 import { syncNow, triggerSync } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
-import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(120_000)
-
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  // Batches of 10 products: a sync has many batch boundaries.
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false, batchSize: 10 })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
 
 /** A process of another instance (one host name and pid for all: only the boot tells them apart). */
 function owner(boot: string): RunOwner {
@@ -48,22 +30,24 @@ const FIGURES = {
  * The run life cycle's conditional transitions against the real database, through the module service: whatever
  * the interleaving, one run runs at a time, one process owns it, and a process that lost it changes nothing.
  */
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
+pluginSuite(
+  {
+    // Batches of 10 products: a sync has many batch boundaries.
+    options: (standIn) => ({ sourceUrl: standIn.url, schedule: false, batchSize: 10 }),
+    resetAfterEach: false,
+  },
+  (suite) => {
+    const { api, auth, getContainer } = suite
     let container: MedusaContainer
     let service: CatalogSyncModuleService
 
     beforeAll(async () => {
       container = getContainer()
       service = container.resolve<CatalogSyncModuleService>("catalogSync")
-      auth = await loginAsAdmin(container, api)
     })
 
     afterEach(() => {
-      standIn.setFaults({})
+      suite.standIn.setFaults({})
     })
 
     async function productCount(): Promise<number> {
@@ -184,7 +168,7 @@ medusaIntegrationTestRunner({
 
     it("stops a sync taken over at its next batch boundary; its process never writes the run record again", async () => {
       // Slow source answers (images among them): the run is still writing when it is taken over.
-      standIn.setFaults({ slowMs: 20 })
+      suite.standIn.setFaults({ slowMs: 20 })
       const runId = await triggerSync(api, auth)
       let atTakeover = 0
       for (let i = 0; i < 1200 && atTakeover === 0; i += 1) {
@@ -215,10 +199,10 @@ medusaIntegrationTestRunner({
       expect(interrupted).toMatchObject({ status: "interrupted", error_message: end.errorMessage })
 
       // The next run completes the catalog.
-      standIn.setFaults({})
+      suite.standIn.setFaults({})
       const next = await syncNow(api, auth)
       expect(next).toMatchObject({ status: "success", fetched: 194 })
       expect(await productCount()).toBe(194)
     })
-  },
-})
+  }
+)

@@ -1,43 +1,29 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import type { RunView as SyncRunView } from "catalog-sync-core"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
 import { syncNow, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
 import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(180_000)
 
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  // The source is down from the start: every scheduled run (every 3 s) fails.
-  standIn.setFaults({ down: true })
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({
-    sourceUrl: standIn.url,
-    schedule: "*/3 * * * * *",
-    images: "link",
-    maxRetries: 0,
-  })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
-
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
-
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-    })
+pluginSuite(
+  {
+    // The source is down from the start: every scheduled run (every 3 s) fails.
+    startSource: async () => {
+      const standIn = await startStandIn()
+      standIn.setFaults({ down: true })
+      return standIn
+    },
+    options: (standIn) => ({
+      sourceUrl: standIn.url,
+      schedule: "*/3 * * * * *",
+      images: "link",
+      maxRetries: 0,
+    }),
+    resetAfterEach: false,
+  },
+  (suite) => {
+    const { api, auth, getContainer } = suite
 
     /** The feed notifications the admin's drawer lists. */
     async function feed(): Promise<{ data: Record<string, unknown>; idempotency_key: string | null }[]> {
@@ -70,7 +56,7 @@ medusaIntegrationTestRunner({
       expect(new Set(keys).size).toBe(keys.length)
 
       // A manual run that fails is watched by the operator: no notification; a successful scheduled run neither.
-      standIn.setFaults({})
+      suite.standIn.setFaults({})
       await waitUntilIdle(api, auth)
       const manual = await syncNow(api, auth).catch(() => null)
       const { data } = await api.get<{ runs: SyncRunView[] }>("/admin/sync/runs?limit=100", auth)
@@ -87,5 +73,5 @@ medusaIntegrationTestRunner({
         expect(notified.has(`catalog-sync-run:${failed.id}`)).toBe(true)
       }
     })
-  },
-})
+  }
+)

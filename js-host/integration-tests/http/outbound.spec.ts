@@ -1,14 +1,9 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
 import { startCanary, startFrontDoor } from "../helpers/canary"
 import type { Canary, FrontDoor } from "../helpers/canary"
-import { syncNow, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
+import { syncNow } from "../helpers/runs"
 import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
 import { listStoreProducts, storeProductsBySourceId } from "../helpers/store"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(180_000)
 
@@ -17,7 +12,6 @@ jest.setTimeout(180_000)
  * in-process: the source is a "front door" server before the stand-in (so a test can make it redirect), and a
  * canary on 127.0.0.1 and ::1 counts every request that reaches it.
  */
-let standIn: StandIn
 let front: FrontDoor
 let canary: Canary
 
@@ -26,38 +20,31 @@ const PAGE_MAX_BYTES = 256 * 1024
 beforeAll(async () => {
   canary = await startCanary()
   front = await startFrontDoor()
-  standIn = await startStandIn(front.url)
-  front.target = standIn.url
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({
-    sourceUrl: front.url,
-    schedule: false,
-    pageMaxBytes: PAGE_MAX_BYTES,
-    maxImagesPerProduct: 6,
-  })
 })
 
 afterAll(async () => {
-  await Promise.all([standIn?.close(), front?.close(), canary?.close()])
+  await Promise.all([front?.close(), canary?.close()])
 })
 
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
-
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-    })
+pluginSuite(
+  {
+    // The stand-in behind the front door, its image URLs naming the front door.
+    startSource: async () => {
+      const standIn = await startStandIn(front.url)
+      front.target = standIn.url
+      return standIn
+    },
+    options: () => ({ sourceUrl: front.url, schedule: false, pageMaxBytes: PAGE_MAX_BYTES, maxImagesPerProduct: 6 }),
+  },
+  (suite) => {
+    const { api, auth } = suite
 
     beforeEach(() => {
       canary.reset()
     })
 
-    afterEach(async () => {
+    afterEach(() => {
       front.redirect = () => null
-      standIn.reset({})
-      await waitUntilIdle(api, auth)
     })
 
     it("follows a page redirect inside the source's origin, and fails the run on one out of it, reaching nothing", async () => {
@@ -77,7 +64,7 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses image URLs that point at loopback, directly or through the source's redirects, and names each", async () => {
-      standIn.mutate({
+      suite.standIn.mutate({
         update: [
           {
             id: 1,
@@ -111,7 +98,7 @@ medusaIntegrationTestRunner({
     })
 
     it("fails the run fast on a page over pageMaxBytes, before any write", async () => {
-      standIn.setFaults({ padPagesBytes: 50 * 1024 * 1024 })
+      suite.standIn.setFaults({ padPagesBytes: 50 * 1024 * 1024 })
       const started = Date.now()
       const run = await syncNow(api, auth)
       expect(Date.now() - started).toBeLessThan(20_000)
@@ -124,7 +111,7 @@ medusaIntegrationTestRunner({
 
     it("keeps at most maxImagesPerProduct images of a product and reports the others", async () => {
       const images = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `${front.url}/images/products/2/${n}.png`)
-      standIn.mutate({ update: [{ id: 2, images }] })
+      suite.standIn.mutate({ update: [{ id: 2, images }] })
       const run = await syncNow(api, auth)
       const capped = run.errors.filter((error) => error.code === "TOO_MANY_IMAGES")
       expect(capped.find((error) => error.source_id === 2)).toEqual({
@@ -136,5 +123,5 @@ medusaIntegrationTestRunner({
       const product = (await storeProductsBySourceId(api, auth)).get(2)
       expect(product?.images).toHaveLength(6)
     })
-  },
-})
+  }
+)

@@ -1,15 +1,9 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { updateProductsWorkflow } from "@medusajs/medusa/core-flows"
 import type { RunView as SyncRunView } from "catalog-sync-core"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
-import { syncNow, waitForRun, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
-import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
+import { waitForRun } from "../helpers/runs"
 import { listStoreProducts, storeProductsBySourceId } from "../helpers/store"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(180_000)
 
@@ -34,38 +28,18 @@ interface ChangesPage {
   counts: Record<string, number> | null
 }
 
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({
-    sourceUrl: standIn.url,
-    schedule: false,
-    images: "link",
-    previewTtlMs: 60_000,
-  })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
-
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
-
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-      // Runs before the runner snapshots the database: every test starts from this synced store.
-      await syncNow(api, auth)
-    })
-
-    afterEach(async () => {
-      standIn.reset({})
-      await waitUntilIdle(api, auth)
-    })
+pluginSuite(
+  {
+    options: (standIn) => ({
+      sourceUrl: standIn.url,
+      schedule: false,
+      images: "link",
+      previewTtlMs: 60_000,
+    }),
+    syncedFirst: 194,
+  },
+  (suite) => {
+    const { api, auth, getContainer } = suite
 
     /** `POST /admin/sync/preview`, expecting 202, then the ended preview run. */
     async function preview(): Promise<SyncRunView> {
@@ -94,8 +68,8 @@ medusaIntegrationTestRunner({
 
     it("previews the source's changes field by field and writes nothing", async () => {
       const before = await listStoreProducts(api, auth)
-      standIn.mutate({ update: [{ id: 3, title: "Lamp Deluxe", price: 12.5 }, { id: 9, price: "free" }], remove: [5] })
-      const { added } = standIn.mutate({ add: 1 })
+      suite.standIn.mutate({ update: [{ id: 3, title: "Lamp Deluxe", price: 12.5 }, { id: 9, price: "free" }], remove: [5] })
+      const { added } = suite.standIn.mutate({ add: 1 })
       expect(added).toHaveLength(1)
 
       const run = await preview()
@@ -145,8 +119,8 @@ medusaIntegrationTestRunner({
     })
 
     it("applies exactly the preview: the store then equals the source, and a preview is applied once", async () => {
-      standIn.mutate({ update: [{ id: 7, title: "Seven Renamed", price: 77 }] })
-      standIn.mutate({ remove: [8] })
+      suite.standIn.mutate({ update: [{ id: 7, title: "Seven Renamed", price: 77 }] })
+      suite.standIn.mutate({ remove: [8] })
       const run = await preview()
       expect(run.status).toBe("success")
 
@@ -179,9 +153,9 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses to apply when the source changed since the preview, and writes nothing", async () => {
-      standIn.mutate({ update: [{ id: 11, title: "Eleven A" }] })
+      suite.standIn.mutate({ update: [{ id: 11, title: "Eleven A" }] })
       const run = await preview()
-      standIn.mutate({ update: [{ id: 11, title: "Eleven B" }] })
+      suite.standIn.mutate({ update: [{ id: 11, title: "Eleven B" }] })
       const before = await listStoreProducts(api, auth)
 
       const apply = await api.post<{ run_id: string }>(`/admin/sync/runs/${run.id}/apply`, {}, auth)
@@ -196,7 +170,7 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses to apply when the store changed since the preview", async () => {
-      standIn.mutate({ update: [{ id: 12, title: "Twelve New" }] })
+      suite.standIn.mutate({ update: [{ id: 12, title: "Twelve New" }] })
       const run = await preview()
       // An operator retitles the product the preview updates: the same listing now plans another diff.
       const store = await storeProductsBySourceId(api, auth)
@@ -211,7 +185,7 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses a preview that is running, failed or expired", async () => {
-      standIn.setFaults({ down: true })
+      suite.standIn.setFaults({ down: true })
       const failed = await preview()
       expect(failed.status).toBe("failed")
       const refused = await api.post<{ code: string; message: string }>(`/admin/sync/runs/${failed.id}/apply`, {}, {
@@ -219,7 +193,7 @@ medusaIntegrationTestRunner({
         ...ANY_STATUS,
       })
       expect([refused.status, refused.data.code]).toEqual([409, "PREVIEW_NOT_APPLICABLE"])
-      standIn.setFaults({})
+      suite.standIn.setFaults({})
 
       const run = await preview()
       // Age the preview past previewTtlMs (60 s in this suite).
@@ -241,7 +215,7 @@ medusaIntegrationTestRunner({
       expect(owned.data).toMatchObject({
         owned: true,
         source_id: 3,
-        source_link: `${standIn.url}/products/3`,
+        source_link: `${suite.standIn.url}/products/3`,
         status: "in_sync",
         reasons: [],
       })
@@ -251,7 +225,7 @@ medusaIntegrationTestRunner({
       expect([missing.status, missing.data]).toEqual([404, { owned: false }])
 
       // A preview that sees other content upstream: changed upstream.
-      standIn.mutate({ update: [{ id: 3, title: "Three Upstream" }] })
+      suite.standIn.mutate({ update: [{ id: 3, title: "Three Upstream" }] })
       await preview()
       const upstream = await api.get<{ status: string }>(`/admin/sync/products/${three.id}`, auth)
       expect(upstream.data.status).toBe("changed_upstream")
@@ -278,5 +252,5 @@ medusaIntegrationTestRunner({
       const notOwned = await api.post(`/admin/sync/products/prod_unknown/resync`, {}, { ...auth, ...ANY_STATUS })
       expect(notOwned.status).toBe(404)
     })
-  },
-})
+  }
+)

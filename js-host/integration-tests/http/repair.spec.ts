@@ -1,5 +1,3 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import {
@@ -14,28 +12,14 @@ import {
 } from "@medusajs/medusa/core-flows"
 import type { SyncOptions } from "catalog-sync-core"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
 import { ledgerBySourceId } from "../helpers/ledger"
-import { syncNow, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
-import { startStandIn } from "../helpers/stand-in"
-import type { SourceProduct, StandIn } from "../helpers/stand-in"
+import { syncNow } from "../helpers/runs"
+import type { SourceProduct } from "../helpers/stand-in"
 import { storeProductsBySourceId } from "../helpers/store"
 import type { StoreProduct } from "../helpers/store"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(240_000)
-
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false, images: "link" })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
 
 /** Product id and every variant id of each product, by source id. */
 function idsOf(products: Map<number, StoreProduct>): Map<number, { product: string; variants: string[] }> {
@@ -90,15 +74,18 @@ async function variantState(container: MedusaContainer, variantIds: string[]): P
   )
 }
 
-function source(id: number): SourceProduct {
-  return standIn.state.catalog.find((product) => product.id === id) as SourceProduct
-}
+pluginSuite(
+  {
+    options: (standIn) => ({ sourceUrl: standIn.url, schedule: false, images: "link" }),
+    syncedFirst: 194,
+  },
+  (suite) => {
+    const { api, auth, getContainer } = suite
 
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
+    /** The source's product `id` as the stand-in serves it. */
+    function source(id: number): SourceProduct {
+      return suite.standIn.state.catalog.find((product) => product.id === id) as SourceProduct
+    }
 
     /** Runs the next syncs with these options changed (the module service is the one every step asks). */
     function withOptions(overrides: Partial<SyncOptions>): void {
@@ -107,17 +94,8 @@ medusaIntegrationTestRunner({
       jest.spyOn(service, "getSyncOptions").mockReturnValue(options)
     }
 
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-      // Runs before the runner snapshots the database: every test starts from this synced store.
-      const first = await syncNow(api, auth)
-      expect(first).toMatchObject({ status: "success", created: 194 })
-    })
-
-    afterEach(async () => {
+    afterEach(() => {
       jest.restoreAllMocks()
-      standIn.reset({})
-      await waitUntilIdle(api, auth)
     })
 
     it("records every product in the ledger, complete, pointing at its product, variant and inventory item", async () => {
@@ -182,7 +160,7 @@ medusaIntegrationTestRunner({
     })
 
     it("reads the full rows of the products changed upstream only, and updates them", async () => {
-      standIn.mutate({ update: [{ id: 30, price: source(30).price + 1 }, { id: 31, title: "Changed upstream" }] })
+      suite.standIn.mutate({ update: [{ id: 30, price: source(30).price + 1 }, { id: 31, title: "Changed upstream" }] })
       const run = await syncNow(api, auth)
       expect(run).toMatchObject({ status: "success", updated: 2, unchanged: 192, created: 0, completed: 0 })
       expect(run.phase_timings.full_rows_read).toBe(2)
@@ -442,7 +420,7 @@ medusaIntegrationTestRunner({
         },
       })
       const edited = await variantState(container, [variantId, extra.id])
-      standIn.mutate({ update: [{ id: 7, price: 321.5, title: "Renamed Seven" }] })
+      suite.standIn.mutate({ update: [{ id: 7, price: 321.5, title: "Renamed Seven" }] })
       const run = await syncNow(api, auth)
       expect(run).toMatchObject({ status: "success", updated: 1, created: 0, deleted: 0 })
       const after = (await storeProductsBySourceId(api, auth)).get(7) as StoreProduct
@@ -467,5 +445,5 @@ medusaIntegrationTestRunner({
       expect(recreated.id).not.toBe(before.get(15)?.id)
       expect((await ledgerBySourceId(container)).get(15)).toMatchObject({ state: "complete", product_id: recreated.id })
     })
-  },
-})
+  }
+)

@@ -1,37 +1,18 @@
-import path from "node:path"
 import { WorkflowManager } from "@medusajs/framework/orchestration"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { RunView as SyncRunView } from "catalog-sync-core"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
-import type { AdminAuth } from "../helpers/runs"
-import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
 import { storeProductsBySourceId } from "../helpers/store"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(180_000)
 
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  // Six-field cron (seconds first): every 3 seconds.
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: "*/3 * * * * *" })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
-
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
-
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-    })
+pluginSuite(
+  {
+    // Six-field cron (seconds first): every 3 seconds.
+    options: (standIn) => ({ sourceUrl: standIn.url, schedule: "*/3 * * * * *" }),
+    resetAfterEach: false,
+  },
+  (suite) => {
+    const { api, auth } = suite
 
     /** Polls the run list until `match` finds a run (60 s at most). */
     async function waitForScheduledRun(match: (run: SyncRunView) => boolean): Promise<SyncRunView> {
@@ -61,7 +42,7 @@ medusaIntegrationTestRunner({
       const { data } = await api.get<{ runs: SyncRunView[] }>("/admin/sync/runs?limit=100", auth)
       expect(data.runs.every((run) => run.trigger === "schedule")).toBe(true)
       // Later occurrences, until the shutdown, fail fast at the fetch and write nothing.
-      standIn.setFaults({ down: true })
+      suite.standIn.setFaults({ down: true })
     })
-  },
-})
+  }
+)

@@ -1,36 +1,21 @@
 import { hostname } from "node:os"
 import { readFile } from "node:fs/promises"
 import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { WorkflowManager } from "@medusajs/framework/orchestration"
 import { ContainerRegistrationKeys, Modules, toHandle } from "@medusajs/framework/utils"
 import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
 import { leaseFigures } from "catalog-sync-core"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
 import type { RunView as SyncRunView } from "catalog-sync-core"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
-import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
-import { startStandIn } from "../helpers/stand-in"
-import type { SourceProduct, StandIn } from "../helpers/stand-in"
+import { syncNow, triggerSync, waitForRun } from "../helpers/runs"
+import type { SourceProduct } from "../helpers/stand-in"
 import { listStoreCategories, listStoreProducts, stockOf, storeProductsBySourceId } from "../helpers/store"
 import type { StoreProduct } from "../helpers/store"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(180_000)
 
 const ANY_STATUS = { validateStatus: () => true }
-
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
 
 /**
  * Expected handles, stated independently of the core: Medusa's own `toHandle` of the title; among
@@ -59,26 +44,21 @@ function updatedAtById(products: StoreProduct[]): Map<string, string> {
   ]))
 }
 
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
+pluginSuite(
+  {
+    options: (standIn) => ({ sourceUrl: standIn.url, schedule: false }),
+  },
+  (suite) => {
+    const { api, auth, getContainer } = suite
     let firstRun: SyncRunView
 
     beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
       // Runs before the runner snapshots the database: every test starts from this synced store.
       firstRun = await syncNow(api, auth)
     })
 
-    afterEach(async () => {
-      standIn.reset({})
-      await waitUntilIdle(api, auth)
-    })
-
     it("imports the 194 products in 24 categories with every mapped field", async () => {
-      const catalog = standIn.state.catalog
+      const catalog = suite.standIn.state.catalog
       expect(catalog).toHaveLength(194)
       expect(firstRun).toMatchObject({
         trigger: "manual",
@@ -114,7 +94,7 @@ medusaIntegrationTestRunner({
       const store = storeData.stores[0]
       expect(store.supported_currencies.map((currency) => currency.currency_code)).toContain("usd")
 
-      const sourceCategories = (await (await fetch(`${standIn.url}/products/categories`)).json()) as {
+      const sourceCategories = (await (await fetch(`${suite.standIn.url}/products/categories`)).json()) as {
         slug: string
         name: string
       }[]
@@ -230,7 +210,7 @@ medusaIntegrationTestRunner({
 
     it("applies changes, removals and additions exactly, and undoes them when the source reverts", async () => {
       const before = await storeProductsBySourceId(api, auth)
-      const { added } = standIn.mutate({
+      const { added } = suite.standIn.mutate({
         update: [
           { id: 5, price: 123.45 },
           { id: 10, title: "Renamed Product Ten" },
@@ -263,7 +243,7 @@ medusaIntegrationTestRunner({
       expect(after.get(30)?.categories.map((category) => category.handle)).toEqual(["laptops"])
       expect([after.get(40)?.status, after.get(41)?.status]).toEqual(["draft", "draft"])
       for (const id of added) {
-        const source = standIn.state.catalog.find((product) => product.id === id) as SourceProduct
+        const source = suite.standIn.state.catalog.find((product) => product.id === id) as SourceProduct
         expect(after.get(id)).toMatchObject({ title: source.title, status: "published" })
       }
       const touched = new Set([5, 10, 20, 30, 40, 41])
@@ -273,7 +253,7 @@ medusaIntegrationTestRunner({
         }
       }
 
-      standIn.reset({})
+      suite.standIn.reset({})
       const revert = await syncNow(api, auth)
       expect(revert).toMatchObject({ status: "success", created: 0, updated: 6, unchanged: 188, archived: 2 })
       const reverted = await storeProductsBySourceId(api, auth)
@@ -359,7 +339,7 @@ medusaIntegrationTestRunner({
     })
 
     it("answers 409 to a trigger while a sync runs, and shows the run in progress", async () => {
-      standIn.setFaults({ slowMs: 300 })
+      suite.standIn.setFaults({ slowMs: 300 })
       const runId = await triggerSync(api, auth)
       const second = await api.post<{ type: string; message: string; run_id: string }>("/admin/sync/trigger", {}, { ...auth, ...ANY_STATUS })
       expect(second.status).toBe(409)
@@ -379,7 +359,7 @@ medusaIntegrationTestRunner({
       expect(idle.running).toBeNull()
       expect(idle.status).toMatchObject({ id: runId, status: "success", products_synced: 194 })
 
-      standIn.setFaults({})
+      suite.standIn.setFaults({})
       const next = await syncNow(api, auth)
       expect(next.status).toBe("success")
     })
@@ -463,5 +443,5 @@ medusaIntegrationTestRunner({
         expect({ url, status: anonymous.status }).toEqual({ url, status: 401 })
       }
     })
-  },
-})
+  }
+)

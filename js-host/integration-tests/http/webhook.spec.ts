@@ -1,37 +1,26 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { deleteProductsWorkflow } from "@medusajs/medusa/core-flows"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
 import type { RunView as SyncRunView } from "catalog-sync-core"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
 import { syncNow, triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
-import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
 import { storeProductsBySourceId } from "../helpers/store"
 import type { StoreProduct } from "../helpers/store"
 import { postWebhook, signWebhook } from "../helpers/webhook"
 import type { WebhookAnswer } from "../helpers/webhook"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(180_000)
 
 const SECRET = "whsec_integration_secret_0123456789"
 const ANY_STATUS = { validateStatus: () => true }
 
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false })
-  // No `webhookSecret` option: the plugin reads it from the environment.
+// No `webhookSecret` option: the plugin reads it from the environment.
+beforeAll(() => {
   process.env.CATALOG_SYNC_WEBHOOK_SECRET = SECRET
 })
 
-afterAll(async () => {
+afterAll(() => {
   delete process.env.CATALOG_SYNC_WEBHOOK_SECRET
-  await standIn?.close()
 })
 
 /** The `updated_at` of every product, by source id. */
@@ -44,23 +33,10 @@ function changedIds(before: Map<number, string>, after: Map<number, string>): nu
   return [...after].filter(([id, stamp]) => before.get(id) !== stamp).map(([id]) => id)
 }
 
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
-
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-      // Before the runner snapshots the database: every test starts from this synced store.
-      const first = await syncNow(api, auth)
-      expect(first).toMatchObject({ status: "success", created: 194 })
-    })
-
-    afterEach(async () => {
-      standIn.reset({})
-      await waitUntilIdle(api, auth)
-    })
+pluginSuite(
+  { options: (standIn) => ({ sourceUrl: standIn.url, schedule: false }), syncedFirst: 194 },
+  (suite) => {
+    const { api, auth, getContainer } = suite
 
     async function runCount(): Promise<number> {
       const { data } = await api.get<{ count: number }>("/admin/sync/runs", auth)
@@ -70,10 +46,10 @@ medusaIntegrationTestRunner({
     // The targeted sync (issue 3's `productIds`) through its real entry point, against the real store.
     it("syncs only the named products, one GET /products/:id each, and leaves a 404 to the next full sync", async () => {
       const before = await storeProductsBySourceId(api, auth)
-      standIn.mutate({ update: [{ id: 5, price: 321.5 }, { id: 6, title: "Retitled Six" }], remove: [40] })
+      suite.standIn.mutate({ update: [{ id: 5, price: 321.5 }, { id: 6, title: "Retitled Six" }], remove: [40] })
       // The stand-in's counters are live: keep the numbers, not the object.
-      const singleBefore = standIn.stats().byRoute["/products/:id"] ?? 0
-      const listBefore = standIn.stats().byRoute["/products"] ?? 0
+      const singleBefore = suite.standIn.stats().byRoute["/products/:id"] ?? 0
+      const listBefore = suite.standIn.stats().byRoute["/products"] ?? 0
 
       // The body as sent (spaces, key order): the signature covers these bytes.
       const answer = await postWebhook(api, SECRET, '{ "product_ids" : [5, 40, 9999, 5], "event": "product.updated" }')
@@ -107,7 +83,7 @@ medusaIntegrationTestRunner({
         progress: { pages_fetched: 3, pages_total: 3 },
       })
 
-      const stats = standIn.stats()
+      const stats = suite.standIn.stats()
       expect(stats.byRoute["/products/:id"] - singleBefore).toBe(3)
       expect(stats.byRoute["/products"] ?? 0).toBe(listBefore)
 
@@ -135,7 +111,7 @@ medusaIntegrationTestRunner({
       const now = Math.floor(Date.now() / 1000)
       const runsBefore = await runCount()
       const before = updatedAt(await storeProductsBySourceId(api, auth))
-      const requestsBefore = standIn.stats().requests
+      const requestsBefore = suite.standIn.stats().requests
       const body = JSON.stringify({ product_id: 5 })
       const cases: [string, Promise<WebhookAnswer>, number, string][] = [
         ["no signature", postWebhook(api, SECRET, body, { signature: null }), 401, "WEBHOOK_SIGNATURE_MISSING"],
@@ -160,7 +136,7 @@ medusaIntegrationTestRunner({
       expect([atLimit.status, atLimit.data.code]).toEqual([401, "WEBHOOK_SIGNATURE_MISMATCH"])
 
       expect(await runCount()).toBe(runsBefore)
-      expect(standIn.stats().requests).toBe(requestsBefore)
+      expect(suite.standIn.stats().requests).toBe(requestsBefore)
       expect(changedIds(before, updatedAt(await storeProductsBySourceId(api, auth)))).toEqual([])
       // Other content types are read as raw bytes too.
       const plain = await postWebhook(api, SECRET, body, { contentType: "text/plain" })
@@ -175,7 +151,7 @@ medusaIntegrationTestRunner({
       expect(first.status).toBe(202)
       await waitForRun(api, auth, first.data.run_id as string)
       const runsBefore = await runCount()
-      const requestsBefore = standIn.stats().requests
+      const requestsBefore = suite.standIn.stats().requests
 
       // The very same signed call, again and with the signature spelled differently: replays.
       const replay = await postWebhook(api, SECRET, body, { timestamp })
@@ -185,7 +161,7 @@ medusaIntegrationTestRunner({
       expect([respelled.status, respelled.data]).toEqual([200, { duplicate: true }])
       await waitUntilIdle(api, auth)
       expect(await runCount()).toBe(runsBefore)
-      expect(standIn.stats().requests).toBe(requestsBefore)
+      expect(suite.standIn.stats().requests).toBe(requestsBefore)
 
       // The same body at another timestamp is another delivery: accepted.
       const later = await postWebhook(api, SECRET, body, { timestamp: timestamp - 1 })
@@ -230,7 +206,7 @@ medusaIntegrationTestRunner({
 
     it("queues a burst of webhooks during a sync into one run, synced when the lock frees", async () => {
       // Every source answer takes 500 ms, so the full sync is still running when the webhooks arrive.
-      standIn.setFaults({ slowMs: 500 })
+      suite.standIn.setFaults({ slowMs: 500 })
       const fullRunId = await triggerSync(api, auth)
       const bodies = [[1], [2, 3], [3, 4], [150], [1, 150], [194]].map((ids) => JSON.stringify({ product_ids: ids }))
       const answers = await Promise.all(bodies.map((body) => postWebhook(api, SECRET, body)))
@@ -266,7 +242,7 @@ medusaIntegrationTestRunner({
       expect(new Date(queued.started_at).getTime()).toBeGreaterThanOrEqual(new Date(full.finished_at as string).getTime())
 
       // Once the queued run has started, new ids go to a new queued run (or start one right away).
-      standIn.setFaults({})
+      suite.standIn.setFaults({})
       const later = await postWebhook(api, SECRET, JSON.stringify({ product_id: 77 }))
       expect(later.status).toBe(202)
       expect(later.data.run_id).not.toBe(queuedId)
@@ -330,7 +306,7 @@ medusaIntegrationTestRunner({
         error_message: "interrupted: its process (worker pid 7 on gone) gave no sign of life for 21 s",
         product_ids: { ids: [21, 22] },
       })
-      standIn.mutate({ update: [{ id: 21, title: "Retitled While Its Run Died" }] })
+      suite.standIn.mutate({ update: [{ id: 21, title: "Retitled While Its Run Died" }] })
       // The catalog-sync-queue job (every 10 s) queues the ids again and starts that run.
       let requeued: SyncRunView | undefined
       const deadline = Date.now() + 40_000
@@ -347,5 +323,5 @@ medusaIntegrationTestRunner({
       const retries = data.runs.filter((run) => run.id !== "csrun_interrupted_hook" && (run.product_ids ?? []).join() === "21,22")
       expect(retries.map((run) => run.id)).toEqual([requeued?.id])
     })
-  },
-})
+  }
+)

@@ -1,7 +1,9 @@
+import { Readable } from "node:stream"
+
 /**
- * Runs `task` over `items` with at most `limit` tasks in flight and returns the results in input
- * order. On the first failure no new task starts, the tasks in flight are awaited, and the first
- * error is thrown.
+ * Runs `task` over `items` with at most `limit` tasks in flight and returns the results in input order, through
+ * Node's own limiter (`Readable.prototype.map` with `concurrency`). On the first failure no new task starts, the
+ * tasks in flight are awaited (a write in flight is never abandoned half-counted), and the first error is thrown.
  *
  * @param items - the inputs
  * @param limit - the maximum number of tasks in flight (at least 1)
@@ -12,23 +14,24 @@ export async function mapWithConcurrency<T, R>(
   limit: number,
   task: (item: T, index: number) => Promise<R>
 ): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
   let failure: { error: unknown } | null = null
-
-  const worker = async (): Promise<void> => {
-    while (failure === null && next < items.length) {
-      const index = next++
-      try {
-        results[index] = await task(items[index], index)
-      } catch (error) {
-        failure ??= { error }
-      }
-    }
-  }
-
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker)
-  await Promise.all(workers)
+  // Each task settles as a value (never rejects), so the stream ends only once every started task has.
+  const results: R[] = await Readable.from(items.map((item, index) => ({ item, index })))
+    .map(
+      async ({ item, index }: { item: T; index: number }) => {
+        if (failure !== null) {
+          return undefined
+        }
+        try {
+          return await task(item, index)
+        } catch (error) {
+          failure ??= { error }
+          return undefined
+        }
+      },
+      { concurrency: Math.max(1, limit) }
+    )
+    .toArray()
   if (failure !== null) {
     throw (failure as { error: unknown }).error
   }
