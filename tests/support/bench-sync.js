@@ -26,6 +26,7 @@ const { execFile } = require('node:child_process');
 const { promisify } = require('node:util');
 const { MedusaAdmin } = require('./medusa-admin');
 const { DummyJsonControl } = require('./dummyjson-control');
+const { cpuSnapshot, cpuBetween } = require('./cpu');
 const { configureInstance, startInstance, stopInstance, instancePid, rssBytes, sampleRss, psql } = require('./medusa-process');
 const { productsPerSecond } = require('./sync-cli');
 
@@ -170,10 +171,12 @@ async function measure(size, images, withFloor) {
 
   log(`${size} products: cold sync`);
   const sampler = sampleRss(pid, 20);
+  const cpuBefore = cpuSnapshot([{ name: 'medusa', pid }]);
   const t0 = performance.now();
   // duration_ms is measured by the server; polling about as often as the admin widget keeps the probe light.
   const cold = await admin.sync({ timeoutMs: 3_600_000, intervalMs: 500 });
   const wallMs = performance.now() - t0;
+  const cpu = cpuBetween(cpuBefore, cpuSnapshot([{ name: 'medusa', pid }]));
   const rss = sampler.stop();
   const heapAfterCold = await gcReport(pid);
   const sourceStats = await standIn.stats();
@@ -217,6 +220,9 @@ async function measure(size, images, withFloor) {
       created: cold.created, rejected: cold.rejected, failed: cold.failed ?? 0, requests: cold.requests, retries: cold.retries,
       sourceRequests: sourceStats.requests, imageRequests: sourceStats.imageRequests, phases: cold.phase_timings,
       imagesUploaded: cold.images_uploaded, stockLevels: cold.stock_levels,
+      // CPU seconds of the Medusa process (less sensitive to the machine's other load than the wall time) and of
+      // the whole machine, over the cold sync.
+      medusaCpuSeconds: Number(cpu.byProcess.medusa.toFixed(2)), machineBusySeconds: Number(cpu.machineBusy.toFixed(2)),
     },
     rss: { idleMb: mb(idleRss), peakMb: mb(rss.peak), growthMb: mb(rss.peak - idleRss), samples: rss.samples },
     heap: {
@@ -253,11 +259,12 @@ function phases(timings) {
 /** The scale results (cold, unchanged resync, 1 % changed) as a markdown table. */
 function scaleTable(results) {
   const rows = [
-    '| products | cold sync | products/s | peak RSS growth | live heap growth (peak after a major GC; after the run) | unchanged resync | resync writes | 1 % changed: resync | its writes | load (1 min) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| products | cold sync | products/s | Medusa CPU (machine busy) | peak RSS growth | live heap growth (peak after a major GC; after the run) | unchanged resync | resync writes | 1 % changed: resync | its writes | load (1 min) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of results) {
     rows.push(`| ${r.size.toLocaleString('en-US')} | ${(r.cold.durationMs / 1000).toFixed(2)} s | ${r.cold.productsPerSecond.toFixed(0)} `
+      + `| ${r.cold.medusaCpuSeconds} s (${r.cold.machineBusySeconds} s) `
       + `| +${r.rss.growthMb.toFixed(0)} MB | +${r.heap.peakLiveGrowthMb.toFixed(0)} MB; +${(r.heap.afterRunMb - r.heap.idleMb).toFixed(0)} MB `
       + `| ${(r.resync.durationMs / 1000).toFixed(2)} s | ${r.resync.writes} `
       + `| ${(r.changed.durationMs / 1000).toFixed(2)} s | ${r.changed.writes} (${r.changed.products} changed) | ${r.load[0]} |`);

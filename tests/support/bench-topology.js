@@ -17,10 +17,10 @@
  */
 const fs = require('node:fs');
 const os = require('node:os');
-const { execFileSync } = require('node:child_process');
 const { MedusaAdmin, sleep } = require('./medusa-admin');
 const { DummyJsonControl } = require('./dummyjson-control');
 const { productsPerSecond } = require('./sync-cli');
+const { cpuSnapshot, cpuBetween } = require('./cpu');
 
 /** The request whose latency is measured. */
 const PROBE_PATH = '/admin/products?limit=20';
@@ -30,8 +30,6 @@ const WARMUP_REQUESTS = 10;
 const PROBE_TIMEOUT_MS = 30_000;
 /** The column order of the processes .ci/bench-topology names. */
 const GROUP_ORDER = ['shared', 'server', 'worker-1', 'worker-2', 'postgres', 'redis', 'stand-in'];
-/** Clock ticks per second of /proc/<pid>/stat and /proc/stat. */
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const log = (msg) => process.stderr.write(`[bench-topology] ${msg}\n`);
 
 /** Reads a required BENCH_* variable. */
@@ -74,80 +72,12 @@ function summarize({ latencies, errors }) {
     : { requests: sorted.length + errors, errors, p50: rank(50), p95: rank(95), max: sorted[sorted.length - 1] };
 }
 
-/** The fields of /proc/PID/stat after the command name (index 0 is the state, field 3 of proc(5)). */
-function statFields(pid) {
-  const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return text.slice(text.lastIndexOf(')') + 2).split(' ');
-}
-
-/** Every process on the machine: its parent and its CPU ticks (utime + stime + cutime + cstime), by PID. */
-function processTable() {
-  const table = new Map();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let f;
-    try { f = statFields(entry); } catch { continue; }
-    table.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
-  }
-  return table;
-}
-
-/**
- * CPU ticks of a process and all its descendants. A descendant that exited and was reaped counts in its parent's
- * cutime + cstime. (A process group would not do: every PostgreSQL backend calls setsid().)
- * @param {Map<number, { ppid: number, ticks: number }>} table
- * @param {number} root
- */
-function treeTicks(table, root) {
-  const children = new Map();
-  for (const [pid, p] of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
-  let ticks = 0;
-  for (const queue = [root]; queue.length > 0;) {
-    const pid = queue.pop();
-    ticks += table.get(pid)?.ticks ?? 0;
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return ticks;
-}
-
-/** The machine's busy and total CPU ticks since boot (/proc/stat: everything but idle and iowait is busy). */
-function machineTicks() {
-  const cols = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = cols.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - cols[3] - cols[4], total };
-}
-
 /** The processes to measure, each with its descendants, from BENCH_PROCESSES (`name=pidfile,...`; the PID is the file's first line). */
 function measuredProcesses() {
   return env('BENCH_PROCESSES').split(',').map((item) => {
     const [name, file] = item.split('=');
     return { name, pid: Number(fs.readFileSync(file, 'utf8').split('\n')[0].trim()) };
   });
-}
-
-/** A snapshot of the CPU counters: each process tree's ticks, the machine's, this process's, and the time. */
-function cpuSnapshot(processes) {
-  const table = processTable();
-  return {
-    at: performance.now(),
-    byProcess: Object.fromEntries(processes.map((p) => [p.name, treeTicks(table, p.pid)])),
-    machine: machineTicks(),
-    self: process.cpuUsage(),
-  };
-}
-
-/** CPU seconds between two snapshots: per process tree, this process, the machine's busy time, and the wall time. */
-function cpuBetween(a, b) {
-  const seconds = (ticks) => ticks / CLK_TCK;
-  const byProcess = Object.fromEntries(Object.keys(a.byProcess).map((k) => [k, seconds(b.byProcess[k] - a.byProcess[k])]));
-  const self = process.cpuUsage(a.self);
-  return {
-    wallSeconds: (b.at - a.at) / 1000,
-    byProcess,
-    bench: (self.user + self.system) / 1e6,
-    machineBusy: seconds(b.machine.busy - a.machine.busy),
-    machineTotal: seconds(b.machine.total - a.machine.total),
-  };
 }
 
 /** The load averages (/proc/loadavg: 1, 5 and 15 minutes). */
