@@ -26,12 +26,20 @@ export function hold<K extends keyof HeldObjects>(runId: string, key: K, value: 
  * leave it in this process.
  */
 export function take<K extends keyof HeldObjects>(runId: string, key: K): NonNullable<HeldObjects[K]> {
-  const objects = held.get(runId)
-  const value = objects?.[key]
-  if (!objects || !value) {
+  const value = borrow(runId, key)
+  delete held.get(runId)?.[key]
+  return value
+}
+
+/**
+ * A run's object, left held for a later step (the write step plans its windows with the planner the stock step
+ * takes afterwards); throws like {@link take} when an earlier step of this run did not leave it in this process.
+ */
+export function borrow<K extends keyof HeldObjects>(runId: string, key: K): NonNullable<HeldObjects[K]> {
+  const value = held.get(runId)?.[key]
+  if (!value) {
     throw new Error(`catalog-sync: run ${runId} has no ${key} in this process (the step that makes it did not run here)`)
   }
-  delete objects[key]
   return value as NonNullable<HeldObjects[K]>
 }
 

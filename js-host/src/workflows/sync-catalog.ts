@@ -23,8 +23,9 @@ export const syncCatalogWorkflowId = "catalog-sync"
  * written) →
  * store currency, sales channel and stock location, categories and tags, new images copied into file
  * storage → check the store against the ledger (core) and repair what a killed sync left half-written, reading
- * the full rows of suspects only → plan (core; full rows of changed products only) → write batches → stock levels
- * (core plan) → the report (core), which the run's owner records. Nothing is written before the fetch is
+ * the full rows of suspects only → plan (core; full rows of changed products only; the outline of the batches in
+ * windows of 1,000 products) → write batches, window by window (the core makes a window's batches when the write
+ * reaches it) → stock levels (core plan) → the report (core), which the run's owner records. Nothing is written before the fetch is
  * complete; every batch boundary confirms that this process still owns the run (a run taken over by another
  * process stops there).
  *
@@ -49,7 +50,7 @@ export const syncCatalogWorkflow = createWorkflow(
     )
     const repaired = repairInterruptedWritesStep({ runId: input.runId, productIds: input.productIds, snapshot, store })
     const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired, images })
-    const written = writeBatchesStep({ runId: input.runId, plan })
+    const written = writeBatchesStep({ runId: input.runId, plan, fetched })
     const stock = syncStockStep({ runId: input.runId, plan, written, store })
     const report = summarizeRunStep({ runId: input.runId, plan, written, stock, images })
     return new WorkflowResponse(report)

@@ -24,15 +24,20 @@ export interface PlanSyncInput {
 
 /**
  * The plan as the later steps receive it. A Medusa workflow deep-copies every object a step receives
- * (the whole plan of 2,000 new products took about 0.2 s per step) but passes strings on as they are,
- * so the batches travel as the core's JSON text, each parsed only when it is written; the rest is the
- * core's small summary of the plan.
+ * (the whole plan of 2,000 new products took about 0.2 s per step) and keeps every step's output in its
+ * checkpoint until the workflow ends, so no step output holds the catalog's batches: a sync's batches stay in
+ * the run's planner (held in this process, `run-core`), which makes them one window at a time as the write step
+ * reaches that window; a plan made in one call (held removals: a few batches) travels as the core's JSON text,
+ * each parsed only when it is written. The rest is the core's summary of the plan.
  */
 export interface PlannedSync {
-  /** Counts, errors, completeness, stock targets and one outline per batch (`summary()`). */
+  /** Counts, errors, completeness, stock targets, one outline per batch and the windows (`summary()`). */
   summary: CatalogPlanSummary
-  /** Each write batch as JSON text (`batchJson(i)`), in the order of `summary.batches`. */
-  batches: string[]
+  /**
+   * Each write batch as JSON text (`batchJson(i)`), in the order of `summary.batches`, for a plan made in one
+   * call; `null` for a sync's plan, whose batches the run's planner makes window by window (`planWindow`).
+   */
+  batches: string[] | null
 }
 
 /** A plan the core keeps inside WebAssembly as the steps receive it (its summary, each batch as text); frees it. */
@@ -51,14 +56,15 @@ const BODIES_PER_READ = 100
 const ROWS_PER_QUERY = 1000
 
 /**
- * Plans with the run's planner: the bodies read a few at a time, the full rows of the recorded products whose
- * content changed read in windows (the only relations a plan reads), then every window's batches as text.
+ * Reads the source into the run's planner, the bodies a few at a time, then the full rows of the recorded products
+ * whose content changed, in windows (the only relations a plan reads); returns the plan's outline. The batches are
+ * made later, window by window, by the write step.
  */
-async function planInWindows(
+async function readIntoPlanner(
   planner: CatalogPlanner,
   fetched: FetchedSource,
   readRows: (ids: string[]) => Promise<Parameters<CatalogPlanner["addRows"]>[0]>
-): Promise<PlannedSync> {
+): Promise<CatalogPlanSummary> {
   for (let i = 0; i < fetched.pages.length; i += BODIES_PER_READ) {
     planner.readPages(fetched.pages.slice(i, i + BODIES_PER_READ))
   }
@@ -69,16 +75,7 @@ async function planInWindows(
   for (let i = 0; i < wanted.length; i += ROWS_PER_QUERY) {
     planner.addRows(await readRows(wanted.slice(i, i + ROWS_PER_QUERY)))
   }
-  const summary = planner.summary()
-  const bodies = [...fetched.pages, ...fetched.products]
-  const batches: string[] = []
-  ;(summary.windows ?? []).forEach((window, index) => {
-    planner.planWindow(index, window.bodies.map((position) => bodies[position]))
-    for (let b = window.firstBatch; b < window.firstBatch + window.batchCount; b++) {
-      batches.push(planner.batchJson(b))
-    }
-  })
-  return { summary, batches }
+  return planner.summary()
 }
 
 /** The number of products a plan's batches write. */
@@ -90,7 +87,8 @@ export function productsPlanned(planned: PlannedSync): number {
  * Asks the core for the plan: validation and mapping of every source product (images written as
  * their stored copies), the diff against the owned products as the store check left them (a recorded product
  * whose content is unchanged is skipped without reading its relations; the full rows of the changed ones are read
- * now), handles, the write batches and the stock targets. The planner is held for the stock step.
+ * now), handles, the outline of the write batches in windows and the stock targets. The planner is held for the
+ * write step, which makes each window's batches when it reaches it, and for the stock step.
  */
 export const planSyncStep = createStep(
   "catalog-sync-plan",
@@ -115,11 +113,12 @@ export const planSyncStep = createStep(
         imageFailures: images.failures,
       })
       hold(run.runId, "planner", planner)
-      return planInWindows(planner, fetched, async (ids) => {
+      const summary = await readIntoPlanner(planner, fetched, async (ids) => {
         const rows = await readProductRows(query, ids)
         tracker.count("full_rows_read", rows.length)
         return rows
       })
+      return { summary, batches: null }
     })
     tracker.planSummary = planned.summary
     tracker.updateProgress({ products_planned: productsPlanned(planned) })

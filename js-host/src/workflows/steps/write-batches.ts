@@ -1,9 +1,10 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { checkRunDeadline } from "catalog-sync-core"
-import type { BatchResult, BatchSummary, RunTimeout, WriteBatch } from "catalog-sync-core"
+import type { BatchResult, BatchSummary, FetchedSource, PlanWindow, RunTimeout, WriteBatch } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { mapWithConcurrency } from "../../lib/concurrency"
+import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
 import { writeBatch } from "../../lib/write-batch"
 import type { PlannedSync } from "./plan-sync"
@@ -16,23 +17,61 @@ import type { PlannedSync } from "./plan-sync"
 const WRITES_IN_FLIGHT = 2
 
 /** Positions of the plan's batches in runs of the same kind, keeping the plan's order between kinds. */
-function runsOfOneKind(batches: BatchSummary[]): number[][] {
+function runsOfOneKind(batches: BatchSummary[], positions: number[]): number[][] {
   const runs: number[][] = []
-  batches.forEach((batch, position) => {
+  for (const position of positions) {
     const last = runs[runs.length - 1]
-    if (last && batches[last[0]].kind === batch.kind) {
+    if (last && batches[last[0]].kind === batches[position].kind) {
       last.push(position)
     } else {
       runs.push([position])
     }
-  })
+  }
   return runs
+}
+
+/** The windows the write step goes through: the planner's; a plan made in one call is one window of every batch. */
+function windowsOf(plan: PlannedSync): PlanWindow[] {
+  return plan.batches === null
+    ? plan.summary.windows ?? []
+    : [{ bodies: [], firstBatch: 0, batchCount: plan.summary.batches.length }]
+}
+
+/**
+ * The batches of one window as JSON text, by position in the plan: a sync's planner makes them now from the
+ * window's bodies (they replace the previous window's, inside WebAssembly); a plan made in one call already has
+ * them.
+ */
+function windowBatches(
+  runId: string,
+  plan: PlannedSync,
+  fetched: FetchedSource | undefined,
+  window: PlanWindow,
+  index: number
+): Map<number, string> {
+  const positions = Array.from({ length: window.batchCount }, (_, i) => window.firstBatch + i)
+  const texts = plan.batches
+  if (texts !== null) {
+    return new Map(positions.map((position) => [position, texts[position]]))
+  }
+  if (!fetched) {
+    throw new Error(`catalog-sync: run ${runId}: a plan made window by window needs the fetched bodies`)
+  }
+  const planner = borrow(runId, "planner")
+  const pages = fetched.pages.length
+  planner.planWindow(
+    index,
+    window.bodies.map((position) => (position < pages ? fetched.pages[position] : fetched.products[position - pages]))
+  )
+  return new Map(positions.map((position) => [position, planner.batchJson(position)]))
 }
 
 /** Input of the write step. */
 export interface WriteBatchesInput {
   runId: string
   plan: PlannedSync
+  /** The fetched bodies a sync's planner makes each window's batches from (not needed for a plan made in one call). */
+  fetched?: FetchedSource
 }
 
 /** What the write step did: the results of the batches it wrote, and the deadline if it stopped there. */
@@ -43,11 +82,14 @@ export interface WrittenBatches {
 }
 
 /**
- * Writes the plan's batches through Medusa's product workflows, kinds in the plan's order (creates,
- * updates, completions, archives, deletes); batches of one kind touch disjoint products, so
- * {@link WRITES_IN_FLIGHT} of them run at a time. A refused batch is bisected down to the refused
- * products, which are recorded; the rest land (each result carries the errors of its refused
- * products). Each batch's JSON text is parsed only when its turn comes. Progress (products written of planned) is stored on the run as batches land.
+ * Writes the plan's batches through Medusa's product workflows, window by window in the plan's order, and in each
+ * window kinds in the plan's order (creates, updates, completions, then archives and deletes in a last window);
+ * batches of one kind touch disjoint products, so {@link WRITES_IN_FLIGHT} of them run at a time. The batches of a
+ * window are made when the step reaches it (the run's planner, from the window's bodies) and dropped once written,
+ * so what the step holds is one window, never the catalog's batches. A refused batch is bisected down to the
+ * refused products, which are recorded; the rest land (each result carries the errors of its refused
+ * products). Each batch's JSON text is parsed only when its turn comes. Progress (products written of planned) is
+ * stored on the run as batches land.
  * Before each batch the core says whether the run is past its deadline (`checkRunDeadline`): then no
  * further batch starts, and the step returns what was written with the timeout. Otherwise a checkpoint
  * confirms that this process still owns the run: a run another process took over stops here
@@ -68,22 +110,31 @@ export const writeBatchesStep = createStep(
       const done: BatchResult[] = []
       let timedOut: RunTimeout | null = null
       const deadline = tracker.deadline(runTimeoutMs)
-      for (const run of runsOfOneKind(input.plan.summary.batches)) {
-        const results = await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
-          timedOut ??= checkRunDeadline({ deadline, nowMs: Date.now(), phase: "write" })
-          if (timedOut) {
-            return null
-          }
-          await tracker.checkpoint()
-          const batch = JSON.parse(input.plan.batches[position]) as WriteBatch
-          const result = await writeBatch(container, batch, input.runId)
-          tracker.results.push(result)
-          tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })
-          return result
-        })
-        done.push(...results.filter((result): result is BatchResult => result !== null))
+      const outlines = input.plan.summary.batches
+      for (const [index, window] of windowsOf(input.plan).entries()) {
+        timedOut ??= checkRunDeadline({ deadline, nowMs: Date.now(), phase: "write" })
         if (timedOut) {
           break
+        }
+        const texts = windowBatches(input.runId, input.plan, input.fetched, window, index)
+        for (const run of runsOfOneKind(outlines, [...texts.keys()])) {
+          const results = await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
+            timedOut ??= checkRunDeadline({ deadline, nowMs: Date.now(), phase: "write" })
+            if (timedOut) {
+              return null
+            }
+            await tracker.checkpoint()
+            const batch = JSON.parse(texts.get(position) as string) as WriteBatch
+            texts.delete(position)
+            const result = await writeBatch(container, batch, input.runId)
+            tracker.results.push(result)
+            tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })
+            return result
+          })
+          done.push(...results.filter((result): result is BatchResult => result !== null))
+          if (timedOut) {
+            break
+          }
         }
       }
       return { results: done, timedOut }

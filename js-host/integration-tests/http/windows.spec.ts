@@ -1,0 +1,111 @@
+import path from "node:path"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { loginAsAdmin } from "../helpers/admin"
+import type { Api } from "../helpers/admin"
+import { ledgerBySourceId } from "../helpers/ledger"
+import { triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"
+import type { AdminAuth } from "../helpers/runs"
+import { startStandIn } from "../helpers/stand-in"
+import type { StandIn } from "../helpers/stand-in"
+
+jest.setTimeout(600_000)
+
+/**
+ * A catalog of more than two write windows (the core writes 1,000 products per window): 2,150 products make three
+ * windows, the last one partial.
+ */
+const CATALOG_SIZE = 2150
+
+let standIn: StandIn
+
+beforeAll(async () => {
+  standIn = await startStandIn()
+  standIn.reset({ size: CATALOG_SIZE })
+  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false, images: "link" })
+})
+
+afterAll(async () => {
+  await standIn?.close()
+})
+
+/** The store's products the sync made: source id → product ids (more than one id means a duplicate). */
+async function syncedProducts(container: MedusaContainer) {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "product", fields: ["id", "external_id", "handle", "variants.sku"] })
+  const bySourceId = new Map<number, string[]>()
+  for (const product of data) {
+    const match = /^dummyjson:(\d+)$/.exec(product.external_id ?? "")
+    if (match) {
+      bySourceId.set(Number(match[1]), [...(bySourceId.get(Number(match[1])) ?? []), product.id])
+    }
+  }
+  return { bySourceId, handles: new Set(data.map((product) => product.handle)), count: data.length }
+}
+
+medusaIntegrationTestRunner({
+  medusaConfigFile: path.resolve(__dirname, "../app"),
+  testSuite: ({ api: untypedApi, getContainer }) => {
+    const api = untypedApi as Api
+    let auth: AdminAuth
+
+    beforeAll(async () => {
+      auth = await loginAsAdmin(getContainer(), api)
+    })
+
+    afterEach(async () => {
+      await waitUntilIdle(api, auth, 300_000)
+    })
+
+    it("writes a catalog of three windows once, every product complete, and updates products of different windows in place", async () => {
+      const cold = await waitForRun(api, auth, await triggerSync(api, auth), 300_000)
+      expect(cold).toMatchObject({
+        status: "success",
+        fetched: CATALOG_SIZE,
+        created: CATALOG_SIZE,
+        rejected: 0,
+        errors: [],
+        progress: { products_written: CATALOG_SIZE, products_planned: CATALOG_SIZE },
+      })
+      const afterCold = await syncedProducts(getContainer())
+      expect(afterCold.count).toBe(CATALOG_SIZE)
+      expect(afterCold.handles.size).toBe(CATALOG_SIZE)
+      expect([...afterCold.bySourceId.values()].filter((ids) => ids.length !== 1)).toEqual([])
+      expect([...afterCold.bySourceId.keys()].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: CATALOG_SIZE }, (_, i) => i + 1)
+      )
+      const ledger = await ledgerBySourceId(getContainer())
+      expect(ledger.size).toBe(CATALOG_SIZE)
+      expect([...ledger.values()].filter((row) => row.state !== "complete")).toEqual([])
+
+      // One product in each window (source ids are planned in order: 1–1,000, 1,001–2,000, 2,001–2,150).
+      const changed = [7, 1500, 2150]
+      const catalog = new Map(standIn.state.catalog.map((product) => [product.id, product]))
+      standIn.mutate({ update: changed.map((id) => ({ id, title: `${catalog.get(id)?.title} (renamed)` })) })
+      const resync = await waitForRun(api, auth, await triggerSync(api, auth), 300_000)
+      expect(resync).toMatchObject({
+        status: "success",
+        created: 0,
+        updated: changed.length,
+        unchanged: CATALOG_SIZE - changed.length,
+        progress: { products_written: changed.length, products_planned: changed.length },
+      })
+      const afterResync = await syncedProducts(getContainer())
+      expect(afterResync.count).toBe(CATALOG_SIZE)
+      for (const id of changed) {
+        // Updated in place: the same product.
+        expect(afterResync.bySourceId.get(id)).toEqual(afterCold.bySourceId.get(id))
+      }
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+      const { data } = await query.graph({
+        entity: "product",
+        fields: ["title"],
+        filters: { id: changed.map((id) => afterCold.bySourceId.get(id)?.[0] ?? "") },
+      })
+      expect(data.map((product) => product.title).sort()).toEqual(
+        changed.map((id) => `${catalog.get(id)?.title} (renamed)`).sort()
+      )
+    })
+  },
+})
