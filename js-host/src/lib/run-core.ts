@@ -1,14 +1,17 @@
 import type { CatalogPlanner, StoreCheck } from "catalog-sync-core"
+import type { SourceBodies } from "./source-bodies"
 
 /**
- * The core's objects a run keeps inside WebAssembly from one step of the sync workflow to a later one (the store
- * check, from the repair step to the plan step; the planner, from the plan step to the stock step). A workflow
- * deep-copies what a step returns, which a WebAssembly object does not survive, so they stay here, in the process
- * executing the run, by run id; {@link releaseRun} frees what a run left when it ends.
+ * What a run keeps from one step of its workflow to a later one outside the workflow: the core's objects inside
+ * WebAssembly (the store check, from the repair step to the plan step; the planner, from the plan step to the write
+ * and stock steps), which a workflow's deep copy of step outputs does not survive, and the fetched source bodies
+ * (from the fetch step to the write step), which a workflow would keep until the run ends. They stay here, in the
+ * process executing the run, by run id; {@link releaseRun} frees what a run left when it ends.
  */
 interface HeldObjects {
   check?: StoreCheck
   planner?: CatalogPlanner
+  bodies?: SourceBodies
 }
 
 const held = new Map<string, HeldObjects>()
@@ -49,4 +52,5 @@ export function releaseRun(runId: string): void {
   held.delete(runId)
   objects?.check?.free()
   objects?.planner?.free()
+  objects?.bodies?.free()
 }

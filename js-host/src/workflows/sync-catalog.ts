@@ -50,7 +50,7 @@ export const syncCatalogWorkflow = createWorkflow(
     )
     const repaired = repairInterruptedWritesStep({ runId: input.runId, productIds: input.productIds, snapshot, store })
     const plan = planSyncStep({ run: input, fetched, store, taxonomy, snapshot: repaired, images })
-    const written = writeBatchesStep({ runId: input.runId, plan, fetched })
+    const written = writeBatchesStep({ runId: input.runId, plan })
     const stock = syncStockStep({ runId: input.runId, plan, written, store })
     const report = summarizeRunStep({ runId: input.runId, plan, written, stock, images })
     return new WorkflowResponse(report)

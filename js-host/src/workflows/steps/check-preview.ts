@@ -1,17 +1,19 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { comparePreviewFingerprints } from "catalog-sync-core"
-import type { FetchedSource } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { planPreviewChanges } from "../../lib/preview-changes"
+import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
+import { withBodies } from "../../lib/source-bodies"
+import type { FetchedOutline } from "../../lib/source-bodies"
 import type { SyncCatalogInput } from "../types"
 import type { StoreSnapshot } from "./read-snapshot"
 
 /** Input of the check of an apply run. */
 export interface CheckPreviewInput {
   run: SyncCatalogInput
-  fetched: FetchedSource
+  fetched: FetchedOutline
   snapshot: StoreSnapshot
 }
 
@@ -32,7 +34,7 @@ export const checkPreviewStep = createStep(
     const tracker = trackerFor(input.run.runId)
     await tracker.phase("check", async () => {
       const preview = await service.findRun(previewId)
-      const list = await planPreviewChanges(container, input.fetched, input.snapshot)
+      const list = await planPreviewChanges(container, withBodies(input.fetched, borrow(input.run.runId, "bodies")), input.snapshot)
       const refusal = comparePreviewFingerprints(
         previewId,
         { listing: preview?.listing_fingerprint ?? "", plan: preview?.plan_fingerprint ?? "" },

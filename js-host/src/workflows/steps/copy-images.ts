@@ -1,15 +1,16 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { FetchedSource } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { copyImages } from "../../lib/copy-images"
 import type { CopiedImages } from "../../lib/copy-images"
+import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
+import type { FetchedOutline } from "../../lib/source-bodies"
 
 /** Input of the image step. */
 export interface CopyImagesInput {
   runId: string
-  fetched: FetchedSource
+  fetched: FetchedOutline
 }
 
 /**
@@ -34,7 +35,7 @@ export const copyImagesStep = createStep(
       copyImages(
         container,
         options,
-        { pages: input.fetched.pages, products: input.fetched.products },
+        borrow(input.runId, "bodies").all(),
         { runId: input.runId, deadline: tracker.deadline(options.runTimeoutMs) }
       )
     )

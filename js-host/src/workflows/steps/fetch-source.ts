@@ -1,8 +1,10 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { FetchedSource } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { fetchCatalog } from "../../lib/fetch-catalog"
+import { hold } from "../../lib/run-core"
+import { SourceBodies } from "../../lib/source-bodies"
+import type { FetchedOutline } from "../../lib/source-bodies"
 import { trackerFor } from "../../lib/run-tracker"
 import type { SyncCatalogInput } from "../types"
 
@@ -10,11 +12,13 @@ import type { SyncCatalogInput } from "../types"
  * Fetches everything the sync needs from the source (pages or single products, and the category
  * list) through the core's fetch loop: bounded concurrency, retries, byte and page caps, redirects
  * only inside the source's origin, the run's deadline. Writes nothing to the store, so a source that
- * stays down (or breaks a bound) fails the run before any write. Forward-only: it writes nothing.
+ * stays down (or breaks a bound) fails the run before any write. The bodies stay in this process, held for the run
+ * (`SourceBodies`), and the step returns the rest: a workflow keeps every step's output until the run ends.
+ * Forward-only: it writes nothing.
  */
 export const fetchSourceStep = createStep(
   "catalog-sync-fetch-source",
-  async (input: SyncCatalogInput, { container }): Promise<StepResponse<FetchedSource>> => {
+  async (input: SyncCatalogInput, { container }): Promise<StepResponse<FetchedOutline>> => {
     const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
     const tracker = trackerFor(input.runId)
     const fetched = await tracker.phase("fetch", () =>
@@ -23,6 +27,8 @@ export const fetchSourceStep = createStep(
         tracker.updateProgress({ pages_total: stats.pagesTotal, pages_fetched: stats.pagesFetched })
       })
     )
-    return new StepResponse(fetched)
+    const { pages, products, ...outline } = fetched
+    hold(input.runId, "bodies", new SourceBodies({ pages, products }))
+    return new StepResponse(outline)
   }
 )

@@ -1,9 +1,10 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planHeldRemovals } from "catalog-sync-core"
-import type { FetchedSource, HeldRemoval, ProductState } from "catalog-sync-core"
+import type { HeldRemoval, ProductState } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { trackerFor } from "../../lib/run-tracker"
+import type { FetchedOutline } from "../../lib/source-bodies"
 import { productsPlanned, takePlan } from "./plan-sync"
 import type { PlannedSync } from "./plan-sync"
 
@@ -11,7 +12,7 @@ import type { PlannedSync } from "./plan-sync"
 export interface PlanHeldRemovalsInput {
   runId: string
   held: HeldRemoval[]
-  fetched: FetchedSource
+  fetched: FetchedOutline
   products: ProductState[]
 }
 

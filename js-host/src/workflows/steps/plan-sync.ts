@@ -1,12 +1,13 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { CatalogPlan, CatalogPlanner, CatalogPlanSummary, FetchedSource } from "catalog-sync-core"
+import type { CatalogPlan, CatalogPlanner, CatalogPlanSummary } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import type { CopiedImages } from "../../lib/copy-images"
 import { readProductRows } from "../../lib/owned-products"
-import { hold, take } from "../../lib/run-core"
+import { borrow, hold, take } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
+import type { FetchedBodies, FetchedOutline } from "../../lib/source-bodies"
 import type { SyncCatalogInput } from "../types"
 import type { StoreContext } from "./prepare-store"
 import type { StoreTaxonomy } from "./reconcile-taxonomy"
@@ -15,7 +16,7 @@ import type { PlannableSnapshot } from "./read-snapshot"
 /** Input of the plan step: everything fetched and read so far. */
 export interface PlanSyncInput {
   run: SyncCatalogInput
-  fetched: FetchedSource
+  fetched: FetchedOutline
   store: StoreContext
   taxonomy: StoreTaxonomy
   snapshot: PlannableSnapshot
@@ -62,7 +63,7 @@ const ROWS_PER_QUERY = 1000
  */
 async function readIntoPlanner(
   planner: CatalogPlanner,
-  fetched: FetchedSource,
+  fetched: FetchedBodies,
   readRows: (ids: string[]) => Promise<Parameters<CatalogPlanner["addRows"]>[0]>
 ): Promise<CatalogPlanSummary> {
   for (let i = 0; i < fetched.pages.length; i += BODIES_PER_READ) {
@@ -88,7 +89,8 @@ export function productsPlanned(planned: PlannedSync): number {
  * their stored copies), the diff against the owned products as the store check left them (a recorded product
  * whose content is unchanged is skipped without reading its relations; the full rows of the changed ones are read
  * now), handles, the outline of the write batches in windows and the stock targets. The planner is held for the
- * write step, which makes each window's batches when it reaches it, and for the stock step.
+ * write step, which makes each window's batches when it reaches it, and for the stock step; of the run's source
+ * bodies only those of the windows are kept, compressed, for the write step.
  */
 export const planSyncStep = createStep(
   "catalog-sync-plan",
@@ -113,11 +115,13 @@ export const planSyncStep = createStep(
         imageFailures: images.failures,
       })
       hold(run.runId, "planner", planner)
-      const summary = await readIntoPlanner(planner, fetched, async (ids) => {
+      const bodies = borrow(run.runId, "bodies")
+      const summary = await readIntoPlanner(planner, bodies.all(), async (ids) => {
         const rows = await readProductRows(query, ids)
         tracker.count("full_rows_read", rows.length)
         return rows
       })
+      bodies.keepForWindows(summary.windows ?? [])
       return { summary, batches: null }
     })
     tracker.planSummary = planned.summary

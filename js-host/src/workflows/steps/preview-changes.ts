@@ -1,16 +1,19 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { FetchedSource, RunReport } from "catalog-sync-core"
+import type { RunReport } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import type { PreviewFigures } from "../../modules/catalog-sync/types"
 import { planPreviewChanges } from "../../lib/preview-changes"
+import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
+import { withBodies } from "../../lib/source-bodies"
+import type { FetchedOutline } from "../../lib/source-bodies"
 import type { StoreSnapshot } from "./read-snapshot"
 
 /** Input of the preview step. */
 export interface PreviewChangesInput {
   runId: string
-  fetched: FetchedSource
+  fetched: FetchedOutline
   snapshot: StoreSnapshot
 }
 
@@ -30,7 +33,7 @@ export const previewChangesStep = createStep(
     const tracker = trackerFor(input.runId)
     await tracker.checkpoint()
     const list = await tracker.phase("plan", () =>
-      planPreviewChanges(container, input.fetched, input.snapshot)
+      planPreviewChanges(container, withBodies(input.fetched, borrow(input.runId, "bodies")), input.snapshot)
     )
     await tracker.checkpoint()
     await tracker.phase("changes", async () => {

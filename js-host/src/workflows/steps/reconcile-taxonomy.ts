@@ -7,13 +7,16 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { planCategories, planTags } from "catalog-sync-core"
-import type { ExistingCategory, ExistingTag, FetchedSource } from "catalog-sync-core"
+import type { ExistingCategory, ExistingTag } from "catalog-sync-core"
+import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
+import { withBodies } from "../../lib/source-bodies"
+import type { FetchedOutline } from "../../lib/source-bodies"
 
 /** Input of the taxonomy step. */
 export interface ReconcileTaxonomyInput {
   runId: string
-  fetched: FetchedSource
+  fetched: FetchedOutline
 }
 
 /** Every category and tag of the store once the sync's own exist (the plan links products to them). */
@@ -48,7 +51,7 @@ export async function readTags(container: MedusaContainer): Promise<ExistingTag[
 export const reconcileTaxonomyStep = createStep(
   "catalog-sync-reconcile-taxonomy",
   async (input: ReconcileTaxonomyInput, { container }): Promise<StepResponse<StoreTaxonomy>> => {
-    const { pages, products, categoriesBody } = input.fetched
+    const { pages, products, categoriesBody } = withBodies(input.fetched, borrow(input.runId, "bodies"))
     const taxonomy = await trackerFor(input.runId).phase("taxonomy", async () => {
       const [existingCategories, existingTags] = await Promise.all([
         readCategories(container),

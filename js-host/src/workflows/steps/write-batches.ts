@@ -1,6 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { checkRunDeadline } from "catalog-sync-core"
-import type { BatchResult, BatchSummary, FetchedSource, PlanWindow, RunTimeout, WriteBatch } from "catalog-sync-core"
+import type { BatchResult, BatchSummary, PlanWindow, RunTimeout, WriteBatch } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { mapWithConcurrency } from "../../lib/concurrency"
@@ -39,30 +39,17 @@ function windowsOf(plan: PlannedSync): PlanWindow[] {
 
 /**
  * The batches of one window as JSON text, by position in the plan: a sync's planner makes them now from the
- * window's bodies (they replace the previous window's, inside WebAssembly); a plan made in one call already has
- * them.
+ * window's bodies, kept for the run (they replace the previous window's, inside WebAssembly); a plan made in one
+ * call already has them.
  */
-function windowBatches(
-  runId: string,
-  plan: PlannedSync,
-  fetched: FetchedSource | undefined,
-  window: PlanWindow,
-  index: number
-): Map<number, string> {
+function windowBatches(runId: string, plan: PlannedSync, window: PlanWindow, index: number): Map<number, string> {
   const positions = Array.from({ length: window.batchCount }, (_, i) => window.firstBatch + i)
   const texts = plan.batches
   if (texts !== null) {
     return new Map(positions.map((position) => [position, texts[position]]))
   }
-  if (!fetched) {
-    throw new Error(`catalog-sync: run ${runId}: a plan made window by window needs the fetched bodies`)
-  }
   const planner = borrow(runId, "planner")
-  const pages = fetched.pages.length
-  planner.planWindow(
-    index,
-    window.bodies.map((position) => (position < pages ? fetched.pages[position] : fetched.products[position - pages]))
-  )
+  planner.planWindow(index, borrow(runId, "bodies").windowBodies(window, index))
   return new Map(positions.map((position) => [position, planner.batchJson(position)]))
 }
 
@@ -70,8 +57,6 @@ function windowBatches(
 export interface WriteBatchesInput {
   runId: string
   plan: PlannedSync
-  /** The fetched bodies a sync's planner makes each window's batches from (not needed for a plan made in one call). */
-  fetched?: FetchedSource
 }
 
 /** What the write step did: the results of the batches it wrote, and the deadline if it stopped there. */
@@ -116,7 +101,7 @@ export const writeBatchesStep = createStep(
         if (timedOut) {
           break
         }
-        const texts = windowBatches(input.runId, input.plan, input.fetched, window, index)
+        const texts = windowBatches(input.runId, input.plan, window, index)
         for (const run of runsOfOneKind(outlines, [...texts.keys()])) {
           const results = await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
             timedOut ??= checkRunDeadline({ deadline, nowMs: Date.now(), phase: "write" })
