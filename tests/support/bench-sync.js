@@ -310,7 +310,11 @@ function uploadTable(results) {
 
 async function main() {
   const results = [];
-  for (const size of cfg.sizes) results.push(await measure(size, 'link', true));
+  for (const size of cfg.sizes) {
+    results.push(await measure(size, 'link', true));
+    // Each size's figures as soon as they are in (a long run stopped later still leaves them).
+    log(`${size} products: ${JSON.stringify(results[results.length - 1])}`);
+  }
   const uploads = [];
   for (const size of cfg.uploadSizes) uploads.push(await measure(size, 'upload', false));
   await stopInstance(cfg.instanceDir);
