@@ -1,14 +1,9 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { loginAsAdmin } from "../helpers/admin"
-import type { Api } from "../helpers/admin"
 import { ledgerBySourceId } from "../helpers/ledger"
-import { triggerSync, waitForRun, waitUntilIdle } from "../helpers/runs"
-import type { AdminAuth } from "../helpers/runs"
+import { triggerSync, waitForRun } from "../helpers/runs"
 import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(600_000)
 
@@ -17,18 +12,6 @@ jest.setTimeout(600_000)
  * second partial; the page of products 991–1,020 (pages of 30) is a body of both.
  */
 const CATALOG_SIZE = 1050
-
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  standIn.reset({ size: CATALOG_SIZE })
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false, images: "link" })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
 
 /** The store's products the sync made: source id → product ids (more than one id means a duplicate). */
 async function syncedProducts(container: MedusaContainer) {
@@ -44,20 +27,17 @@ async function syncedProducts(container: MedusaContainer) {
   return { bySourceId, handles: new Set(data.map((product) => product.handle)), count: data.length }
 }
 
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ api: untypedApi, getContainer }) => {
-    const api = untypedApi as Api
-    let auth: AdminAuth
-
-    beforeAll(async () => {
-      auth = await loginAsAdmin(getContainer(), api)
-    })
-
-    afterEach(async () => {
-      await waitUntilIdle(api, auth, 300_000)
-    })
-
+pluginSuite(
+  {
+    options: (standIn) => ({ sourceUrl: standIn.url, schedule: false, images: "link" }),
+    startSource: async () => {
+      const standIn = await startStandIn()
+      standIn.reset({ size: CATALOG_SIZE })
+      return standIn
+    },
+  },
+  (suite) => {
+    const { api, auth, getContainer } = suite
     it("writes a catalog of two windows once, every product complete, and updates products of different windows in place", async () => {
       const cold = await waitForRun(api, auth, await triggerSync(api, auth), 300_000)
       expect(cold).toMatchObject({
@@ -82,8 +62,8 @@ medusaIntegrationTestRunner({
       // Products of both windows (source ids are planned in order: 1–1,000, then 1,001–1,050), two of them from the
       // page both windows are made from.
       const changed = [7, 1000, 1001, 1050]
-      const catalog = new Map(standIn.state.catalog.map((product) => [product.id, product]))
-      standIn.mutate({ update: changed.map((id) => ({ id, title: `${catalog.get(id)?.title} (renamed)` })) })
+      const catalog = new Map(suite.standIn.state.catalog.map((product) => [product.id, product]))
+      suite.standIn.mutate({ update: changed.map((id) => ({ id, title: `${catalog.get(id)?.title} (renamed)` })) })
       const resync = await waitForRun(api, auth, await triggerSync(api, auth), 300_000)
       expect(resync).toMatchObject({
         status: "success",
@@ -108,5 +88,5 @@ medusaIntegrationTestRunner({
         changed.map((id) => `${catalog.get(id)?.title} (renamed)`).sort()
       )
     })
-  },
-})
+  }
+)
