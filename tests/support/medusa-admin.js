@@ -161,7 +161,16 @@ class MedusaAdmin {
   async waitForRun(id, opts = {}) {
     const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
     for (;;) {
-      const run = await this.run(id);
+      let run;
+      try {
+        run = await this.run(id);
+      } catch (error) {
+        // A poll that failed at the network level (`fetch failed`: e.g. a keep-alive socket the server closed while
+        // a long synchronous step held its event loop) is tried again until the deadline.
+        if (!(error instanceof TypeError) || Date.now() > deadline) throw error;
+        await sleep(opts.intervalMs ?? 100);
+        continue;
+      }
       if (run.status !== 'running' && run.status !== 'queued') return run;
       if (opts.onProgress) opts.onProgress(run);
       if (Date.now() > deadline) throw new Error(`run ${id} still running after ${opts.timeoutMs ?? 300_000} ms: ${JSON.stringify(run.progress)}`);
