@@ -160,15 +160,18 @@ class MedusaAdmin {
    */
   async waitForRun(id, opts = {}) {
     const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
+    let networkFailures = 0;
     for (;;) {
       let run;
       try {
         run = await this.run(id);
+        networkFailures = 0;
       } catch (error) {
         // A poll that failed at the network level (`fetch failed`: e.g. a keep-alive socket the server closed while
-        // a long synchronous step held its event loop) is tried again until the deadline.
-        if (!(error instanceof TypeError) || Date.now() > deadline) throw error;
-        await sleep(opts.intervalMs ?? 100);
+        // a long synchronous step held its event loop) is tried again, up to 20 times in a row and until the deadline.
+        networkFailures += 1;
+        if (!(error instanceof TypeError) || networkFailures > 20 || Date.now() > deadline) throw error;
+        await sleep(Math.max(opts.intervalMs ?? 100, 500));
         continue;
       }
       if (run.status !== 'running' && run.status !== 'queued') return run;
