@@ -246,7 +246,10 @@ pub fn summarize_plan(plan: &SyncPlan) -> CatalogPlanSummary {
 pub struct StockRequest {
     /// The sync's stock location.
     pub location_id: String,
-    /// The levels at the location (of at least the owned products' inventory items).
+    /// The levels at the location (of at least the owned products' inventory items). The host's `planStock` takes
+    /// them as JSON text instead (one entry per level of the location), and ignores this field.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<ExistingLevel>>", optional)]
     pub levels: Vec<ExistingLevel>,
     /// Products whose write Medusa refused in this run (already reported): their stock is left alone.
     #[serde(default)]

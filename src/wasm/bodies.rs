@@ -12,6 +12,7 @@
 //! run-to-run spread); at 10,000 products 63, 57, 51 and 51 ms.
 
 use js_sys::{Array, JsString, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 use super::{js_message, type_name, FromJs};
@@ -131,6 +132,23 @@ fn copy_strings(
 /// Reads one long text given as an argument (e.g. rows as JSON text), copied natively.
 pub(crate) fn read_text(text: &JsString) -> String {
     Utf8Copier::new().copy(text)
+}
+
+/// Reads JSON text given as an argument of `function` (`name` in errors), copied natively: for inputs with a row
+/// per product or level of the catalog, which the host reads as one text instead of one object per row.
+pub(crate) fn json_argument<T: DeserializeOwned>(
+    function: &'static str,
+    name: &str,
+    text: &JsString,
+) -> Result<T, CoreError> {
+    let text = read_text(text);
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text)).map_err(
+        |error| CoreError::InvalidInput {
+            function,
+            path: format!("{name}{}", error.path()),
+            reason: error.into_inner().to_string(),
+        },
+    )
 }
 
 #[wasm_bindgen]

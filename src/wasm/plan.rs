@@ -1,9 +1,10 @@
 //! Exports of [`crate::plan`] and [`crate::batching`]: the sync plan, kept inside WebAssembly and handed over one
 //! window of batches at a time, and the halves of a refused batch.
 
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
-use super::bodies::{read_bodies, WithBodies};
+use super::bodies::{json_argument, read_bodies, WithBodies};
 use super::{export, AsIs, JsonText, Objects, Parsed};
 use crate::batching::{self, WriteBatch};
 use crate::error::CoreError;
@@ -27,7 +28,7 @@ use crate::rows::StoreProductRow;
 ///     planner.planWindow(w, window.bodies.map((i) => pages[i]));
 ///     for (let b = window.firstBatch; b < window.firstBatch + window.batchCount; b++) write(JSON.parse(planner.batchJson(b)));
 ///   });
-///   const stock = planner.planStock({ locationId, levels, refusedSourceIds });
+///   const stock = planner.planStock({ locationId, refusedSourceIds }, levelsJson); // '[{"inventoryItemId":…}]'
 /// } finally {
 ///   planner.free();
 /// }
@@ -163,17 +164,21 @@ impl CatalogPlanner {
     }
 
     /// The stock levels to write once the products are written (`StockPlan`): the source stock of the run's valid
-    /// products against the levels at the sync's location of the owned products' inventory items.
+    /// products against the levels at the sync's location of the owned products' inventory items. The levels come
+    /// as JSON text (`levelsJson`: a JSON array of `ExistingLevel`, every level of the location), since there is one
+    /// per product of the catalog; `request`'s own `levels` are ignored. Throws `INVALID_INPUT` on a wrong shape.
     #[wasm_bindgen(js_name = planStock, unchecked_return_type = "StockPlan")]
     pub fn plan_stock(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "StockRequest")] request: JsValue,
+        levels_json: JsString,
     ) -> Result<JsValue, JsValue> {
         export("CatalogPlanner.planStock", |call| {
             let request: StockRequest = call.input(request)?;
+            let levels = json_argument(call.function(), "levelsJson", &levels_json)?;
             Ok(Objects(self.planner.plan_stock(
                 request.location_id,
-                request.levels,
+                levels,
                 request.refused_source_ids,
             )?))
         })

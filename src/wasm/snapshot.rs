@@ -3,13 +3,11 @@
 //! sync owns.
 
 use js_sys::JsString;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-use super::bodies::read_text;
+use super::bodies::json_argument;
 use super::plan::CatalogPlanner;
 use super::{export, AsIs, Objects};
-use crate::error::CoreError;
 use crate::plan::{PlanInput, Planner, WindowLimits};
 use crate::snapshot::{self, StoreCheckInput, SuspectRows};
 use crate::{ledger, mapping};
@@ -30,22 +28,6 @@ use crate::{ledger, mapping};
 #[wasm_bindgen]
 pub struct StoreCheck {
     check: snapshot::StoreCheck,
-}
-
-/// Reads JSON text given as an argument (`name` in errors).
-fn json_argument<T: DeserializeOwned>(
-    function: &'static str,
-    name: &str,
-    text: &JsString,
-) -> Result<T, CoreError> {
-    let text = read_text(text);
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text)).map_err(
-        |error| CoreError::InvalidInput {
-            function,
-            path: format!("{name}{}", error.path()),
-            reason: error.into_inner().to_string(),
-        },
-    )
 }
 
 #[wasm_bindgen]

@@ -5,8 +5,10 @@ import {
   createSalesChannelsWorkflow,
   createStockLocationsWorkflow,
   deleteInventoryItemWorkflow,
+  deleteInventoryLevelsWorkflow,
   deleteProductsWorkflow,
   deleteProductVariantsWorkflow,
+  updateInventoryLevelsWorkflow,
   updateProductsWorkflow,
   updateProductVariantsWorkflow,
 } from "@medusajs/medusa/core-flows"
@@ -301,6 +303,33 @@ pluginSuite(
       const [item] = (await variantState(container, [variantId])).get(variantId)?.items ?? []
       expect(item.id).not.toBe(old.id)
       expect(item.levels).toEqual([{ location_id: old.levels[0].location_id, stocked_quantity: source(9).stock }])
+    })
+
+    it("sets back a stock level edited in the admin and re-creates one deleted there, writing those two levels only", async () => {
+      const container = getContainer()
+      const before = await storeProductsBySourceId(api, auth)
+      const [edited, deleted] = [11, 12].map((sourceId) => (before.get(sourceId) as StoreProduct).variants[0].id)
+      const states = await variantState(container, [edited, deleted])
+      const [editedItem] = states.get(edited)?.items ?? []
+      const [deletedItem] = states.get(deleted)?.items ?? []
+      const locationId = editedItem.levels[0].location_id
+      await updateInventoryLevelsWorkflow(container).run({
+        input: {
+          updates: [{ inventory_item_id: editedItem.id, location_id: locationId, stocked_quantity: source(11).stock + 7 }],
+        },
+      })
+      await deleteInventoryLevelsWorkflow(container).run({
+        input: { inventory_item_id: [deletedItem.id], location_id: [locationId], force: true },
+      })
+      expect((await variantState(container, [deleted])).get(deleted)?.items[0].levels).toEqual([])
+      const run = await syncNow(api, auth)
+      expect(run).toMatchObject({ status: "success", created: 0, updated: 0, completed: 0, stock_levels: 2 })
+      expect(run.phase_timings.full_rows_read ?? 0).toBe(0)
+      const after = await variantState(container, [edited, deleted])
+      expect(after.get(edited)?.items[0].levels).toEqual([{ location_id: locationId, stocked_quantity: source(11).stock }])
+      expect(after.get(deleted)?.items[0].levels).toEqual([{ location_id: locationId, stocked_quantity: source(12).stock }])
+      const again = await syncNow(api, auth)
+      expect(again).toMatchObject({ status: "success", stock_levels: 0 })
     })
 
     it("gives a variant that lost its price set a new one with the source price, keeping the variant id", async () => {

@@ -8,7 +8,7 @@ import { readStoreSetup } from "../workflows/steps/prepare-store"
 import type { StoreSnapshot } from "../workflows/steps/read-snapshot"
 import { readProductRows } from "./owned-products"
 import { readCategories, readTags } from "../workflows/steps/reconcile-taxonomy"
-import { levelsAt } from "../workflows/steps/sync-stock"
+import { readLevels } from "./stock-levels"
 
 /** Product ids per query of current values (keeps each SQL `IN (...)` list moderate). */
 const IDS_PER_QUERY = 1000
@@ -66,7 +66,7 @@ export async function planPreviewChanges(
     readCategories(container),
     readTags(container),
     readCurrentProducts(query, store.owned.map((product) => product.id)),
-    stockLocationId ? levelsAt(container, stockLocationId) : Promise.resolve([]),
+    stockLocationId ? readLevels(container, stockLocationId) : Promise.resolve([]),
     service.listStoredImages(),
   ])
   const taxonomy = previewTaxonomy({

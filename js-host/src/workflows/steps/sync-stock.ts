@@ -1,11 +1,10 @@
-import { Modules } from "@medusajs/framework/utils"
-import type { IInventoryService, MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { checkRunDeadline } from "catalog-sync-core"
-import type { BatchResult, ExistingLevel, RunTimeout, StockPlan } from "catalog-sync-core"
+import type { BatchResult, RunTimeout, StockPlan } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { mapWithConcurrency } from "../../lib/concurrency"
+import { readLevelsJson } from "../../lib/stock-levels"
 import { take } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
 import { writeBatch } from "../../lib/write-batch"
@@ -35,19 +34,10 @@ export interface SyncedStock {
   timedOut: RunTimeout | null
 }
 
-/** Every level at the location (a superset of the owned products' inventory items' levels there). */
-export async function levelsAt(container: MedusaContainer, locationId: string): Promise<ExistingLevel[]> {
-  const inventory = container.resolve<IInventoryService>(Modules.INVENTORY)
-  const rows = await inventory.listInventoryLevels(
-    { location_id: locationId },
-    { select: ["inventory_item_id", "stocked_quantity"], take: null }
-  )
-  return rows.map((row) => ({ inventoryItemId: row.inventory_item_id, stockedQuantity: Number(row.stocked_quantity) }))
-}
-
 /**
  * Sets the stock of the products the sync already owned (a created product got its level with its
- * inventory item): after the product writes, reads the levels at the sync's stock location, asks
+ * inventory item): after the product writes, reads the levels at the sync's stock location (one SQL statement, as
+ * JSON text: `readLevelsJson`), asks
  * the run's planner which levels to create or update (`planStock`: a level equal to the source stock is
  * not written), and writes them with `batchInventoryItemLevelsWorkflow`, a refused batch bisected
  * like the product batches. Nothing when the writes stopped at the run's deadline; past the deadline no
@@ -71,11 +61,11 @@ export const syncStockStep = createStep(
       const planner = take(input.runId, "planner")
       let plan: StockPlan
       try {
-        plan = planner.planStock({
-          locationId,
-          levels: await levelsAt(container, locationId),
-          refusedSourceIds: input.written.results.flatMap((result) => result.failedSourceIds),
-        })
+        const levelsJson = await readLevelsJson(container, locationId)
+        plan = planner.planStock(
+          { locationId, refusedSourceIds: input.written.results.flatMap((result) => result.failedSourceIds) },
+          levelsJson
+        )
       } finally {
         planner.free()
       }
