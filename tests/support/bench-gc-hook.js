@@ -7,7 +7,11 @@
  *     such value since the last report is the peak live heap of the window, measured without forcing anything;
  *   - on SIGUSR2 it forces a full GC (`gc()`) and appends one JSON line to BENCH_GC_FILE:
  *     `{ heapUsedMb, externalMb, arrayBuffersMb, rssMb, peakLiveMb, majorGcs }` (peakLiveMb and majorGcs since the
- *     previous report; the window then starts again).
+ *     previous report; the window then starts again);
+ *   - with BENCH_CPU_PROFILE_DIR set, SIGWINCH toggles V8's CPU profiler (the inspector's `Profiler` domain, in this
+ *     process): the first signal starts a profile, the next one stops it and writes
+ *     `<BENCH_CPU_PROFILE_DIR>/<n>.cpuprofile` (n counts from 1), readable by Chrome's DevTools and by
+ *     tests/support/cpu-profile-summary.js.
  */
 const fs = require('node:fs');
 const v8 = require('node:v8');
@@ -38,5 +42,30 @@ if (file && typeof global.gc === 'function') {
     })}\n`);
     peakLive = 0;
     majorGcs = 0;
+  });
+}
+
+const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+if (profileDir) {
+  const inspector = require('node:inspector');
+  const path = require('node:path');
+  const session = new inspector.Session();
+  session.connect();
+  let profiling = false;
+  let written = 0;
+  process.on('SIGWINCH', () => {
+    if (!profiling) {
+      profiling = true;
+      session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')));
+      return;
+    }
+    profiling = false;
+    session.post('Profiler.stop', (error, result) => {
+      if (!error) {
+        written += 1;
+        fs.mkdirSync(profileDir, { recursive: true });
+        fs.writeFileSync(path.join(profileDir, `${written}.cpuprofile`), JSON.stringify(result.profile));
+      }
+    });
   });
 }
