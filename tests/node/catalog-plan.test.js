@@ -167,3 +167,37 @@ test('a WebAssembly trap in a CatalogPlan method becomes a CORE_PANIC error and 
     if (realCore) require.cache[corePath] = realCore;
   }
 });
+
+test('CatalogPlanner.planStock reads the levels as JSON text: an equal level is left alone, another quantity updated, a missing level created', () => {
+  const options = core.validateOptions({ pageSize: 100, batchSize: 40 });
+  const products = generateCatalog(3);
+  const planner = new core.CatalogPlanner({
+    options, scope: { kind: 'full' }, categories: storeCategories(), tags: storeTags(products), takenHandles: [],
+    salesChannelId: 'sc_test', stockLocationId: 'sloc_test',
+    owned: products.map((product) => ({
+      id: `prod_${product.id}`, externalId: `dummyjson:${product.id}`, handle: `owned-${product.id}`, status: 'published',
+      fingerprint: 'stale', imagesFingerprint: 'stale', variantId: `variant_${product.id}`,
+      prices: [{ id: `price_${product.id}`, currency_code: 'usd', amount: 1 }],
+    })),
+    inventoryItems: products.map((product) => ({ externalId: `dummyjson:${product.id}`, inventoryItemId: `iitem_${product.id}` })),
+  });
+  try {
+    planner.readPages(pageBodies(products, 100));
+    assert.deepEqual(planner.finishReading(), []);
+    planner.summary();
+    const [equal, other] = products;
+    const levelsJson = JSON.stringify([
+      { inventoryItemId: `iitem_${equal.id}`, stockedQuantity: equal.stock },
+      { inventoryItemId: `iitem_${other.id}`, stockedQuantity: other.stock + 3 },
+      { inventoryItemId: 'iitem_of_someone_else', stockedQuantity: 1 },
+    ]);
+    const stock = planner.planStock({ locationId: 'sloc_test', refusedSourceIds: [] }, levelsJson);
+    assert.equal(stock.unchanged, 1);
+    assert.deepEqual(stock.batches.flatMap((batch) => batch.levels).map((level) => [level.sourceId, level.action, level.stocked_quantity]),
+      [[other.id, 'update', other.stock], [products[2].id, 'create', products[2].stock]]);
+    assert.throws(() => planner.planStock({ locationId: 'sloc_test' }, '[{"inventoryItemId": 1}]'),
+      (error) => error.code === 'INVALID_INPUT' && error.details.path.startsWith('levelsJson'));
+  } finally {
+    planner.free();
+  }
+});
