@@ -99,6 +99,12 @@ function get(url: string, maxBytes: number, signal: AbortSignal): Promise<RawAns
         chunks.push(chunk)
       })
       response.on("end", () => done(Buffer.concat(chunks, size)))
+      // A connection closed before the answer ended is a network error (a truncated body), not an answer.
+      response.on("close", () => {
+        if (!response.complete && size <= maxBytes) {
+          reject(new Error("the connection closed before the answer ended"))
+        }
+      })
     })
   })
 }
