@@ -15,7 +15,7 @@ pub use analytics::{
     SyncAnalytics,
 };
 pub use run_view::{
-    run_view, run_vocabulary, PhaseTimings, ProductIdList, RunFacts, RunProgress, RunRecord,
-    RunView, RunVocabulary, SyncTrigger,
+    run_view, run_vocabulary, PhaseTimings, ProductIdList, RunProgress, RunRecord, RunView,
+    RunVocabulary, SyncTrigger,
 };
 pub use settings::{present_settings, PluginIdentity, SettingsInput, SyncSettings};

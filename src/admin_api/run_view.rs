@@ -150,10 +150,10 @@ pub struct ProductIdList {
     pub ids: Vec<SourceId>,
 }
 
-/// The fields of a run that the admin API shows as they are stored (both [`RunRecord`] and [`RunView`] carry them).
+/// A stored run, as the host reads it from `catalog_sync_run` (dates as ISO 8601 text).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct RunFacts {
+pub struct RunRecord {
     /// The run id (`csrun_…`).
     pub id: String,
     /// What started it.
@@ -166,33 +166,44 @@ pub struct RunFacts {
     pub finished_at: Option<String>,
     /// How long it took, in milliseconds.
     pub duration_ms: Option<f64>,
+    /// Its counts (zero until it ends).
+    #[serde(flatten)]
+    pub counts: RunCounts,
     /// Source requests made, retries included.
     pub requests: usize,
     /// Source requests tried again.
     pub retries: usize,
+    /// Milliseconds per phase.
+    pub phase_timings: Option<PhaseTimings>,
     /// Live progress.
     pub progress: Option<RunProgress>,
     /// Why it failed, when it did.
     pub error_message: Option<String>,
-    /// The instance that ran (or runs) it; `null` while no process took it.
+    /// Per-product problems.
+    pub errors: Option<Vec<RunError>>,
+    /// Source product ids of a targeted run.
+    pub product_ids: Option<ProductIdList>,
+    /// The process that runs (or ran) it.
     pub owner: Option<RunOwner>,
     /// Its last sign of life, by the database's clock.
     pub heartbeat_at: Option<String>,
     /// For an interrupted webhook run: the queued run its product ids went into again.
     pub requeued_run_id: Option<String>,
-    /// The run that applied (or applies) its held removals, once "Apply removals" was used.
+    /// The removals the guard held back.
+    pub held_removals: Option<Vec<HeldRemoval>>,
+    /// The run that applied them.
     pub removals_applied_by: Option<String>,
     /// For an `apply_removals` run: the run whose held removals it applies.
     pub removals_of: Option<String>,
-    /// When an operator asked to stop the run ("Stop"): it stops at its next batch boundary.
+    /// When an operator asked to stop the run.
     #[serde(default)]
     #[ts(optional)]
     pub cancel_requested_at: Option<String>,
-    /// For a preview: the number of products of each kind of change (`null` for other runs, or while it runs).
+    /// For a preview: the number of products of each kind of change.
     #[serde(default)]
     #[ts(optional)]
     pub change_counts: Option<ChangeCounts>,
-    /// For a preview: the `apply_preview` run that applies (or applied) it, once "Apply" was used.
+    /// For a preview: the `apply_preview` run that applies it.
     #[serde(default)]
     #[ts(optional)]
     pub preview_applied_by: Option<String>,
@@ -202,34 +213,23 @@ pub struct RunFacts {
     pub preview_of: Option<String>,
 }
 
-/// A stored run, as the host reads it from `catalog_sync_run` (dates as ISO 8601 text).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct RunRecord {
-    /// The fields shown as they are stored.
-    #[serde(flatten)]
-    pub facts: RunFacts,
-    /// Its counts (zero until it ends).
-    #[serde(flatten)]
-    pub counts: RunCounts,
-    /// Milliseconds per phase.
-    pub phase_timings: Option<PhaseTimings>,
-    /// Per-product problems.
-    pub errors: Option<Vec<RunError>>,
-    /// Source product ids of a targeted run.
-    pub product_ids: Option<ProductIdList>,
-    /// The removals the guard held back.
-    pub held_removals: Option<Vec<HeldRemoval>>,
-}
-
 /// A run as `GET /admin/sync/status`, `/admin/sync/runs` and `/admin/sync/runs/:id` return it: every stored field
 /// plus the summary fields dashboards use. The counts appear both at the top level and under `counts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RunView {
-    /// The fields shown as they are stored.
-    #[serde(flatten)]
-    pub facts: RunFacts,
+    /// The run id.
+    pub id: String,
+    /// What started it.
+    pub trigger: SyncTrigger,
+    /// Its status.
+    pub status: SyncRunStatus,
+    /// When it started; for a queued run, when it was queued.
+    pub started_at: String,
+    /// When it ended.
+    pub finished_at: Option<String>,
+    /// How long it took, in milliseconds.
+    pub duration_ms: Option<f64>,
     /// How long it took, in seconds.
     pub duration_seconds: Option<f64>,
     /// When it ended (or started, while it runs).
@@ -245,33 +245,57 @@ pub struct RunView {
     /// Its counts, at the top level too.
     #[serde(flatten)]
     pub counts_at_top: RunCounts,
+    /// Source requests made, retries included.
+    pub requests: usize,
+    /// Source requests tried again.
+    pub retries: usize,
     /// Milliseconds per phase (empty before any phase ended).
     pub phase_timings: PhaseTimings,
+    /// Live progress.
+    pub progress: Option<RunProgress>,
+    /// Why it failed, when it did.
+    pub error_message: Option<String>,
     /// Per-product problems (empty when none).
     pub errors: Vec<RunError>,
     /// Source product ids of a targeted run, `null` for a full sync.
     #[ts(type = "number[] | null")]
     pub product_ids: Option<Vec<SourceId>>,
+    /// The instance that ran (or runs) it; `null` while no process took it.
+    pub owner: Option<RunOwner>,
+    /// Its last sign of life.
+    pub heartbeat_at: Option<String>,
+    /// For an interrupted webhook run: the queued run its product ids went into again.
+    pub requeued_run_id: Option<String>,
     /// The removals the guard held back in this run (empty when none were).
     pub held_removals: Vec<HeldRemoval>,
+    /// The run that applied (or applies) them, once "Apply removals" was used.
+    pub removals_applied_by: Option<String>,
+    /// For an `apply_removals` run: the run whose held removals it applies.
+    pub removals_of: Option<String>,
+    /// When an operator asked to stop the run ("Stop"): it stops at its next batch boundary.
+    pub cancel_requested_at: Option<String>,
+    /// For a preview: the number of products of each kind of change (`null` for other runs, or while it runs).
+    pub change_counts: Option<ChangeCounts>,
+    /// For a preview: the run that applies (or applied) it, once "Apply" was used.
+    pub preview_applied_by: Option<String>,
+    /// For an `apply_preview` run: the preview it applies.
+    pub preview_of: Option<String>,
 }
 
 /// Shapes a stored run for the admin API.
 ///
 /// ```
-/// use catalog_sync::admin_api::{run_view, RunFacts, RunRecord, SyncTrigger};
+/// use catalog_sync::admin_api::{run_view, RunRecord, SyncTrigger};
 /// use catalog_sync::lifecycle::SyncRunStatus;
 /// use catalog_sync::report::RunCounts;
 /// let record = RunRecord {
-///     facts: RunFacts {
-///         id: "csrun_1".into(), trigger: SyncTrigger::Manual, status: SyncRunStatus::Success,
-///         started_at: "2026-01-01T00:00:00.000Z".into(), finished_at: Some("2026-01-01T00:00:02.000Z".into()),
-///         duration_ms: Some(2000.0), requests: 1, retries: 0, progress: None, error_message: None, owner: None,
-///         heartbeat_at: None, requeued_run_id: None, removals_applied_by: None, removals_of: None,
-///         cancel_requested_at: None, change_counts: None, preview_applied_by: None, preview_of: None,
-///     },
-///     counts: RunCounts { created: 3, updated: 2, unchanged: 5, ..RunCounts::default() },
-///     phase_timings: None, errors: None, product_ids: None, held_removals: None,
+///     id: "csrun_1".into(), trigger: SyncTrigger::Manual, status: SyncRunStatus::Success,
+///     started_at: "2026-01-01T00:00:00.000Z".into(), finished_at: Some("2026-01-01T00:00:02.000Z".into()),
+///     duration_ms: Some(2000.0), counts: RunCounts { created: 3, updated: 2, unchanged: 5, ..RunCounts::default() },
+///     requests: 1, retries: 0, phase_timings: None, progress: None, error_message: None, errors: None,
+///     product_ids: None, owner: None, heartbeat_at: None, requeued_run_id: None, held_removals: None,
+///     removals_applied_by: None, removals_of: None, cancel_requested_at: None, change_counts: None,
+///     preview_applied_by: None, preview_of: None,
 /// };
 /// let view = run_view(record);
 /// assert_eq!(view.products_synced, 10);
@@ -279,30 +303,41 @@ pub struct RunView {
 /// assert_eq!(view.last_sync_at, "2026-01-01T00:00:02.000Z");
 /// ```
 pub fn run_view(record: RunRecord) -> RunView {
-    let RunRecord {
-        facts,
-        counts,
-        phase_timings,
-        errors,
-        product_ids,
-        held_removals,
-    } = record;
+    let counts = record.counts;
     RunView {
-        last_sync_at: facts
+        last_sync_at: record
             .finished_at
             .clone()
-            .unwrap_or_else(|| facts.started_at.clone()),
-        duration_seconds: facts.duration_ms.map(|ms| ms / 1000.0),
+            .unwrap_or_else(|| record.started_at.clone()),
+        id: record.id,
+        trigger: record.trigger,
+        status: record.status,
+        started_at: record.started_at,
+        finished_at: record.finished_at,
+        duration_ms: record.duration_ms,
+        duration_seconds: record.duration_ms.map(|ms| ms / 1000.0),
         products_synced: products_in_line(&counts),
         products_created: counts.created,
         products_updated: counts.updated,
         counts,
         counts_at_top: counts,
-        phase_timings: phase_timings.unwrap_or_default(),
-        errors: errors.unwrap_or_default(),
-        product_ids: product_ids.map(|list| list.ids),
-        held_removals: held_removals.unwrap_or_default(),
-        facts,
+        requests: record.requests,
+        retries: record.retries,
+        phase_timings: record.phase_timings.unwrap_or_default(),
+        progress: record.progress,
+        error_message: record.error_message,
+        errors: record.errors.unwrap_or_default(),
+        product_ids: record.product_ids.map(|list| list.ids),
+        owner: record.owner,
+        heartbeat_at: record.heartbeat_at,
+        requeued_run_id: record.requeued_run_id,
+        held_removals: record.held_removals.unwrap_or_default(),
+        removals_applied_by: record.removals_applied_by,
+        removals_of: record.removals_of,
+        cancel_requested_at: record.cancel_requested_at,
+        change_counts: record.change_counts,
+        preview_applied_by: record.preview_applied_by,
+        preview_of: record.preview_of,
     }
 }
 
@@ -343,7 +378,7 @@ mod tests {
                 && view.phase_timings.0.is_empty()
         );
         assert_eq!(view.product_ids, Some(vec![4, 9]));
-        assert_eq!(view.facts.trigger, SyncTrigger::Webhook);
+        assert_eq!(view.trigger, SyncTrigger::Webhook);
     }
 
     #[test]
