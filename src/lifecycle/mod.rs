@@ -14,18 +14,27 @@
 //!   current time (the database's clock, so all instances agree) and the calling process.
 //! * [`ending`]: how a run ends ([`RunEnding`] → [`RunEnd`]: the transition and the message of a failed or
 //!   interrupted run), and how often a final-status write that failed is tried again ([`final_write_retry_delay`]).
-//! * [`placement`]: where a run executes, from the instance's worker mode ([`execution_site`]).
+//! * [`placement`]: where a run executes, from the instance's worker mode ([`execution_site`]), and where its
+//!   batches are written ([`write_site`]).
+//! * [`fanout`]: one run's write batches spread across the workers — whether a worker takes a published batch
+//!   ([`batch_take`]: a claim whose lease ran out is taken over) and what the owner makes of the published batches
+//!   ([`fan_out_state`]: complete, products written, which to publish again).
 
 pub mod ending;
+pub mod fanout;
 pub mod liveness;
 pub mod placement;
 pub mod status;
 
 pub use ending::{end_run, final_write_retry_delay, RunEnd, RunEnding, FINAL_WRITE_RETRIES};
+pub use fanout::{
+    batch_take, fan_out_state, BatchClaim, BatchTake, FanOutCheck, FanOutState, PublishedBatch,
+    SkipReason, TakeCheck,
+};
 pub use liveness::{
     run_liveness, DeathReason, LeaseFigures, Liveness, LivenessInput, RunOwner, LEASE,
 };
-pub use placement::{execution_site, ExecutionSite, WorkerMode};
+pub use placement::{execution_site, write_site, ExecutionSite, WorkerMode, WriteSite};
 pub use status::{
     check_cancel, run_transition, CancelVerdict, RunEvent, RunGuard, RunTransition, SyncRunStatus,
     TransitionRefused,

@@ -1,5 +1,5 @@
 //! Exports of [`crate::lifecycle`]: the transitions of a run, the liveness of its owner, how it ends, the lease
-//! figures and where a run executes.
+//! figures, where a run executes and where its batches are written, and the write fan-out's decisions.
 
 use wasm_bindgen::prelude::*;
 
@@ -114,5 +114,55 @@ pub fn check_cancel(
             status,
             cancel_requested,
         )))
+    })
+}
+
+/// Where the write batches of a run executing in an instance are written: `"workers"` for a `worker` instance (it
+/// publishes them through the event bus and every worker writes some), `"thisProcess"` for a `shared` instance.
+///
+/// ```js
+/// writeSite(configModule.projectConfig.workerMode); // "workers" in a worker
+/// ```
+#[wasm_bindgen(js_name = writeSite, unchecked_return_type = "WriteSite")]
+pub fn write_site(
+    #[wasm_bindgen(unchecked_param_type = "WorkerMode")] mode: JsValue,
+) -> Result<JsValue, JsValue> {
+    export("writeSite", |call| {
+        let mode: WorkerMode = call.input(mode)?;
+        Ok(Objects(lifecycle::write_site(mode)))
+    })
+}
+
+/// Whether a worker that got a published batch's event takes the batch: `{ kind: "take", observed }` (claim it if
+/// the claim is still `observed`) or `{ kind: "skip", reason }` (recorded, withdrawn, or claimed by a live worker).
+///
+/// ```js
+/// const verdict = batchTake({ published: true, recorded: false, runWriting: true, claim: null, nowMs, thisBoot,
+///                            heldHere: false });
+/// if (verdict.kind === "take") await claimBatch(runId, position, verdict.observed);
+/// ```
+#[wasm_bindgen(js_name = batchTake, unchecked_return_type = "BatchTake")]
+pub fn batch_take(
+    #[wasm_bindgen(unchecked_param_type = "TakeCheck")] check: JsValue,
+) -> Result<JsValue, JsValue> {
+    export("batchTake", |call| {
+        Ok(Objects(lifecycle::batch_take(&call.input(check)?)))
+    })
+}
+
+/// What the owner of a run makes of the batches of one kind it published: whether every result is in, the
+/// products written so far, and which batches to publish again (dead claimers; unclaimed ones when the fan-out
+/// stood still for a lease).
+///
+/// ```js
+/// const state = fanOutState({ batches, nowMs, thisBoot, heldHere: [] });
+/// if (state.republish.length) await publish(runId, state.republish);
+/// ```
+#[wasm_bindgen(js_name = fanOutState, unchecked_return_type = "FanOutState")]
+pub fn fan_out_state(
+    #[wasm_bindgen(unchecked_param_type = "FanOutCheck")] check: JsValue,
+) -> Result<JsValue, JsValue> {
+    export("fanOutState", |call| {
+        Ok(Objects(lifecycle::fan_out_state(&call.input(check)?)))
     })
 }

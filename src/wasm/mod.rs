@@ -19,7 +19,7 @@
 //! One file per exported area: `options`, `outbound` (the address check), `deadline` (the run's deadline), `fetch`
 //! (the fetch loop of a run, driven through the host's injected `fetchPage` and `sleep`), `taxonomy`, `plan` (and
 //! the plan of applying held removals), `removals`, `report`, `images`, `stock`, `store`, `snapshot`, `webhook`
-//! (and the queue), `lifecycle` (transitions, liveness and end of a run, stop requests), `admin_api` (the run
+//! (and the queue), `lifecycle` (transitions, liveness and end of a run, stop requests, the write fan-out), `admin_api` (the run
 //! view, the analytics and the settings the admin API answers), `changes` (previews, applying them, one product's
 //! state, notifications); `bodies` reads the raw source bodies of a planner input, `allocator` is the WebAssembly
 //! allocator. Every export is re-exported here.
@@ -60,8 +60,8 @@ pub use deadline::check_run_deadline;
 pub use fetch::fetch_source;
 pub use images::{plan_image_copies, ImageCopierHandle};
 pub use lifecycle::{
-    check_cancel, end_run, execution_site, final_write_retry_delay, lease_figures, run_liveness,
-    run_transition,
+    batch_take, check_cancel, end_run, execution_site, fan_out_state, final_write_retry_delay,
+    lease_figures, run_liveness, run_transition, write_site,
 };
 pub use options::validate_options;
 pub use outbound::classify_address;
@@ -88,6 +88,7 @@ import type {
   StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode, HopCheck,
   AddressClass, DeadlineCheck, RunTimeout,
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,
+  WriteSite, TakeCheck, BatchTake, FanOutCheck, FanOutState,
   LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,
   HeldRemovalsInput, ApplyRemovalsRequest, ApplyRemovalsVerdict, SyncRunStatus, CancelVerdict,
   RunRecord, RunView, RunVocabulary, AnalyticsInput, SyncAnalytics, SettingsInput, SyncSettings,

@@ -1,0 +1,487 @@
+//! One run's write batches spread across the workers.
+//!
+//! In a topology with workers, the owner of a run does not write its batches alone: it publishes the batches of
+//! one kind (each a row keyed by run and position, announced by one event of Medusa's event bus), and every worker,
+//! the owner included, takes batches and writes them. A worker takes a batch by claiming its row (a conditional
+//! update on what it read: the claimer and the claim's heartbeat), renews the claim while it writes, and records
+//! the batch's result once (the first result of a position is the one that counts). The owner waits until every
+//! published batch has its result, then sums them and goes on.
+//!
+//! The decisions are here, the I/O in the host:
+//!
+//! * [`batch_take`]: whether a worker that got a batch's event takes it — a batch with a result, of a run that
+//!   stopped, or claimed by a live worker, is left alone; an unclaimed batch, or one whose claimer is dead ([`run_liveness`] of the claim:
+//!   the claim's lease ran out, or the asking process claimed it and no longer writes it), is taken.
+//! * [`fan_out_state`]: what the owner makes of the published batches when it looks: whether every result is in,
+//!   how many products they wrote, and which batches to publish again — those whose claimer died, and, when the
+//!   whole fan-out stood still for a lease (no claim, heartbeat or result), those nobody claimed (their event was
+//!   lost, or went to a worker that died before claiming).
+//!
+//! A batch written twice (its first claimer was slow, not dead) does no harm: the sync ledger's `creating` claims
+//! refuse a second create of a product, and updates write the same values again.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::liveness::{run_liveness, Liveness, LivenessInput, RunOwner, LEASE};
+
+/// A worker's claim on a published batch: who writes it, and the claim's last heartbeat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BatchClaim {
+    /// The worker writing the batch.
+    pub claimer: RunOwner,
+    /// The claim's last heartbeat (ms since the epoch, the database's clock): set when claimed, renewed while the
+    /// batch is written.
+    pub heartbeat_at_ms: f64,
+}
+
+/// Input of [`batch_take`]: a published batch as its row says, and who asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TakeCheck {
+    /// Whether the batch's row exists: the owner withdraws the batches nobody claimed when the run stops early.
+    pub published: bool,
+    /// Whether the batch's result is recorded.
+    pub recorded: bool,
+    /// Whether its run is still `running` with no request to stop it.
+    pub run_writing: bool,
+    /// The batch's claim, if a worker claimed it.
+    pub claim: Option<BatchClaim>,
+    /// The current time (ms since the epoch, the database's clock).
+    pub now_ms: f64,
+    /// The `boot` of the asking process.
+    pub this_boot: String,
+    /// Whether the asking process writes this batch right now.
+    pub held_here: bool,
+}
+
+/// Why a worker leaves a batch alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SkipReason {
+    /// The batch's result is recorded: it was written.
+    Recorded,
+    /// The batch's row is gone: the run stopped before anyone claimed it.
+    Withdrawn,
+    /// The run ended, or an operator asked to stop it: nothing more of it is written.
+    RunStopped,
+    /// A live worker (perhaps this one) is writing it.
+    ClaimedLive,
+}
+
+/// Whether a worker takes a published batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum BatchTake {
+    /// Claim it, on condition that the claim is still `observed` (none, or the dead claimer's).
+    #[serde(rename_all = "camelCase")]
+    Take {
+        /// The claim the worker read (the conditional update must still find it).
+        observed: Option<BatchClaim>,
+    },
+    /// Leave it.
+    #[serde(rename_all = "camelCase")]
+    Skip {
+        /// Why.
+        reason: SkipReason,
+    },
+}
+
+/// Whether the claimer of a batch is alive: the claim's lease (its heartbeat plus [`LEASE`]'s `lease_ms`), and,
+/// for a claim of the asking process, whether it still writes the batch.
+fn claim_is_live(claim: &BatchClaim, now_ms: f64, this_boot: &str, held_here: bool) -> bool {
+    matches!(
+        run_liveness(&LivenessInput {
+            owner: Some(claim.claimer.clone()),
+            heartbeat_at_ms: Some(claim.heartbeat_at_ms),
+            now_ms,
+            this_boot: this_boot.to_string(),
+            held_here,
+        }),
+        Liveness::Live { .. }
+    )
+}
+
+/// Whether a worker that got a batch's event takes the batch: not when it has a result, was withdrawn, its run
+/// stopped, or a live worker claimed it; else it claims it (conditionally on the claim it read).
+///
+/// ```
+/// use catalog_sync::lifecycle::{batch_take, BatchTake, TakeCheck};
+/// let check = TakeCheck { published: true, recorded: false, run_writing: true, claim: None, now_ms: 0.0,
+///                         this_boot: "b1".into(), held_here: false };
+/// assert_eq!(batch_take(&check), BatchTake::Take { observed: None });
+/// ```
+pub fn batch_take(check: &TakeCheck) -> BatchTake {
+    let skip = |reason| BatchTake::Skip { reason };
+    if !check.published {
+        return skip(SkipReason::Withdrawn);
+    }
+    if check.recorded {
+        return skip(SkipReason::Recorded);
+    }
+    if !check.run_writing {
+        return skip(SkipReason::RunStopped);
+    }
+    match &check.claim {
+        Some(claim) if claim_is_live(claim, check.now_ms, &check.this_boot, check.held_here) => {
+            skip(SkipReason::ClaimedLive)
+        }
+        observed => BatchTake::Take {
+            observed: observed.clone(),
+        },
+    }
+}
+
+/// One published batch as the owner reads it while it waits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PublishedBatch {
+    /// The batch's position in the run's plan.
+    pub position: u32,
+    /// When its event was last published (ms since the epoch, the database's clock).
+    pub published_at_ms: f64,
+    /// Its claim, if a worker claimed it.
+    pub claim: Option<BatchClaim>,
+    /// When its result was recorded, if it was.
+    pub recorded_at_ms: Option<f64>,
+    /// The products its result says were written (0 until recorded).
+    pub written: u32,
+}
+
+/// Input of [`fan_out_state`]: the published batches of one kind, and who asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FanOutCheck {
+    /// The batches the owner published, as their rows say.
+    pub batches: Vec<PublishedBatch>,
+    /// The current time (ms since the epoch, the database's clock).
+    pub now_ms: f64,
+    /// The `boot` of the owner (it writes batches too).
+    pub this_boot: String,
+    /// The positions of the batches the owner writes right now.
+    pub held_here: Vec<u32>,
+}
+
+/// What the owner makes of its published batches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FanOutState {
+    /// Every batch has its result: the owner sums them and goes on.
+    pub complete: bool,
+    /// How many batches have their result.
+    pub recorded: u32,
+    /// The products the recorded results wrote.
+    pub written: u32,
+    /// The batches to announce again (their claimer died; or nobody claimed them while the fan-out stood still for
+    /// a lease), in position order.
+    pub republish: Vec<u32>,
+}
+
+/// What the owner makes of the published batches of one kind: whether all results are in, how many products they
+/// wrote so far (the run's progress), and which batches to publish again.
+///
+/// A batch is published again when its claimer is dead (its claim's lease ran out: the worker was killed), or when
+/// nobody claimed it and nothing happened in the whole fan-out for a lease — no publication, claim, claim
+/// heartbeat or result: its event was lost, or taken by a worker that died before claiming. Batches waiting in the
+/// event bus's queue behind others are not published again while the workers make progress.
+///
+/// ```
+/// use catalog_sync::lifecycle::{fan_out_state, FanOutCheck, PublishedBatch};
+/// let batch = PublishedBatch { position: 0, published_at_ms: 0.0, claim: None, recorded_at_ms: Some(10.0),
+///                              written: 50 };
+/// let state = fan_out_state(&FanOutCheck { batches: vec![batch], now_ms: 20.0, this_boot: "b".into(),
+///                                          held_here: vec![] });
+/// assert!(state.complete);
+/// assert_eq!(state.written, 50);
+/// ```
+pub fn fan_out_state(check: &FanOutCheck) -> FanOutState {
+    let last_activity_ms = check
+        .batches
+        .iter()
+        .flat_map(|batch| {
+            [
+                Some(batch.published_at_ms),
+                batch.claim.as_ref().map(|claim| claim.heartbeat_at_ms),
+                batch.recorded_at_ms,
+            ]
+        })
+        .flatten()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let standing_still = check.now_ms - last_activity_ms >= f64::from(LEASE.lease_ms);
+    let pending = || {
+        check
+            .batches
+            .iter()
+            .filter(|batch| batch.recorded_at_ms.is_none())
+    };
+    let mut republish: Vec<u32> = pending()
+        .filter(|batch| match &batch.claim {
+            Some(claim) => !claim_is_live(
+                claim,
+                check.now_ms,
+                &check.this_boot,
+                check.held_here.contains(&batch.position),
+            ),
+            None => standing_still,
+        })
+        .map(|batch| batch.position)
+        .collect();
+    republish.sort_unstable();
+    let recorded = check
+        .batches
+        .iter()
+        .filter(|batch| batch.recorded_at_ms.is_some());
+    FanOutState {
+        complete: pending().next().is_none(),
+        recorded: u32::try_from(recorded.clone().count()).unwrap_or(u32::MAX),
+        written: recorded.map(|batch| batch.written).sum(),
+        republish,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::WorkerMode;
+
+    const LEASE_MS: f64 = LEASE.lease_ms as f64;
+
+    fn worker(boot: &str) -> RunOwner {
+        RunOwner {
+            host: "host".into(),
+            pid: 1,
+            boot: boot.into(),
+            mode: WorkerMode::Worker,
+        }
+    }
+
+    fn claim(boot: &str, heartbeat_at_ms: f64) -> Option<BatchClaim> {
+        Some(BatchClaim {
+            claimer: worker(boot),
+            heartbeat_at_ms,
+        })
+    }
+
+    fn take(claim: Option<BatchClaim>, now_ms: f64, held_here: bool) -> BatchTake {
+        batch_take(&TakeCheck {
+            published: true,
+            recorded: false,
+            run_writing: true,
+            claim,
+            now_ms,
+            this_boot: "me".into(),
+            held_here,
+        })
+    }
+
+    fn batch(
+        position: u32,
+        claim: Option<BatchClaim>,
+        recorded_at_ms: Option<f64>,
+        written: u32,
+    ) -> PublishedBatch {
+        PublishedBatch {
+            position,
+            published_at_ms: 0.0,
+            claim,
+            recorded_at_ms,
+            written,
+        }
+    }
+
+    fn state(batches: Vec<PublishedBatch>, now_ms: f64, held_here: Vec<u32>) -> FanOutState {
+        fan_out_state(&FanOutCheck {
+            batches,
+            now_ms,
+            this_boot: "owner".into(),
+            held_here,
+        })
+    }
+
+    #[test]
+    fn an_unclaimed_batch_is_taken_on_condition_nobody_claimed_it_meanwhile() {
+        assert_eq!(take(None, 5.0, false), BatchTake::Take { observed: None });
+    }
+
+    #[test]
+    fn a_recorded_or_withdrawn_batch_is_left_alone_whoever_claimed_it() {
+        let recorded = TakeCheck {
+            published: true,
+            recorded: true,
+            run_writing: false,
+            claim: claim("dead", 0.0),
+            now_ms: 10.0 * LEASE_MS,
+            this_boot: "me".into(),
+            held_here: false,
+        };
+        assert_eq!(
+            batch_take(&recorded),
+            BatchTake::Skip {
+                reason: SkipReason::Recorded
+            }
+        );
+        let withdrawn = TakeCheck {
+            published: false,
+            recorded: false,
+            claim: None,
+            ..recorded.clone()
+        };
+        assert_eq!(
+            batch_take(&withdrawn),
+            BatchTake::Skip {
+                reason: SkipReason::Withdrawn
+            }
+        );
+        let stopped = TakeCheck {
+            recorded: false,
+            ..recorded
+        };
+        assert_eq!(
+            batch_take(&stopped),
+            BatchTake::Skip {
+                reason: SkipReason::RunStopped
+            }
+        );
+    }
+
+    #[test]
+    fn a_claim_is_taken_over_only_when_its_lease_ran_out() {
+        let live = take(claim("other", 1_000.0), 1_000.0 + LEASE_MS - 1.0, false);
+        assert_eq!(
+            live,
+            BatchTake::Skip {
+                reason: SkipReason::ClaimedLive
+            }
+        );
+        let dead = take(claim("other", 1_000.0), 1_000.0 + LEASE_MS, false);
+        assert_eq!(
+            dead,
+            BatchTake::Take {
+                observed: claim("other", 1_000.0)
+            }
+        );
+    }
+
+    #[test]
+    fn a_process_takes_again_a_batch_it_claimed_but_no_longer_writes() {
+        // The same event delivered twice to this worker while it writes the batch: left alone.
+        assert_eq!(
+            take(claim("me", 0.0), 1.0, true),
+            BatchTake::Skip {
+                reason: SkipReason::ClaimedLive
+            }
+        );
+        // Its claim outlived the write (the process gave the batch up): taken again at once.
+        assert_eq!(
+            take(claim("me", 0.0), 1.0, false),
+            BatchTake::Take {
+                observed: claim("me", 0.0)
+            }
+        );
+    }
+
+    #[test]
+    fn the_fan_out_is_complete_when_every_batch_has_its_result() {
+        let waiting = state(
+            vec![
+                batch(0, claim("a", 100.0), Some(200.0), 50),
+                batch(1, claim("b", 150.0), None, 0),
+            ],
+            300.0,
+            vec![],
+        );
+        assert_eq!(
+            waiting,
+            FanOutState {
+                complete: false,
+                recorded: 1,
+                written: 50,
+                republish: vec![]
+            }
+        );
+        let done = state(
+            vec![
+                batch(0, claim("a", 100.0), Some(200.0), 50),
+                batch(1, claim("b", 150.0), Some(400.0), 48),
+            ],
+            500.0,
+            vec![],
+        );
+        assert!(done.complete);
+        assert_eq!((done.recorded, done.written), (2, 98));
+        assert!(state(vec![], 0.0, vec![]).complete);
+    }
+
+    #[test]
+    fn the_batches_of_a_dead_claimer_are_published_again() {
+        let now = 10_000.0 + LEASE_MS;
+        let batches = vec![
+            batch(3, claim("killed", 10_000.0), None, 0),
+            batch(1, claim("killed", 9_000.0), None, 0),
+            batch(2, claim("alive", now - 1.0), None, 0),
+            batch(0, claim("killed", 5_000.0), Some(6_000.0), 20),
+        ];
+        let seen = state(batches, now, vec![]);
+        assert_eq!(seen.republish, vec![1, 3]);
+        assert!(!seen.complete);
+    }
+
+    #[test]
+    fn the_owners_own_claims_are_judged_by_what_it_writes_now() {
+        let batches = vec![
+            batch(0, claim("owner", 100.0), None, 0),
+            batch(1, claim("owner", 100.0), None, 0),
+        ];
+        assert_eq!(state(batches, 200.0, vec![0]).republish, vec![1]);
+    }
+
+    #[test]
+    fn unclaimed_batches_are_published_again_only_when_the_fan_out_stood_still_for_a_lease() {
+        // Waiting in the queue while another batch's claim beats: left as they are.
+        let busy = vec![
+            batch(0, claim("a", 2.0 * LEASE_MS), None, 0),
+            batch(1, None, None, 0),
+        ];
+        assert!(state(busy, 2.5 * LEASE_MS, vec![]).republish.is_empty());
+        // A result recorded recently also counts as progress.
+        let progressing = vec![
+            batch(0, claim("a", 0.0), Some(2.0 * LEASE_MS), 10),
+            batch(1, None, None, 0),
+        ];
+        assert!(state(progressing, 2.5 * LEASE_MS, vec![])
+            .republish
+            .is_empty());
+        // Nothing for a lease: the unclaimed batch's event was lost.
+        let still = vec![
+            batch(0, claim("a", 0.0), Some(LEASE_MS / 2.0), 10),
+            batch(1, None, None, 0),
+        ];
+        assert_eq!(state(still, 1.5 * LEASE_MS, vec![]).republish, vec![1]);
+    }
+
+    #[test]
+    fn the_decisions_cross_the_boundary_in_camel_case() {
+        let value = serde_json::to_value(batch_take(&TakeCheck {
+            published: true,
+            recorded: false,
+            run_writing: true,
+            claim: claim("x", 1.0),
+            now_ms: 1.0 + LEASE_MS,
+            this_boot: "me".into(),
+            held_here: false,
+        }))
+        .unwrap();
+        assert_eq!(value["kind"], "take");
+        assert_eq!(value["observed"]["heartbeatAtMs"], 1.0);
+        let skip = serde_json::to_value(SkipReason::ClaimedLive).unwrap();
+        assert_eq!(skip, "claimedLive");
+    }
+}
