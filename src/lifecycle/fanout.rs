@@ -167,6 +167,9 @@ pub struct FanOutCheck {
     pub this_boot: String,
     /// The positions of the batches the owner writes right now.
     pub held_here: Vec<u32>,
+    /// The run stops (its deadline passed, or an operator asked): the batches nobody claimed were withdrawn, and
+    /// only the batches live workers are writing are waited for.
+    pub closing: bool,
 }
 
 /// What the owner makes of its published batches.
@@ -174,7 +177,7 @@ pub struct FanOutCheck {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct FanOutState {
-    /// Every batch has its result: the owner sums them and goes on.
+    /// Every batch has its result (when closing: every batch a live worker writes): the owner sums them and goes on.
     pub complete: bool,
     /// How many batches have their result.
     pub recorded: u32,
@@ -191,14 +194,15 @@ pub struct FanOutState {
 /// A batch is published again when its claimer is dead (its claim's lease ran out: the worker was killed), or when
 /// nobody claimed it and nothing happened in the whole fan-out for a lease — no publication, claim, claim
 /// heartbeat or result: its event was lost, or taken by a worker that died before claiming. Batches waiting in the
-/// event bus's queue behind others are not published again while the workers make progress.
+/// event bus's queue behind others are not published again while the workers make progress. When the run stops
+/// (`closing`), nothing is published again and the owner waits only for the batches live workers are writing.
 ///
 /// ```
 /// use catalog_sync::lifecycle::{fan_out_state, FanOutCheck, PublishedBatch};
 /// let batch = PublishedBatch { position: 0, published_at_ms: 0.0, claim: None, recorded_at_ms: Some(10.0),
 ///                              written: 50 };
 /// let state = fan_out_state(&FanOutCheck { batches: vec![batch], now_ms: 20.0, this_boot: "b".into(),
-///                                          held_here: vec![] });
+///                                          held_here: vec![], closing: false });
 /// assert!(state.complete);
 /// assert_eq!(state.written, 50);
 /// ```
@@ -216,31 +220,39 @@ pub fn fan_out_state(check: &FanOutCheck) -> FanOutState {
         .flatten()
         .fold(f64::NEG_INFINITY, f64::max);
     let standing_still = check.now_ms - last_activity_ms >= f64::from(LEASE.lease_ms);
-    let pending = || {
-        check
-            .batches
-            .iter()
-            .filter(|batch| batch.recorded_at_ms.is_none())
-    };
-    let mut republish: Vec<u32> = pending()
-        .filter(|batch| match &batch.claim {
-            Some(claim) => !claim_is_live(
+    let claim_is_dead = |batch: &PublishedBatch| {
+        !batch.claim.as_ref().is_some_and(|claim| {
+            claim_is_live(
                 claim,
                 check.now_ms,
                 &check.this_boot,
                 check.held_here.contains(&batch.position),
-            ),
-            None => standing_still,
+            )
         })
-        .map(|batch| batch.position)
+    };
+    let pending: Vec<&PublishedBatch> = check
+        .batches
+        .iter()
+        .filter(|batch| batch.recorded_at_ms.is_none())
         .collect();
+    let (complete, mut republish) = if check.closing {
+        // Nothing is published again: only the batches live workers write are awaited.
+        (pending.iter().all(|batch| claim_is_dead(batch)), Vec::new())
+    } else {
+        let republish = pending
+            .iter()
+            .filter(|batch| claim_is_dead(batch) && (batch.claim.is_some() || standing_still))
+            .map(|batch| batch.position)
+            .collect();
+        (pending.is_empty(), republish)
+    };
     republish.sort_unstable();
     let recorded = check
         .batches
         .iter()
         .filter(|batch| batch.recorded_at_ms.is_some());
     FanOutState {
-        complete: pending().next().is_none(),
+        complete,
         recorded: u32::try_from(recorded.clone().count()).unwrap_or(u32::MAX),
         written: recorded.map(|batch| batch.written).sum(),
         republish,
@@ -303,6 +315,17 @@ mod tests {
             now_ms,
             this_boot: "owner".into(),
             held_here,
+            closing: false,
+        })
+    }
+
+    fn closing(batches: Vec<PublishedBatch>, now_ms: f64) -> FanOutState {
+        fan_out_state(&FanOutCheck {
+            batches,
+            now_ms,
+            this_boot: "owner".into(),
+            held_here: vec![],
+            closing: true,
         })
     }
 
@@ -465,6 +488,40 @@ mod tests {
             batch(1, None, None, 0),
         ];
         assert_eq!(state(still, 1.5 * LEASE_MS, vec![]).republish, vec![1]);
+    }
+
+    #[test]
+    fn a_closing_fan_out_waits_only_for_the_batches_live_workers_write() {
+        let now = 10_000.0 + LEASE_MS;
+        let writing = batch(1, claim("alive", now - 1.0), None, 0);
+        let batches = vec![
+            batch(0, claim("a", 0.0), Some(100.0), 30),
+            writing.clone(),
+            batch(2, claim("killed", 10_000.0), None, 0),
+        ];
+        let waiting = closing(batches.clone(), now);
+        assert!(!waiting.complete);
+        assert!(
+            waiting.republish.is_empty(),
+            "a stopping run publishes nothing again"
+        );
+        let recorded = PublishedBatch {
+            recorded_at_ms: Some(now),
+            written: 50,
+            ..writing
+        };
+        let done = closing(vec![batches[0].clone(), recorded, batches[2].clone()], now);
+        assert_eq!(
+            done,
+            FanOutState {
+                complete: true,
+                recorded: 2,
+                written: 80,
+                republish: vec![]
+            }
+        );
+        // The same batches while the run goes on: the dead claimer's batch is published again.
+        assert_eq!(state(batches, now, vec![]).republish, vec![2]);
     }
 
     #[test]

@@ -361,6 +361,30 @@ test('the run lifecycle: transitions for the conditional updates, liveness by le
   assert.deepEqual([1, 2, 3, 4, 5].map(core.finalWriteRetryDelay), [500, 1000, 2000, 4000, null]);
   assert.deepEqual(['server', 'worker', 'shared'].map(core.executionSite), ['workers', 'thisProcess', 'thisProcess']);
   throwsCode(() => core.executionSite('cluster'), 'INVALID_INPUT');
+  assert.deepEqual(['server', 'worker', 'shared'].map(core.writeSite), ['thisProcess', 'workers', 'thisProcess']);
+});
+
+test('the write fan-out: a worker takes a batch unless written or claimed live; the owner republishes dead claims', () => {
+  const { leaseMs } = core.leaseFigures();
+  const claim = { claimer: { host: 'h', pid: 7, boot: 'killed', mode: 'worker' }, heartbeatAtMs: 1e12 };
+  const take = (nowMs, extra = {}) => core.batchTake({
+    published: true, recorded: false, runWriting: true, claim, nowMs, thisBoot: 'me', heldHere: false, ...extra,
+  });
+  assert.deepEqual(take(1e12 + leaseMs - 1), { kind: 'skip', reason: 'claimedLive' });
+  assert.deepEqual(take(1e12 + leaseMs), { kind: 'take', observed: claim });
+  assert.deepEqual(take(1e12, { claim: null }), { kind: 'take', observed: null });
+  assert.deepEqual(take(1e12 + leaseMs, { recorded: true }), { kind: 'skip', reason: 'recorded' });
+  assert.deepEqual(take(1e12 + leaseMs, { runWriting: false }), { kind: 'skip', reason: 'runStopped' });
+  throwsCode(() => core.batchTake({ published: true }), 'INVALID_INPUT');
+
+  const batches = [
+    { position: 0, publishedAtMs: 1e12, claim, recordedAtMs: 1e12 + 10, written: 50 },
+    { position: 1, publishedAtMs: 1e12, claim, recordedAtMs: null, written: 0 },
+  ];
+  const look = (nowMs, closing) => core.fanOutState({ batches, nowMs, thisBoot: 'owner', heldHere: [], closing });
+  assert.deepEqual(look(1e12 + 1, false), { complete: false, recorded: 1, written: 50, republish: [] });
+  assert.deepEqual(look(1e12 + leaseMs, false), { complete: false, recorded: 1, written: 50, republish: [1] });
+  assert.deepEqual(look(1e12 + leaseMs, true), { complete: true, recorded: 1, written: 50, republish: [] });
 });
 
 test('fetchSource drives the fetch through an injected host: concurrency, retries, counts, progress', async () => {

@@ -26,3 +26,28 @@ export async function handToWorkers(container: MedusaContainer, runId: string): 
     { jobId: runId, attempts: DELIVERY_ATTEMPTS, backoff: { type: "exponential", delay: 1000 } }
   )
 }
+
+/** The event the owner of a run emits for each write batch it published: a worker's subscriber takes and writes it. */
+export const BATCH_PUBLISHED_EVENT = "catalog-sync.batch-published"
+
+/** The data of {@link BATCH_PUBLISHED_EVENT}: the batch's run and its position in the run's plan. */
+export interface BatchPublished {
+  run_id: string
+  position: number
+}
+
+/**
+ * Announces published batches to the workers: one event per batch through Medusa's event bus (Redis in production:
+ * each event goes to one worker; the owner is one of them). The batch itself is in its row (`sync_batch`), so the
+ * event stays small and a batch announced again is the same batch.
+ */
+export async function announceBatches(container: MedusaContainer, runId: string, positions: number[]): Promise<void> {
+  if (!positions.length) {
+    return
+  }
+  const eventBus = container.resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+  await eventBus.emit<BatchPublished>(
+    positions.map((position) => ({ name: BATCH_PUBLISHED_EVENT, data: { run_id: runId, position } })),
+    { attempts: DELIVERY_ATTEMPTS, backoff: { type: "exponential", delay: 1000 } }
+  )
+}

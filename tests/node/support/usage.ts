@@ -4,6 +4,7 @@ import {
   validateOptions, planCategories, planTags, splitBatch, writeErrorFor, summarizeRun, fetchSource, planCatalog,
   checkWebhook, webhookBodyLimit, mergeQueuedIds, StoreCheck, syncMarkers, classifyAddress, checkRunDeadline,
   ImageCopier, runTransition, runLiveness, endRun, leaseFigures, finalWriteRetryDelay, executionSite,
+  writeSite, batchTake, fanOutState,
 } from "catalog-sync-core";
 import type { CatalogSyncError, CoreErrorCode, SyncOptions, WriteBatch, RunReport, CatalogPlan, CatalogPlanner,
   CatalogPlanSummary, RunErrorCode, SourceHost, SourceAnswer, AddressClass, RunTimeout, SyncRunStatus, RunOwner,
@@ -109,6 +110,12 @@ const endMessage: string | null = endRun({ kind: "failed", message: null }).erro
 const leaseMs: number = leaseFigures().leaseMs;
 const retryIn: number | null = finalWriteRetryDelay(1);
 const site: "thisProcess" | "workers" = executionSite("server");
+const writes: "thisProcess" | "workers" = writeSite("worker");
+const take = batchTake({ published: true, recorded: false, runWriting: true, claim: null, nowMs: 0, thisBoot: "x", heldHere: false });
+const observedBoot: string | null = take.kind === "take" ? (take.observed?.claimer.boot ?? null) : null;
+// @ts-expect-error a claim names its claimer as a run owner
+batchTake({ published: true, recorded: false, runWriting: true, claim: { claimer: "w", heartbeatAtMs: 0 }, nowMs: 0, thisBoot: "x", heldHere: false });
+const republish: number[] = fanOutState({ batches: [], nowMs: 0, thisBoot: "x", heldHere: [], closing: false }).republish;
 
 async function collect(): Promise<number> {
   const fetched = await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_1", startedAtMs: 0 }, host);
@@ -126,4 +133,5 @@ const notACode: CatalogSyncError["code"] = "NOT_A_CODE";
 
 export const used = [pageSize, notAString, badAnswer, address, notAClass, timeout, checkAddress, handles, tagValues, titles, messages, status, collect, codeOf,
   outline, pulled, batchCount, batchTexts, notABatch, fromEnv, answer, limit, queued, doomed, wanted, windowCount, runCode, notARunCode,
-  externalIdPrefix, refusedCode, notACode, reached, leaseEnd, endMessage, leaseMs, retryIn, site];
+  externalIdPrefix, refusedCode, notACode, reached, leaseEnd, endMessage, leaseMs, retryIn, site,
+  writes, observedBoot, republish];

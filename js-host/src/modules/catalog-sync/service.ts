@@ -17,6 +17,7 @@ import type {
 } from "catalog-sync-core"
 import { markApplicationStarted } from "../../lib/application-state"
 import { startingProgress } from "./constants"
+import SyncBatch from "./models/sync-batch"
 import SyncChange from "./models/sync-change"
 import SyncRun from "./models/sync-run"
 import SyncedImage from "./models/synced-image"
@@ -55,6 +56,7 @@ import type { NewRunInput, RunFigures, RunProgress, SyncChangeRecord, SyncRunRec
  */
 export default class CatalogSyncModuleService extends MedusaService({
   SyncRun,
+  SyncBatch,
   SyncChange,
   SyncedImage,
   SyncedProduct,
@@ -542,6 +544,15 @@ export default class CatalogSyncModuleService extends MedusaService({
   /** Forgets an accepted call whose ids could not be stored, so that the sender's retry is not a replay. */
   async forgetWebhookDelivery(replayKey: string): Promise<void> {
     await this.deleteWebhookDeliveries({ replay_key: replayKey })
+  }
+
+  /**
+   * Runs `work` with the module's entity manager, for the statements on the published batches of a run
+   * (`batch-records.ts`: publish, claim, renew, record, withdraw), each a single statement.
+   */
+  @InjectManager()
+  async withBatchRows<T>(work: (manager: SqlEntityManager) => Promise<T>, @MedusaContext() context: Context = {}): Promise<T> {
+    return work(managerOf(context))
   }
 
   /** The run with this id, or `null` when there is none. */

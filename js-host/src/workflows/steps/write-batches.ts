@@ -1,20 +1,12 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { checkRunDeadline } from "catalog-sync-core"
-import type { BatchResult, BatchSummary, PlanWindow, RunTimeout, WriteBatch } from "catalog-sync-core"
+import type { BatchResult, BatchSummary, PlanWindow, RunTimeout } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
-import { mapWithConcurrency } from "../../lib/concurrency"
+import { writeBatchesOfOneKind } from "../../lib/fan-out-writes"
 import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
-import { writeBatch } from "../../lib/write-batch"
 import type { PlannedSync } from "./plan-sync"
-
-/**
- * Batches of one kind written at the same time (they touch disjoint products). Two overlap one
- * batch's database round trips with the other's work in Node; more only add memory and contention
- * (measured: four in flight made the 194-product cold sync 0.3 s slower than one or two).
- */
-const WRITES_IN_FLIGHT = 2
 
 /** Positions of the plan's batches in runs of the same kind, keeping the plan's order between kinds. */
 function runsOfOneKind(batches: BatchSummary[], positions: number[]): number[][] {
@@ -68,14 +60,17 @@ export interface WrittenBatches {
 
 /**
  * Writes the plan's batches through Medusa's product workflows, window by window in the plan's order, and in each
- * window kinds in the plan's order (creates, updates, completions, then archives and deletes in a last window);
- * batches of one kind touch disjoint products, so {@link WRITES_IN_FLIGHT} of them run at a time. The batches of a
+ * window kinds in the plan's order (creates, updates, completions, then archives and deletes in a last window).
+ * Batches of one kind touch disjoint products, so they are written side by side (`writeBatchesOfOneKind`): two at a
+ * time in a `shared` instance, or spread across the workers when the run executes in a `worker` (published through
+ * the event bus; each worker, the owner included, writes two at a time). The batches of a
  * window are made when the step reaches it (the run's planner, from the window's bodies) and dropped once written,
  * so what the step holds is one window, never the catalog's batches. A refused batch is bisected down to the
  * refused products, which are recorded; the rest land (each result carries the errors of its refused
  * products). Each batch's JSON text is parsed only when its turn comes. Progress (products written of planned) is
  * stored on the run as batches land.
- * Before each batch the core says whether the run is past its deadline (`checkRunDeadline`): then no
+ * Before each batch (or each look at the published batches) the core says whether the run is past its deadline
+ * (`checkRunDeadline`): then no
  * further batch starts, and the step returns what was written with the timeout. Otherwise a checkpoint
  * confirms that this process still owns the run: a run another process took over stops here
  * (`RunLostError`).
@@ -103,20 +98,11 @@ export const writeBatchesStep = createStep(
         }
         const texts = windowBatches(input.runId, input.plan, window, index)
         for (const run of runsOfOneKind(outlines, [...texts.keys()])) {
-          const results = await mapWithConcurrency(run, WRITES_IN_FLIGHT, async (position) => {
-            timedOut ??= checkRunDeadline({ deadline, nowMs: Date.now(), phase: "write" })
-            if (timedOut) {
-              return null
-            }
-            await tracker.checkpoint()
-            const batch = JSON.parse(texts.get(position) as string) as WriteBatch
-            texts.delete(position)
-            const result = await writeBatch(container, batch, input.runId)
-            tracker.results.push(result)
-            tracker.updateProgress({ products_written: tracker.progress.products_written + result.written })
-            return result
-          })
-          done.push(...results.filter((result): result is BatchResult => result !== null))
+          const batches = run.map((position) => ({ position, text: texts.get(position) as string }))
+          run.forEach((position) => texts.delete(position))
+          const written = await writeBatchesOfOneKind(container, { runId: input.runId, tracker, deadline }, batches)
+          done.push(...written.results)
+          timedOut = written.timedOut
           if (timedOut) {
             break
           }
