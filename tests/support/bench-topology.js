@@ -7,7 +7,8 @@
  *                                                  idle, during a full sync and idle again after it; the sync's wall
  *                                                  time and products/s; the CPU time of every process named in
  *                                                  BENCH_PROCESSES (with its descendants) over the sync, and over the
- *                                                  idle probing after it. Writes the figures to BENCH_RESULT.
+ *                                                  idle probing after it; which process wrote how many of the run's
+ *                                                  batches (BENCH_DATABASE_URL). Writes the figures to BENCH_RESULT.
  *   node tests/support/bench-topology.js report FILE...   the figures of every mode as markdown tables.
  *
  * Latency: `GET /admin/products?limit=20`, one request at a time from this process, a new one every
@@ -85,6 +86,33 @@ function loadAverage() {
   return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
 
+/** The name of the measured process whose tree holds `pid` (walking up its parents), or `pid N`. */
+function groupOf(processes, pid) {
+  const table = processTable();
+  for (let at = pid; at > 1; at = table.get(at)?.ppid ?? 0) {
+    const found = processes.find((p) => p.pid === at);
+    if (found) return found.name;
+  }
+  return `pid ${pid}`;
+}
+
+/**
+ * Who wrote a run's batches (`catalog_sync_batch`, BENCH_DATABASE_URL): batches and products per measured process;
+ * empty when the run wrote in its own process (shared mode publishes nothing).
+ */
+function batchWriters(runId, processes) {
+  const out = execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', env('BENCH_DATABASE_URL'), '-c',
+    `SELECT writer->>'pid', count(*), sum((result->>'written')::int) FROM catalog_sync_batch
+     WHERE run_id = '${runId}' AND recorded_at IS NOT NULL GROUP BY 1`], { encoding: 'utf8' });
+  const writers = {};
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [pid, batches, products] = line.split('\t');
+    const name = groupOf(processes, Number(pid));
+    writers[name] = { batches: Number(batches), products: Number(products) };
+  }
+  return writers;
+}
+
 /** Measures one running mode and writes its figures (JSON) to BENCH_RESULT. */
 async function measure() {
   const mode = env('BENCH_MODE');
@@ -127,7 +155,7 @@ async function measure() {
     latency: { idle, during: busy, idleFull },
     sync: {
       runId, status: run.status, created: run.created, durationMs: run.duration_ms, productsPerSecond: productsPerSecond(run),
-      owner: run.owner, phases: run.phase_timings,
+      owner: run.owner, phases: run.phase_timings, writers: batchWriters(runId, processes),
     },
     cpu: cpuBetween(before, after),
     probeCpu,
@@ -171,7 +199,10 @@ function report(files) {
     const ratio = two.sync.productsPerSecond / one.sync.productsPerSecond;
     console.log(`\n### One worker against two workers\n`);
     console.log(`products/s: ${one.sync.productsPerSecond.toFixed(0)} with one worker, ${two.sync.productsPerSecond.toFixed(0)} with two: ratio ${ratio.toFixed(2)}x.`);
-    console.log("(A run's write batches all execute in the worker that took the run: the second worker waits; see issue 14 item 4.)");
+    for (const r of [one, two]) {
+      const writers = Object.entries(r.sync.writers ?? {}).map(([name, w]) => `${name} ${w.batches} batches / ${w.products} products`);
+      console.log(`${r.mode}: batches written by ${writers.join(', ') || '-'}.`);
+    }
   }
 
   const seen = new Set(results.flatMap((r) => Object.keys(r.cpu.byProcess)));

@@ -60,7 +60,10 @@ describe('topology: one run\'s write batches are written by every worker', () =>
     await source.faults({});
   });
 
-  it('a 2-worker run: its batches are written by both workers, each result recorded once, every product once', { timeout: 300_000 }, async () => {
+  it('a 2-worker run: its batches are written by both workers, each result recorded once, every product once', { timeout: 400_000 }, async () => {
+    // The store first holds the source's catalog (whatever the test files before this one left), then 1,000 are added.
+    const first = await admin.sync({ timeoutMs: 240_000 });
+    assert.equal(first.status, 'success', describeRun(first));
     const { added } = await source.mutate({ add: 1000 });
     assert.equal(added.length, 1000);
     const before = await ownedProductCount(env.databaseUrl);
