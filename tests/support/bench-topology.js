@@ -18,6 +18,7 @@
  */
 const fs = require('node:fs');
 const os = require('node:os');
+const { execFileSync } = require('node:child_process');
 const { MedusaAdmin, sleep } = require('./medusa-admin');
 const { DummyJsonControl } = require('./dummyjson-control');
 const { productsPerSecond } = require('./sync-cli');
@@ -86,10 +87,19 @@ function loadAverage() {
   return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
 
+/** The parent of a process (/proc/PID/stat, the field after the state), or 0 when it is gone. */
+function parentOf(pid) {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
 /** The name of the measured process whose tree holds `pid` (walking up its parents), or `pid N`. */
 function groupOf(processes, pid) {
-  const table = processTable();
-  for (let at = pid; at > 1; at = table.get(at)?.ppid ?? 0) {
+  for (let at = pid; at > 1; at = parentOf(at)) {
     const found = processes.find((p) => p.pid === at);
     if (found) return found.name;
   }

@@ -1,5 +1,3 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { batchTake, endRun, fanOutState, leaseFigures } from "catalog-sync-core"
 import type { BatchResult, RunOwner } from "catalog-sync-core"
@@ -15,21 +13,9 @@ import {
   withdrawUnclaimed,
 } from "../../src/modules/catalog-sync/batch-records"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
-import { startStandIn } from "../helpers/stand-in"
-import type { StandIn } from "../helpers/stand-in"
+import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(120_000)
-
-let standIn: StandIn
-
-beforeAll(async () => {
-  standIn = await startStandIn()
-  process.env.CATALOG_SYNC_TEST_OPTIONS = JSON.stringify({ sourceUrl: standIn.url, schedule: false })
-})
-
-afterAll(async () => {
-  await standIn?.close()
-})
 
 /** A worker process (one host name and pid for all: only the boot tells them apart). */
 function worker(boot: string): RunOwner {
@@ -46,9 +32,9 @@ function result(index: number, written: number): BatchResult {
  * core's decisions: one claim wins, a dead claim is taken over only as it was read, a result is recorded once, and a
  * stopping run withdraws what nobody claimed.
  */
-medusaIntegrationTestRunner({
-  medusaConfigFile: path.resolve(__dirname, "../app"),
-  testSuite: ({ getContainer }) => {
+pluginSuite(
+  { options: (standIn) => ({ sourceUrl: standIn.url, schedule: false }), resetAfterEach: false },
+  ({ getContainer }) => {
     let container: MedusaContainer
     let service: CatalogSyncModuleService
 
@@ -125,5 +111,5 @@ medusaIntegrationTestRunner({
       await service.withBatchRows((manager) => removeOtherRuns(manager, "csrun_next"))
       expect(await service.withBatchRows((manager) => readPublished(manager, "csrun_fan", [0, 1, 3]))).toMatchObject({ batches: [] })
     })
-  },
-})
+  }
+)
