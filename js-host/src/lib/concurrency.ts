@@ -15,18 +15,19 @@ export async function mapWithConcurrency<T, R>(
   task: (item: T, index: number) => Promise<R>
 ): Promise<R[]> {
   let failure: { error: unknown } | null = null
-  // Each task settles as a value (never rejects), so the stream ends only once every started task has.
-  const results: R[] = await Readable.from(items.map((item, index) => ({ item, index })))
+  // Each task settles as a value (never rejects), so the stream ends only once every started task has; results
+  // travel boxed, since a stream may not carry `null`.
+  const settled: { value?: R }[] = await Readable.from(items.map((item, index) => ({ item, index })))
     .map(
-      async ({ item, index }: { item: T; index: number }) => {
+      async ({ item, index }: { item: T; index: number }): Promise<{ value?: R }> => {
         if (failure !== null) {
-          return undefined
+          return {}
         }
         try {
-          return await task(item, index)
+          return { value: await task(item, index) }
         } catch (error) {
           failure ??= { error }
-          return undefined
+          return {}
         }
       },
       { concurrency: Math.max(1, limit) }
@@ -35,5 +36,5 @@ export async function mapWithConcurrency<T, R>(
   if (failure !== null) {
     throw (failure as { error: unknown }).error
   }
-  return results
+  return settled.map((entry) => entry.value as R)
 }
