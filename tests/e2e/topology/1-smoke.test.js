@@ -75,9 +75,17 @@ describe('topology: servers and workers on PostgreSQL and Redis', () => {
   });
 
   it('the Redis event bus is consumed by every worker and by no server', async () => {
-    const clients = await redisClients(env.redisPort);
-    const owners = clientOwners(clients, env.instances);
-    const consumers = clients.filter((c) => c.name === EVENT_BUS_WORKER).map((c) => owners.get(c));
+    const workers = env.instances.filter((i) => i.mode === 'worker').map((i) => i.name).sort();
+    // A worker's consumer connection may still be settling right after boot: look again for up to 15 s.
+    let consumers = [];
+    let owners = new Map();
+    for (const until = Date.now() + 15_000; ;) {
+      const clients = await redisClients(env.redisPort);
+      owners = clientOwners(clients, env.instances);
+      consumers = clients.filter((c) => c.name === EVENT_BUS_WORKER).map((c) => owners.get(c));
+      if (JSON.stringify([...new Set(consumers)].sort()) === JSON.stringify(workers) || Date.now() > until) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     assert.deepEqual([...new Set(consumers)].sort(), env.instances.filter((i) => i.mode === 'worker').map((i) => i.name).sort(),
       `event-bus consumers: ${JSON.stringify(consumers)}`);
     const connected = new Set([...owners.values()].filter(Boolean));
