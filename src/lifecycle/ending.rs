@@ -119,6 +119,9 @@ fn interrupted_message(owner: Option<&RunOwner>, reason: DeathReason) -> String 
         DeathReason::NoHeartbeat => {
             format!("interrupted: its process ({who}) never gave a sign of life")
         }
+        DeathReason::ShutDown => format!(
+            "interrupted: its process ({who}) was shut down while it ran; the next sync completes what is left"
+        ),
     }
 }
 
@@ -206,13 +209,22 @@ mod tests {
             Some("interrupted: its process (worker pid 7 on box) gave no sign of life for 23 s (lease 20 s); another instance took the run over")
         );
         let abandoned = end_run(&RunEnding::Interrupted {
-            owner: Some(owner),
+            owner: Some(owner.clone()),
             reason: DeathReason::AbandonedHere,
         });
         assert!(abandoned
             .error_message
             .unwrap()
             .contains("stopped executing it"));
+        let shut_down = end_run(&RunEnding::Interrupted {
+            owner: Some(owner),
+            reason: DeathReason::ShutDown,
+        });
+        assert_eq!(shut_down.transition.guard, RunGuard::Observed);
+        assert_eq!(
+            shut_down.error_message.as_deref(),
+            Some("interrupted: its process (worker pid 7 on box) was shut down while it ran; the next sync completes what is left")
+        );
         let unclaimed = end_run(&RunEnding::Interrupted {
             owner: None,
             reason: DeathReason::LeaseExpired {

@@ -80,6 +80,9 @@ pub enum DeathReason {
     AbandonedHere,
     /// The run has no heartbeat at all.
     NoHeartbeat,
+    /// Its own process is shutting down (Medusa's graceful shutdown, on SIGTERM) and gives the run up at once, so
+    /// the next run need not wait for the lease.
+    ShutDown,
 }
 
 /// Whether a running run has a live owner.

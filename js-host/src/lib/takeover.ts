@@ -39,3 +39,34 @@ export async function takeOverDeadRuns(container: MedusaContainer): Promise<stri
   }
   return interrupted
 }
+
+/** How many times a shutting-down process reads its runs again when a heartbeat changed one under its give-up. */
+const GIVE_UP_ATTEMPTS = 3
+
+/**
+ * This process is shutting down (Medusa's graceful shutdown on SIGTERM, through the module's
+ * `onApplicationPrepareShutdown` hook): every run it executes ends `interrupted` now, with the core's `shutDown`
+ * reason, so a trigger right after the restart starts a run instead of answering 409 until the lease runs out. The
+ * run's own steps then find at their next checkpoint that the run is no longer theirs, stop at that batch boundary
+ * and never touch its record again; the next run completes what is left. Each end is the compare-and-set of
+ * {@link takeOverDeadRuns} (the owner and heartbeat as read); one lost to this process's own heartbeat is read again.
+ *
+ * @returns the ids of the runs given up
+ */
+export async function giveUpRunsHeldHere(service: CatalogSyncModuleService): Promise<string[]> {
+  const givenUp: string[] = []
+  for (let attempt = 0; attempt < GIVE_UP_ATTEMPTS; attempt += 1) {
+    const { runs } = await service.readRunningRuns()
+    const held = runs.filter((run) => run.owner?.boot === thisBoot() && isHeldHere(run.id) && !givenUp.includes(run.id))
+    if (!held.length) {
+      break
+    }
+    for (const run of held) {
+      const end = endRun({ kind: "interrupted", owner: run.owner, reason: { kind: "shutDown" } })
+      if (await service.interruptRun(run, end)) {
+        givenUp.push(run.id)
+      }
+    }
+  }
+  return givenUp
+}

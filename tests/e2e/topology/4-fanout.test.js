@@ -8,7 +8,7 @@
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { MedusaAdmin, sleep } = require('../../support/medusa-admin');
-const { instancePid, psql } = require('../../support/medusa-process');
+const { instancePid, psql, startInstance, stopInstance } = require('../../support/medusa-process');
 const { standIn, describeRun } = require('../context');
 const { assertConverged, ownedProductCount } = require('../convergence');
 const { topologyEnv, ownerInstance, restartWorkers, instancePids } = require('./context');
@@ -24,6 +24,12 @@ async function batchRows(runId) {
     position: Number(position), writerPid: writer ? Number(writer) : null, written: written ? Number(written) : null,
     claimerPid: claimer ? Number(claimer) : null, recorded: recorded === 't',
   }));
+}
+
+/** How many runs are `running`. */
+async function runningCount() {
+  const [[n]] = await psql(env.databaseUrl, "SELECT count(*) FROM catalog_sync_run WHERE status = 'running' AND deleted_at IS NULL");
+  return Number(n);
 }
 
 /** The topology's worker instance whose Medusa process has this pid. */
@@ -52,8 +58,44 @@ describe('topology: one run\'s write batches are written by every worker', () =>
   before(async () => {
     assert.ok(env.workerUrls.length >= 2, 'two workers');
     // 3-schedule.test.js leaves the workers on a 5 s schedule: back to the base options (no schedule).
+    // A scheduled run in flight when they stopped ended `interrupted` at their shutdown (the next test shows it); one
+    // recorded in the instant before its worker held it is interrupted by the run keeper after its lease.
     await restartWorkers({}, env);
+    for (const until = Date.now() + 45_000; (await runningCount()) > 0 && Date.now() < until;) await sleep(500);
+    assert.equal(await runningCount(), 0, 'no run left running after the workers restarted');
     admin = await new MedusaAdmin(env.medusaUrl).login(env.email, env.password);
+  });
+
+  it('a worker stopped (SIGTERM) while it runs a sync: the run ends interrupted at once, and a trigger right after starts the next run', { timeout: 300_000 }, async () => {
+    const { added } = await source.mutate({ add: 300 });
+    assert.equal(added.length, 300);
+    const startCount = await ownedProductCount(env.databaseUrl);
+    await source.faults({ slowMs: 40 });
+    const runId = await admin.trigger();
+    let owner = null;
+    for (const until = Date.now() + 120_000; !owner && Date.now() < until;) {
+      if ((await ownedProductCount(env.databaseUrl)) > startCount) {
+        owner = ownerInstance(await admin.run(runId), env);
+      } else {
+        await sleep(50);
+      }
+    }
+    assert.ok(owner?.mode === 'worker', 'a worker started writing the run');
+    await stopInstance(owner.dir);
+    await source.faults({});
+    assert.equal(await instancePid(owner.dir), null, `${owner.name} stopped`);
+    const stopped = await admin.run(runId);
+    assert.equal(stopped.status, 'interrupted', describeRun(stopped));
+    assert.match(stopped.error_message, new RegExp(`^interrupted: its process \\(worker pid ${stopped.owner.pid} on .+\\) was shut down while it ran`));
+    assert.ok((await ownedProductCount(env.databaseUrl)) < startCount + 300, 'stopped before the run wrote everything');
+
+    // At once, not after the lease: the next trigger starts a run, in the other worker, which completes the rest.
+    const next = await admin.sync({ timeoutMs: 240_000 });
+    assert.equal(next.status, 'success', describeRun(next));
+    assert.notEqual(ownerInstance(next, env)?.name, owner.name);
+    await assertNoDuplicates();
+    await assertConverged(admin, source, env.databaseUrl);
+    await startInstance(owner.dir);
   });
 
   after(async () => {

@@ -16,6 +16,7 @@ import type {
   SyncOptions,
 } from "catalog-sync-core"
 import { markApplicationStarted } from "../../lib/application-state"
+import { giveUpRunsHeldHere } from "../../lib/takeover"
 import { startingProgress } from "./constants"
 import SyncBatch from "./models/sync-batch"
 import SyncChange from "./models/sync-change"
@@ -64,9 +65,15 @@ export default class CatalogSyncModuleService extends MedusaService({
 }) {
   private readonly syncOptions_: SyncOptions
 
-  /** Medusa's module life-cycle hooks: once the application has started, background work may start syncs. */
+  /**
+   * Medusa's module life-cycle hooks: once the application has started, background work may start syncs; when it
+   * shuts down (SIGTERM), the runs this process executes end `interrupted` at once (`giveUpRunsHeldHere`).
+   */
   __hooks = {
     onApplicationStart: async (): Promise<void> => markApplicationStarted(),
+    onApplicationPrepareShutdown: async (): Promise<void> => {
+      await giveUpRunsHeldHere(this)
+    },
   }
 
   /**
