@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The plugin's integration tests (js-host/integration-tests, Medusa's medusaIntegrationTestRunner: Medusa
 # in-process + a real PostgreSQL) against a throwaway cluster this script starts and stops.
-#   bash .ci/lib/integration-tests.sh
+#   bash .ci/lib/integration-tests.sh [JEST_ARGS...]   (e.g. a spec file name pattern: lifecycle)
 # The cluster: .work/integration/pg on 127.0.0.1:25494 (INTEGRATION_PG_PORT overrides). The test runner is
 # given DB_HOST=localhost (with any other host it forces SSL), DB_PORT, DB_USERNAME=postgres, no password.
 # js-host's npm install runs when its package.json or lock changed (or node_modules is missing).
@@ -26,4 +26,4 @@ if [ ! -d js-host/node_modules/@medusajs/medusa ] || [ "$(cat "$WORK/js-host-dep
   cat js-host/package.json js-host/package-lock.json | sha256sum | cut -c1-64 >"$WORK/js-host-deps.sha256"
 fi
 cd js-host
-DB_HOST=localhost DB_PORT="$PORT" DB_USERNAME=postgres DB_PASSWORD="" npm run test:integration
+DB_HOST=localhost DB_PORT="$PORT" DB_USERNAME=postgres DB_PASSWORD="" npm run test:integration -- "$@"

@@ -127,6 +127,13 @@ pluginSuite(
     })
 
     it("never loses ids of webhook calls racing to join the queued run", async () => {
+      // A live run holds the one running place while the calls race, so the run keeper (a job every 10 s in this
+      // server) cannot start the queued run in the middle of them; the runs earlier tests left running end first
+      // (cancelled: an interrupted webhook run would be queued again by the keeper).
+      for (const run of (await service.readRunningRuns()).runs) {
+        await service.updateSyncRuns({ id: run.id, status: "cancelled" })
+      }
+      expect(await begin("csrun_holder", owner("holder"))).not.toBeNull()
       const calls = Array.from({ length: 12 }, (_, i) => [i + 1, 100 + (i % 3)])
       const queuedIds = await Promise.all(calls.map((ids) => enqueueProductIds(container, ids)))
       expect(new Set(queuedIds).size).toBe(1)
@@ -135,6 +142,9 @@ pluginSuite(
       expect(queued?.product_ids?.ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 100, 101, 102])
       // A merge from a stale read is refused: the caller reads again.
       expect(await service.setQueuedIds(queued!.id, [1], [1, 500])).toBe(false)
+      // Neither the holder nor the queued run is left for the next tests to meet.
+      expect(await service.endRun("csrun_holder", "holder", SUCCESS, FIGURES)).toBe(true)
+      await service.updateSyncRuns({ id: queued!.id, status: "cancelled" })
     })
 
     it("notes once that an interrupted webhook run's ids were queued again", async () => {
