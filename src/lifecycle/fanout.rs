@@ -13,9 +13,11 @@
 //!   stopped, or claimed by a live worker, is left alone; an unclaimed batch, or one whose claimer is dead ([`run_liveness`] of the claim:
 //!   the claim's lease ran out, or the asking process claimed it and no longer writes it), is taken.
 //! * [`fan_out_state`]: what the owner makes of the published batches when it looks: whether every result is in,
-//!   how many products they wrote, and which batches to publish again — those whose claimer died, and, when the
-//!   whole fan-out stood still for a lease (no claim, heartbeat or result), those nobody claimed (their event was
-//!   lost, or went to a worker that died before claiming).
+//!   how many products they wrote, which batches to publish again — those whose claimer died (once per death),
+//!   and, when the whole fan-out stood still for a lease (no claim, heartbeat or result), those nobody claimed
+//!   (their event was lost, or went to a worker that died before claiming) — and how to read the rows at the next
+//!   look ([`NextLook`]): most looks read only the rows changed since the last one; the decisions that act (the
+//!   fan-out is complete, batches are published again) are taken on a look that read every row.
 //!
 //! A batch written twice (its first claimer was slow, not dead) does no harm: the sync ledger's `creating` claims
 //! refuse a second create of a product, and updates write the same values again.
@@ -154,13 +156,44 @@ pub struct PublishedBatch {
     pub written: u32,
 }
 
+/// How often, at least, the owner reads every published row of the kind (ms), whatever the rows changed since
+/// the last look say: a change committed later than its timestamp says, and missed by the looks that read the
+/// rows changed since, is seen within this time.
+pub const FULL_LOOK_EVERY_MS: u32 = LEASE.heartbeat_interval_ms;
+
+/// How far back before the last look a look that reads only the changed rows starts (ms): a row's `updated_at` is
+/// the start of the statement that changed it, which commits a little later.
+pub const LOOK_OVERLAP_MS: u32 = 1_000;
+
+/// How the owner reads the published rows at its next look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum NextLook {
+    /// Every published row of the kind: the fan-out may be complete, batches may be published again, or the last
+    /// such look is [`FULL_LOOK_EVERY_MS`] old.
+    Every,
+    /// Only the rows changed (their `updated_at`) after `since_ms`, merged into what the owner read before.
+    #[serde(rename_all = "camelCase")]
+    ChangedSince {
+        /// The database's time from which changed rows are read (ms since the epoch): the last look's time less
+        /// [`LOOK_OVERLAP_MS`].
+        since_ms: f64,
+    },
+}
+
 /// Input of [`fan_out_state`]: the published batches of one kind, and who asks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct FanOutCheck {
-    /// The batches the owner published, as their rows say.
+    /// The batches the owner published, as it last read each one's row (every row at a full look; else the rows
+    /// changed since the last look, merged into the previous ones).
     pub batches: Vec<PublishedBatch>,
+    /// Whether this look read every row of the kind ([`NextLook::Every`]).
+    pub full_look: bool,
+    /// When the owner last read every row (ms since the epoch, the database's clock; `now_ms` on a full look).
+    pub last_full_look_ms: f64,
     /// The current time (ms since the epoch, the database's clock).
     pub now_ms: f64,
     /// The `boot` of the owner (it writes batches too).
@@ -173,7 +206,7 @@ pub struct FanOutCheck {
 }
 
 /// What the owner makes of its published batches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct FanOutState {
@@ -184,27 +217,38 @@ pub struct FanOutState {
     /// The products the recorded results wrote.
     pub written: u32,
     /// The batches to announce again (their claimer died; or nobody claimed them while the fan-out stood still for
-    /// a lease), in position order.
+    /// a lease), in position order. Only on a full look.
     pub republish: Vec<u32>,
+    /// How to read the rows at the next look.
+    pub next_look: NextLook,
 }
 
 /// What the owner makes of the published batches of one kind: whether all results are in, how many products they
-/// wrote so far (the run's progress), and which batches to publish again.
+/// wrote so far (the run's progress), which batches to publish again, and how to read the rows at the next look.
 ///
-/// A batch is published again when its claimer is dead (its claim's lease ran out: the worker was killed), or when
-/// nobody claimed it and nothing happened in the whole fan-out for a lease — no publication, claim, claim
-/// heartbeat or result: its event was lost, or taken by a worker that died before claiming. Batches waiting in the
-/// event bus's queue behind others are not published again while the workers make progress. When the run stops
-/// (`closing`), nothing is published again and the owner waits only for the batches live workers are writing.
+/// A batch is published again when its claimer is dead (its claim's lease ran out: the worker was killed) and it
+/// was not published since that claim (once per death), or when nobody claimed it and nothing happened in the whole
+/// fan-out for a lease — no publication, claim, claim heartbeat or result: its event was lost, or taken by a worker
+/// that died before claiming (a dead claim's batch too, then). Batches waiting in the event bus's queue behind
+/// others are not published again while the workers make progress. When the run stops (`closing`), nothing is
+/// published again and the owner waits only for the batches live workers are writing.
+///
+/// A look that read only the changed rows (`full_look` false) reports the progress of what the owner read, but
+/// neither completes nor publishes anything: when its rows say it would, or the last full look is
+/// [`FULL_LOOK_EVERY_MS`] old, the next look reads every row ([`NextLook::Every`]); else the rows changed since
+/// this look's time less [`LOOK_OVERLAP_MS`]. So every decision that acts stands on every row as the database has
+/// it, and a missed change only delays it.
 ///
 /// ```
-/// use catalog_sync::lifecycle::{fan_out_state, FanOutCheck, PublishedBatch};
+/// use catalog_sync::lifecycle::{fan_out_state, FanOutCheck, NextLook, PublishedBatch};
 /// let batch = PublishedBatch { position: 0, published_at_ms: 0.0, claim: None, recorded_at_ms: Some(10.0),
 ///                              written: 50 };
-/// let state = fan_out_state(&FanOutCheck { batches: vec![batch], now_ms: 20.0, this_boot: "b".into(),
-///                                          held_here: vec![], closing: false });
-/// assert!(state.complete);
-/// assert_eq!(state.written, 50);
+/// let check = FanOutCheck { batches: vec![batch], full_look: false, last_full_look_ms: 0.0, now_ms: 20.0,
+///                           this_boot: "b".into(), held_here: vec![], closing: false };
+/// let changed = fan_out_state(&check);
+/// assert_eq!((changed.complete, changed.written, changed.next_look), (false, 50, NextLook::Every));
+/// let full = fan_out_state(&FanOutCheck { full_look: true, last_full_look_ms: 20.0, ..check });
+/// assert!(full.complete);
 /// ```
 pub fn fan_out_state(check: &FanOutCheck) -> FanOutState {
     let last_activity_ms = check
@@ -235,18 +279,41 @@ pub fn fan_out_state(check: &FanOutCheck) -> FanOutState {
         .iter()
         .filter(|batch| batch.recorded_at_ms.is_none())
         .collect();
-    let (complete, mut republish) = if check.closing {
+    let (mut complete, mut republish) = if check.closing {
         // Nothing is published again: only the batches live workers write are awaited.
         (pending.iter().all(|batch| claim_is_dead(batch)), Vec::new())
     } else {
+        // A dead claim's batch is published again once: not when it was published since it was claimed.
+        let not_published_since_claim = |batch: &PublishedBatch| {
+            batch
+                .claim
+                .as_ref()
+                .is_some_and(|claim| batch.published_at_ms <= claim.heartbeat_at_ms)
+        };
         let republish = pending
             .iter()
-            .filter(|batch| claim_is_dead(batch) && (batch.claim.is_some() || standing_still))
+            .filter(|batch| {
+                claim_is_dead(batch) && (not_published_since_claim(batch) || standing_still)
+            })
             .map(|batch| batch.position)
             .collect();
         (pending.is_empty(), republish)
     };
     republish.sort_unstable();
+    let would_act = complete || !republish.is_empty();
+    let next_look = if (!check.full_look && would_act)
+        || check.now_ms - check.last_full_look_ms >= f64::from(FULL_LOOK_EVERY_MS)
+    {
+        NextLook::Every
+    } else {
+        NextLook::ChangedSince {
+            since_ms: check.now_ms - f64::from(LOOK_OVERLAP_MS),
+        }
+    };
+    if !check.full_look {
+        complete = false;
+        republish.clear();
+    }
     let recorded = check
         .batches
         .iter()
@@ -256,6 +323,7 @@ pub fn fan_out_state(check: &FanOutCheck) -> FanOutState {
         recorded: u32::try_from(recorded.clone().count()).unwrap_or(u32::MAX),
         written: recorded.map(|batch| batch.written).sum(),
         republish,
+        next_look,
     }
 }
 
@@ -309,9 +377,12 @@ mod tests {
         }
     }
 
+    /// A look that read every row.
     fn state(batches: Vec<PublishedBatch>, now_ms: f64, held_here: Vec<u32>) -> FanOutState {
         fan_out_state(&FanOutCheck {
             batches,
+            full_look: true,
+            last_full_look_ms: now_ms,
             now_ms,
             this_boot: "owner".into(),
             held_here,
@@ -319,14 +390,36 @@ mod tests {
         })
     }
 
+    /// A look that read only the rows changed since the last one, the last full look at `last_full_look_ms`.
+    fn changed(batches: Vec<PublishedBatch>, now_ms: f64, last_full_look_ms: f64) -> FanOutState {
+        fan_out_state(&FanOutCheck {
+            batches,
+            full_look: false,
+            last_full_look_ms,
+            now_ms,
+            this_boot: "owner".into(),
+            held_here: vec![],
+            closing: false,
+        })
+    }
+
     fn closing(batches: Vec<PublishedBatch>, now_ms: f64) -> FanOutState {
         fan_out_state(&FanOutCheck {
             batches,
+            full_look: true,
+            last_full_look_ms: now_ms,
             now_ms,
             this_boot: "owner".into(),
             held_here: vec![],
             closing: true,
         })
+    }
+
+    /// The next look after a look at `now_ms` that needs no full one.
+    fn changed_since(now_ms: f64) -> NextLook {
+        NextLook::ChangedSince {
+            since_ms: now_ms - f64::from(LOOK_OVERLAP_MS),
+        }
     }
 
     #[test]
@@ -427,7 +520,8 @@ mod tests {
                 complete: false,
                 recorded: 1,
                 written: 50,
-                republish: vec![]
+                republish: vec![],
+                next_look: changed_since(300.0)
             }
         );
         let done = state(
@@ -455,6 +549,24 @@ mod tests {
         let seen = state(batches, now, vec![]);
         assert_eq!(seen.republish, vec![1, 3]);
         assert!(!seen.complete);
+    }
+
+    #[test]
+    fn a_dead_claims_batch_is_published_again_once_unless_the_fan_out_stands_still() {
+        let now = 10_000.0 + LEASE_MS;
+        let republished = PublishedBatch {
+            published_at_ms: now,
+            ..batch(1, claim("killed", 10_000.0), None, 0)
+        };
+        let busy = batch(2, claim("alive", now + 100.0), None, 0);
+        assert!(state(vec![republished.clone(), busy], now + 100.0, vec![])
+            .republish
+            .is_empty());
+        // Its event lost too: published again once nothing moved for a lease.
+        assert_eq!(
+            state(vec![republished], now + LEASE_MS, vec![]).republish,
+            vec![1]
+        );
     }
 
     #[test]
@@ -517,11 +629,73 @@ mod tests {
                 complete: true,
                 recorded: 2,
                 written: 80,
-                republish: vec![]
+                republish: vec![],
+                next_look: changed_since(now)
             }
         );
         // The same batches while the run goes on: the dead claimer's batch is published again.
         assert_eq!(state(batches, now, vec![]).republish, vec![2]);
+    }
+
+    #[test]
+    fn a_look_at_the_changed_rows_acts_on_nothing_and_asks_for_a_full_look_when_it_would() {
+        let now = 10_000.0 + LEASE_MS;
+        let recorded = batch(0, claim("a", 100.0), Some(now - 50.0), 40);
+        let writing = batch(1, claim("b", now - 10.0), None, 0);
+        // Progress from what the owner read; the next look reads the rows changed since shortly before this one.
+        let going = changed(vec![recorded.clone(), writing.clone()], now, now - 1_000.0);
+        assert_eq!(
+            going,
+            FanOutState {
+                complete: false,
+                recorded: 1,
+                written: 40,
+                republish: vec![],
+                next_look: changed_since(now)
+            }
+        );
+        // Every result in as read: not complete until a look that read every row says so.
+        let done = PublishedBatch {
+            recorded_at_ms: Some(now),
+            written: 10,
+            ..writing.clone()
+        };
+        let seems_done = changed(vec![recorded.clone(), done.clone()], now, now - 1_000.0);
+        assert_eq!(
+            (
+                seems_done.complete,
+                seems_done.written,
+                seems_done.next_look
+            ),
+            (false, 50, NextLook::Every)
+        );
+        assert!(state(vec![recorded.clone(), done], now, vec![]).complete);
+        // A claim that died as read: published again only by a full look.
+        let dead = batch(1, claim("killed", 10_000.0), None, 0);
+        let seems_dead = changed(vec![recorded.clone(), dead.clone()], now, now - 1_000.0);
+        assert_eq!(
+            (seems_dead.republish.clone(), seems_dead.next_look),
+            (vec![], NextLook::Every)
+        );
+        assert_eq!(
+            state(vec![recorded.clone(), dead], now, vec![]).republish,
+            vec![1]
+        );
+        // Whatever the changed rows say, every row is read again once the last full look is old enough.
+        let every = f64::from(FULL_LOOK_EVERY_MS);
+        assert_eq!(
+            changed(
+                vec![recorded.clone(), writing.clone()],
+                now,
+                now - every + 1.0
+            )
+            .next_look,
+            changed_since(now)
+        );
+        assert_eq!(
+            changed(vec![recorded, writing], now, now - every).next_look,
+            NextLook::Every
+        );
     }
 
     #[test]
@@ -540,5 +714,10 @@ mod tests {
         assert_eq!(value["observed"]["heartbeatAtMs"], 1.0);
         let skip = serde_json::to_value(SkipReason::ClaimedLive).unwrap();
         assert_eq!(skip, "claimedLive");
+        let look = serde_json::to_value(NextLook::ChangedSince { since_ms: 5.0 }).unwrap();
+        assert_eq!(
+            look,
+            serde_json::json!({ "kind": "changedSince", "sinceMs": 5.0 })
+        );
     }
 }

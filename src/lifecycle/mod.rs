@@ -18,7 +18,7 @@
 //!   batches are written ([`write_site`]).
 //! * [`fanout`]: one run's write batches spread across the workers — whether a worker takes a published batch
 //!   ([`batch_take`]: a claim whose lease ran out is taken over) and what the owner makes of the published batches
-//!   ([`fan_out_state`]: complete, products written, which to publish again).
+//!   ([`fan_out_state`]: complete, products written, which to publish again, how to read the rows next).
 
 pub mod ending;
 pub mod fanout;
@@ -28,8 +28,8 @@ pub mod status;
 
 pub use ending::{end_run, final_write_retry_delay, RunEnd, RunEnding, FINAL_WRITE_RETRIES};
 pub use fanout::{
-    batch_take, fan_out_state, BatchClaim, BatchTake, FanOutCheck, FanOutState, PublishedBatch,
-    SkipReason, TakeCheck,
+    batch_take, fan_out_state, BatchClaim, BatchTake, FanOutCheck, FanOutState, NextLook,
+    PublishedBatch, SkipReason, TakeCheck, FULL_LOOK_EVERY_MS, LOOK_OVERLAP_MS,
 };
 pub use liveness::{
     run_liveness, DeathReason, LeaseFigures, Liveness, LivenessInput, RunOwner, LEASE,

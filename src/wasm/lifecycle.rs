@@ -151,12 +151,14 @@ pub fn batch_take(
 }
 
 /// What the owner of a run makes of the batches of one kind it published: whether every result is in, the
-/// products written so far, and which batches to publish again (dead claimers; unclaimed ones when the fan-out
-/// stood still for a lease).
+/// products written so far, which batches to publish again (dead claimers, once per death; unclaimed ones when the
+/// fan-out stood still for a lease), and how to read the rows at the next look (every row, or those changed since
+/// `sinceMs`). Only a look that read every row (`fullLook`) completes or publishes again.
 ///
 /// ```js
-/// const state = fanOutState({ batches, nowMs, thisBoot, heldHere: [] });
+/// const state = fanOutState({ batches, fullLook, lastFullLookMs, nowMs, thisBoot, heldHere: [], closing: false });
 /// if (state.republish.length) await publish(runId, state.republish);
+/// const next = state.nextLook.kind === "every" ? readEvery() : readChangedSince(state.nextLook.sinceMs);
 /// ```
 #[wasm_bindgen(js_name = fanOutState, unchecked_return_type = "FanOutState")]
 pub fn fan_out_state(

@@ -381,10 +381,20 @@ test('the write fan-out: a worker takes a batch unless written or claimed live; 
     { position: 0, publishedAtMs: 1e12, claim, recordedAtMs: 1e12 + 10, written: 50 },
     { position: 1, publishedAtMs: 1e12, claim, recordedAtMs: null, written: 0 },
   ];
-  const look = (nowMs, closing) => core.fanOutState({ batches, nowMs, thisBoot: 'owner', heldHere: [], closing });
-  assert.deepEqual(look(1e12 + 1, false), { complete: false, recorded: 1, written: 50, republish: [] });
-  assert.deepEqual(look(1e12 + leaseMs, false), { complete: false, recorded: 1, written: 50, republish: [1] });
-  assert.deepEqual(look(1e12 + leaseMs, true), { complete: true, recorded: 1, written: 50, republish: [] });
+  const look = (nowMs, closing, fullLook = true) => core.fanOutState({
+    batches, fullLook, lastFullLookMs: fullLook ? nowMs : nowMs - 1, nowMs, thisBoot: 'owner', heldHere: [], closing,
+  });
+  const changedSince = (nowMs) => ({ kind: 'changedSince', sinceMs: nowMs - 1000 });
+  assert.deepEqual(look(1e12 + 1, false),
+    { complete: false, recorded: 1, written: 50, republish: [], nextLook: changedSince(1e12 + 1) });
+  assert.deepEqual(look(1e12 + leaseMs, false),
+    { complete: false, recorded: 1, written: 50, republish: [1], nextLook: changedSince(1e12 + leaseMs) });
+  assert.deepEqual(look(1e12 + leaseMs, true),
+    { complete: true, recorded: 1, written: 50, republish: [], nextLook: changedSince(1e12 + leaseMs) });
+  // A look that read only the changed rows acts on nothing: it asks for a look at every row.
+  assert.deepEqual(look(1e12 + leaseMs, false, false),
+    { complete: false, recorded: 1, written: 50, republish: [], nextLook: { kind: 'every' } });
+  throwsCode(() => core.fanOutState({ batches, nowMs: 0, thisBoot: 'owner', heldHere: [], closing: false }), 'INVALID_INPUT');
 });
 
 test('fetchSource drives the fetch through an injected host: concurrency, retries, counts, progress', async () => {

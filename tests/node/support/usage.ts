@@ -115,7 +115,11 @@ const take = batchTake({ published: true, recorded: false, runWriting: true, cla
 const observedBoot: string | null = take.kind === "take" ? (take.observed?.claimer.boot ?? null) : null;
 // @ts-expect-error a claim names its claimer as a run owner
 batchTake({ published: true, recorded: false, runWriting: true, claim: { claimer: "w", heartbeatAtMs: 0 }, nowMs: 0, thisBoot: "x", heldHere: false });
-const republish: number[] = fanOutState({ batches: [], nowMs: 0, thisBoot: "x", heldHere: [], closing: false }).republish;
+const fanOut = fanOutState({ batches: [], fullLook: true, lastFullLookMs: 0, nowMs: 0, thisBoot: "x", heldHere: [], closing: false });
+const republish: number[] = fanOut.republish;
+const changedSinceMs: number | null = fanOut.nextLook.kind === "changedSince" ? fanOut.nextLook.sinceMs : null;
+// @ts-expect-error a look says whether it read every row
+fanOutState({ batches: [], lastFullLookMs: 0, nowMs: 0, thisBoot: "x", heldHere: [], closing: false });
 
 async function collect(): Promise<number> {
   const fetched = await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_1", startedAtMs: 0 }, host);
@@ -134,4 +138,4 @@ const notACode: CatalogSyncError["code"] = "NOT_A_CODE";
 export const used = [pageSize, notAString, badAnswer, address, notAClass, timeout, checkAddress, handles, tagValues, titles, messages, status, collect, codeOf,
   outline, pulled, batchCount, batchTexts, notABatch, fromEnv, answer, limit, queued, doomed, wanted, windowCount, runCode, notARunCode,
   externalIdPrefix, refusedCode, notACode, reached, leaseEnd, endMessage, leaseMs, retryIn, site,
-  writes, observedBoot, republish];
+  writes, observedBoot, republish, changedSinceMs];
