@@ -9,6 +9,7 @@ import {
   readPublished,
   readResults,
   recordResult,
+  releaseClaim,
   removeOtherRuns,
   withdrawUnclaimed,
 } from "../../src/modules/catalog-sync/batch-records"
@@ -84,9 +85,30 @@ pluginSuite(
       expect(await service.withBatchRows((manager) => claimRow(manager, "csrun_fan", 0, worker("w5"), null))).toBe(false)
 
       // What the owner sees: one of three recorded, nothing to publish again yet.
-      const seen = await service.withBatchRows((manager) => readPublished(manager, "csrun_fan", [0, 1, 2]))
-      const state = fanOutState({ batches: seen.batches, nowMs: seen.nowMs, thisBoot: "owner", heldHere: [], closing: false })
-      expect(state).toEqual({ complete: false, recorded: 1, written: recorded[0] ? 10 : 0, republish: [] })
+      const seen = await service.withBatchRows((manager) => readPublished(manager, "csrun_fan", [0, 1, 2], null))
+      const state = fanOutState({
+        batches: seen.batches,
+        fullLook: true,
+        lastFullLookMs: seen.nowMs,
+        nowMs: seen.nowMs,
+        thisBoot: "owner",
+        heldHere: [],
+        closing: false,
+      })
+      expect(state).toMatchObject({ complete: false, recorded: 1, written: recorded[0] ? 10 : 0, republish: [] })
+      expect(state.nextLook).toEqual({ kind: "changedSince", sinceMs: seen.nowMs - 1000 })
+
+      // A look at the rows changed since a time reads only those: none since this look, then the one claimed after.
+      const later = seen.nowMs + 1
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      expect(await service.withBatchRows((manager) => readPublished(manager, "csrun_fan", [0, 1, 2], later))).toMatchObject({
+        batches: [],
+      })
+      expect(await service.withBatchRows((manager) => claimRow(manager, "csrun_fan", 2, worker("w2"), null))).toBe(true)
+      const changed = await service.withBatchRows((manager) => readPublished(manager, "csrun_fan", [0, 1, 2], later))
+      expect(changed.batches.map((batch) => [batch.position, batch.claim?.claimer.boot])).toEqual([[2, "w2"]])
+      expect(changed.nowMs).toBeGreaterThan(later)
+      await service.withBatchRows((manager) => releaseClaim(manager, "csrun_fan", 2, "w2"))
 
       // Position 1 claimed, position 2 not; the run stops: position 2 is withdrawn, position 1 awaited.
       expect(await service.withBatchRows((manager) => claimRow(manager, "csrun_fan", 1, worker("w1"), null))).toBe(true)
@@ -109,7 +131,9 @@ pluginSuite(
 
       // The next run's first publication removes the rows of the runs before it.
       await service.withBatchRows((manager) => removeOtherRuns(manager, "csrun_next"))
-      expect(await service.withBatchRows((manager) => readPublished(manager, "csrun_fan", [0, 1, 3]))).toMatchObject({ batches: [] })
+      expect(await service.withBatchRows((manager) => readPublished(manager, "csrun_fan", [0, 1, 3], null))).toMatchObject({
+        batches: [],
+      })
     })
   }
 )

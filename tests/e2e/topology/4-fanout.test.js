@@ -175,4 +175,37 @@ describe('topology: one run\'s write batches are written by every worker', () =>
     await assertNoDuplicates();
     await assertConverged(admin, source, env.databaseUrl);
   });
+
+  it('a stock-only change upstream: its stock batches are written by both workers, each result once, levels exact', { timeout: 400_000 }, async () => {
+    // Two live workers again (a test before may have killed one), and a first run while both connect to the event bus.
+    await restartWorkers({}, env);
+    const warm = await admin.sync({ timeoutMs: 240_000 });
+    assert.equal(warm.status, 'success', describeRun(warm));
+    // Every product's stock changes, nothing else (its availabilityStatus, which the product carries, stays).
+    const catalog = await source.catalog();
+    const update = catalog.map((p) => ({ id: p.id, stock: p.stock + 1, availabilityStatus: p.availabilityStatus }));
+    assert.ok(update.length >= 1000, `many products (${update.length})`);
+    await source.mutate({ update });
+    const run = await admin.sync({ timeoutMs: 240_000 });
+    assert.equal(run.status, 'success', describeRun(run));
+    assert.deepEqual({ created: run.created, updated: run.updated }, { created: 0, updated: 0 }, describeRun(run));
+    assert.equal(run.stock_levels, update.length, describeRun(run));
+
+    const rows = (await psql(env.databaseUrl, `SELECT position, coalesce(writer->>'pid', ''), result->>'written',
+      recorded_at IS NOT NULL FROM catalog_sync_batch WHERE run_id = '${run.id}' AND result->>'kind' = 'stock'
+      AND deleted_at IS NULL ORDER BY position`)).map(([position, writer, written, recorded]) => ({
+      position: Number(position), writerPid: writer ? Number(writer) : null, written: Number(written), recorded: recorded === 't',
+    }));
+    assert.equal(rows.length, Math.ceil(update.length / 50), 'one row per stock batch of 50 levels');
+    assert.ok(rows.every((row) => row.recorded && row.writerPid !== null), 'every stock batch has its result and its writer');
+    assert.equal(rows.reduce((sum, row) => sum + row.written, 0), update.length, 'the results add up to the levels written');
+    const writers = new Set(rows.map((row) => workerWithPid(row.writerPid)?.name ?? `pid ${row.writerPid}`));
+    assert.deepEqual([...writers].sort(), ['worker-1', 'worker-2'], `stock batches written by ${[...writers].join(', ')}`);
+    await assertConverged(admin, source, env.databaseUrl);
+
+    // Nothing left to write: the next run writes no level.
+    const again = await admin.sync({ timeoutMs: 240_000 });
+    assert.equal(again.status, 'success', describeRun(again));
+    assert.equal(again.stock_levels, 0, describeRun(again));
+  });
 });

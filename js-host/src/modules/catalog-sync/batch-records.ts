@@ -32,6 +32,25 @@ function claimOf(row: ClaimColumns): BatchClaim | null {
 /** `now()` in ms since the epoch, as a selected column. */
 const NOW_MS = `(extract(epoch from now()) * 1000)::float8 AS "now_ms"`
 
+/** `?` for each of `values`, comma-separated (an `IN (...)` list). */
+function marks(values: unknown[]): string {
+  return values.map(() => "?").join(", ")
+}
+
+/**
+ * The condition of every conditional update of a batch without result: this run, these positions, the row live,
+ * no result recorded yet; and its parameters. `table` is the alias of the batch table when the update joins another.
+ */
+function unrecorded(runId: string, positions: number[], table = ""): { sql: string; params: unknown[] } {
+  const column = (name: string) => (table ? `${table}."${name}"` : `"${name}"`)
+  return {
+    sql:
+      `${column("run_id")} = ? AND ${column("position")} IN (${marks(positions)}) ` +
+      `AND ${column("deleted_at")} IS NULL AND ${column("recorded_at")} IS NULL`,
+    params: [runId, ...positions],
+  }
+}
+
 /**
  * Publishes batches of a run: one row per position with the batch's text, published now; a position already
  * published (published again) keeps its row, claim and result and only gets a new publication time.
@@ -90,16 +109,15 @@ export async function claimRow(
   claimer: RunOwner,
   observed: BatchClaim | null
 ): Promise<boolean> {
+  const where = unrecorded(runId, [position], "b")
   const result = (await manager.execute(
     `UPDATE ${TABLE} b SET "claimer" = ?::jsonb, "claim_heartbeat_at" = date_trunc('milliseconds', now()), ` +
-      `"updated_at" = now() FROM "catalog_sync_run" r ` +
-      `WHERE b."run_id" = ? AND b."position" = ? AND b."deleted_at" IS NULL AND b."recorded_at" IS NULL ` +
+      `"updated_at" = now() FROM "catalog_sync_run" r WHERE ${where.sql} ` +
       `AND b."claimer" IS NOT DISTINCT FROM ?::jsonb AND b."claim_heartbeat_at" IS NOT DISTINCT FROM ? ` +
       `AND r."id" = b."run_id" AND r."status" = 'running' AND r."cancel_requested_at" IS NULL`,
     [
       JSON.stringify(claimer),
-      runId,
-      position,
+      ...where.params,
       observed === null ? null : JSON.stringify(observed.claimer),
       observed === null ? null : new Date(observed.heartbeatAtMs),
     ],
@@ -118,11 +136,11 @@ export async function beatClaims(
   if (!positions.length) {
     return
   }
+  const where = unrecorded(runId, positions)
   await manager.execute(
     `UPDATE ${TABLE} SET "claim_heartbeat_at" = date_trunc('milliseconds', now()), "updated_at" = now() ` +
-      `WHERE "run_id" = ? AND "position" IN (${positions.map(() => "?").join(", ")}) AND "deleted_at" IS NULL ` +
-      `AND "recorded_at" IS NULL AND "claimer"->>'boot' = ?`,
-    [runId, ...positions, claimerBoot],
+      `WHERE ${where.sql} AND "claimer"->>'boot' = ?`,
+    [...where.params, claimerBoot],
     "run"
   )
 }
@@ -140,11 +158,11 @@ export async function recordResult(
   result: BatchResult,
   writer: RunOwner
 ): Promise<boolean> {
+  const where = unrecorded(runId, [position])
   const changed = (await manager.execute(
     `UPDATE ${TABLE} SET "result" = ?::jsonb, "writer" = ?::jsonb, "recorded_at" = date_trunc('milliseconds', now()), ` +
-      `"batch" = NULL, "updated_at" = now() ` +
-      `WHERE "run_id" = ? AND "position" = ? AND "deleted_at" IS NULL AND "recorded_at" IS NULL`,
-    [JSON.stringify(result), JSON.stringify(writer), runId, position],
+      `"batch" = NULL, "updated_at" = now() WHERE ${where.sql}`,
+    [JSON.stringify(result), JSON.stringify(writer), ...where.params],
     "run"
   )) as { affectedRows: number }
   return changed.affectedRows === 1
@@ -157,40 +175,55 @@ export async function releaseClaim(
   position: number,
   claimerBoot: string
 ): Promise<void> {
+  const where = unrecorded(runId, [position])
   await manager.execute(
     `UPDATE ${TABLE} SET "claimer" = NULL, "claim_heartbeat_at" = NULL, "updated_at" = now() ` +
-      `WHERE "run_id" = ? AND "position" = ? AND "deleted_at" IS NULL AND "recorded_at" IS NULL ` +
-      `AND "claimer"->>'boot' = ?`,
-    [runId, position, claimerBoot],
+      `WHERE ${where.sql} AND "claimer"->>'boot' = ?`,
+    [...where.params, claimerBoot],
     "run"
   )
 }
 
-/** The published batches of a run at these positions as the owner judges them, and the database's time. */
+/**
+ * The published batches of a run at these positions as the owner judges them, and the database's time, in one
+ * statement: every row, or (`changedSinceMs`, ms since the epoch) only the rows changed after that time — the
+ * owner's looks while the workers write (the core's `fanOutState` says which).
+ */
 export async function readPublished(
   manager: SqlEntityManager,
   runId: string,
-  positions: number[]
+  positions: number[],
+  changedSinceMs: number | null
 ): Promise<{ batches: PublishedBatch[]; nowMs: number }> {
-  const [{ now_ms }] = (await manager.execute(`SELECT ${NOW_MS}`)) as { now_ms: number }[]
-  if (!positions.length) {
-    return { batches: [], nowMs: Number(now_ms) }
-  }
+  const changed = changedSinceMs === null ? "" : ` AND b."updated_at" > to_timestamp(?::float8 / 1000)`
   const rows = (await manager.execute(
-    `SELECT "position", "published_at", "claimer", "claim_heartbeat_at", "recorded_at", ` +
-      `coalesce(("result"->>'written')::int, 0) AS "written" FROM ${TABLE} ` +
-      `WHERE "run_id" = ? AND "position" IN (${positions.map(() => "?").join(", ")}) AND "deleted_at" IS NULL`,
-    [runId, ...positions]
-  )) as (ClaimColumns & { position: number; published_at: Date; recorded_at: Date | null; written: number })[]
+    `SELECT n."now_ms", b."position", b."published_at", b."claimer", b."claim_heartbeat_at", b."recorded_at", ` +
+      `coalesce((b."result"->>'written')::int, 0) AS "written" FROM (SELECT ${NOW_MS}) n ` +
+      `LEFT JOIN ${TABLE} b ON b."run_id" = ? AND b."position" IN (${positions.length ? marks(positions) : "NULL"}) ` +
+      `AND b."deleted_at" IS NULL${changed}`,
+    [runId, ...positions, ...(changedSinceMs === null ? [] : [changedSinceMs])]
+  )) as (ClaimColumns & {
+    now_ms: number
+    position: number | null
+    published_at: Date | null
+    recorded_at: Date | null
+    written: number
+  })[]
   return {
-    batches: rows.map((row) => ({
-      position: Number(row.position),
-      publishedAtMs: new Date(row.published_at).getTime(),
-      claim: claimOf(row),
-      recordedAtMs: row.recorded_at === null ? null : new Date(row.recorded_at).getTime(),
-      written: Number(row.written),
-    })),
-    nowMs: Number(now_ms),
+    batches: rows.flatMap((row) =>
+      row.position === null || row.published_at === null
+        ? []
+        : [
+            {
+              position: Number(row.position),
+              publishedAtMs: new Date(row.published_at).getTime(),
+              claim: claimOf(row),
+              recordedAtMs: row.recorded_at === null ? null : new Date(row.recorded_at).getTime(),
+              written: Number(row.written),
+            },
+          ]
+    ),
+    nowMs: Number(rows[0].now_ms),
   }
 }
 
@@ -200,7 +233,7 @@ export async function readResults(manager: SqlEntityManager, runId: string, posi
     return []
   }
   const rows = (await manager.execute(
-    `SELECT "result" FROM ${TABLE} WHERE "run_id" = ? AND "position" IN (${positions.map(() => "?").join(", ")}) ` +
+    `SELECT "result" FROM ${TABLE} WHERE "run_id" = ? AND "position" IN (${marks(positions)}) ` +
       `AND "deleted_at" IS NULL AND "recorded_at" IS NOT NULL ORDER BY "position"`,
     [runId, ...positions]
   )) as { result: BatchResult }[]

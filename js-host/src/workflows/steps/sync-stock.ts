@@ -1,19 +1,14 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { checkRunDeadline } from "catalog-sync-core"
 import type { BatchResult, RunTimeout, StockPlan } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
-import { mapWithConcurrency } from "../../lib/concurrency"
+import { writeBatchesOfOneKind } from "../../lib/fan-out-writes"
 import { readLevelsJson } from "../../lib/stock-levels"
 import { take } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
-import { writeBatch } from "../../lib/write-batch"
 import type { StoreContext } from "./prepare-store"
 import type { PlannedSync } from "./plan-sync"
 import type { WrittenBatches } from "./write-batches"
-
-/** Stock batches written at the same time (they touch disjoint levels). */
-const STOCK_WRITES_IN_FLIGHT = 2
 
 /** Input of the stock step. */
 export interface SyncStockInput {
@@ -40,7 +35,9 @@ export interface SyncedStock {
  * JSON text: `readLevelsJson`), asks
  * the run's planner which levels to create or update (`planStock`: a level equal to the source stock is
  * not written), and writes them with `batchInventoryItemLevelsWorkflow`, a refused batch bisected
- * like the product batches. Nothing when the writes stopped at the run's deadline; past the deadline no
+ * like the product batches. The stock batches go the product batches' way (`writeBatchesOfOneKind`): two at a time
+ * in a `shared` instance, spread across the workers in a `worker` instance (published after the plan's batches,
+ * each result recorded once). Nothing when the writes stopped at the run's deadline; past the deadline no
  * further stock batch starts, and each batch starts with a checkpoint of the run's ownership, as product
  * batches do.
  *
@@ -69,17 +66,14 @@ export const syncStockStep = createStep(
       } finally {
         planner.free()
       }
-      const deadline = tracker.deadline(options.runTimeoutMs)
-      let timedOut: RunTimeout | null = null
-      const results = await mapWithConcurrency(plan.batches, STOCK_WRITES_IN_FLIGHT, async (batch) => {
-        timedOut ??= checkRunDeadline({ deadline, nowMs: Date.now(), phase: "stock" })
-        if (timedOut) {
-          return null
-        }
-        await tracker.checkpoint()
-        return writeBatch(container, batch, input.runId)
-      })
-      return { plan, results: results.filter((result): result is BatchResult => result !== null), timedOut }
+      // Positions after the plan's product batches: one run's published batches are keyed by position.
+      const first = input.plan.summary.batches.length
+      const written = await writeBatchesOfOneKind(
+        container,
+        { runId: input.runId, tracker, deadline: tracker.deadline(options.runTimeoutMs), phase: "stock" },
+        plan.batches.map((batch, index) => ({ position: first + index, text: JSON.stringify(batch) }))
+      )
+      return { plan, results: written.results, timedOut: written.timedOut }
     })
     return new StepResponse(synced)
   }

@@ -100,7 +100,11 @@ export const writeBatchesStep = createStep(
         for (const run of runsOfOneKind(outlines, [...texts.keys()])) {
           const batches = run.map((position) => ({ position, text: texts.get(position) as string }))
           run.forEach((position) => texts.delete(position))
-          const written = await writeBatchesOfOneKind(container, { runId: input.runId, tracker, deadline }, batches)
+          const written = await writeBatchesOfOneKind(
+            container,
+            { runId: input.runId, tracker, deadline, phase: "write" },
+            batches
+          )
           done.push(...written.results)
           timedOut = written.timedOut
           if (timedOut) {
