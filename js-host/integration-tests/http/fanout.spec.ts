@@ -14,6 +14,7 @@ import {
   withdrawUnclaimed,
 } from "../../src/modules/catalog-sync/batch-records"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
+import { BATCH_SLOTS, releaseSlot, reserveSlot } from "../../src/lib/batch-taker"
 import { pluginSuite } from "../helpers/suite"
 
 jest.setTimeout(120_000)
@@ -134,6 +135,22 @@ pluginSuite(
       expect(await service.withBatchRows((manager) => readPublished(manager, "csrun_fan", [0, 1, 3], null))).toMatchObject({
         batches: [],
       })
+    })
+
+    it("reserves a write slot in the turn that finds it free: events arriving together never take more than there are", async () => {
+      const taken: number[] = []
+      const takers = Array.from({ length: BATCH_SLOTS + 2 }, (_, i) => reserveSlot().then(() => taken.push(i)))
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(taken).toEqual(Array.from({ length: BATCH_SLOTS }, (_, i) => i))
+      releaseSlot()
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(taken).toHaveLength(BATCH_SLOTS + 1)
+      releaseSlot()
+      await Promise.all(takers)
+      expect(taken).toHaveLength(BATCH_SLOTS + 2)
+      for (let i = 0; i < BATCH_SLOTS; i += 1) {
+        releaseSlot()
+      }
     })
   }
 )

@@ -10,13 +10,16 @@ import { writeBatch } from "./write-batch"
 
 /**
  * Batches this process writes at the same time (as many as an owner writing alone keeps in flight). A worker
- * waits for a free slot before it takes the next published batch, so the event bus hands the other batches to the
+ * reserves a free slot before it looks at the next published batch, so the event bus hands the other batches to the
  * workers that have room.
  */
 export const BATCH_SLOTS = 2
 
 /** The positions this process writes right now, by run. */
 const writing = new Map<string, Set<number>>()
+
+/** The slots taken: a batch being written, or an event being decided on (its row read, claimed). */
+let slotsTaken = 0
 
 /** Callers waiting for a free slot. */
 const waiting: (() => void)[] = []
@@ -38,11 +41,22 @@ function inFlight(): number {
   return n
 }
 
-/** Resolves once fewer than {@link BATCH_SLOTS} batches are in flight here. */
-async function freeSlot(): Promise<void> {
-  while (inFlight() >= BATCH_SLOTS) {
+/**
+ * Takes one of the {@link BATCH_SLOTS} slots, waiting until one is free. The slot is counted in the same
+ * synchronous turn as the check that found it free, so events arriving together never take more slots than there
+ * are, however long each then takes to read and claim its batch. Give it back with {@link releaseSlot}.
+ */
+export async function reserveSlot(): Promise<void> {
+  while (slotsTaken >= BATCH_SLOTS) {
     await new Promise<void>((resolve) => waiting.push(resolve))
   }
+  slotsTaken += 1
+}
+
+/** Gives back a slot {@link reserveSlot} took, and wakes the first caller waiting for one. */
+export function releaseSlot(): void {
+  slotsTaken -= 1
+  waiting.shift()?.()
 }
 
 /** Notes that this process writes (or stopped writing) a batch, and starts or stops the claims' heartbeat. */
@@ -56,7 +70,6 @@ function setWriting(container: MedusaContainer, runId: string, position: number,
     if (!positions.size) {
       writing.delete(runId)
     }
-    waiting.shift()?.()
   }
   if (inFlight() && heartbeat === null) {
     heartbeat = setInterval(() => void beatAll(container), leaseFigures().heartbeatIntervalMs)
@@ -99,44 +112,55 @@ async function writeClaimed(container: MedusaContainer, runId: string, position:
       .catch(() => undefined)
   } finally {
     setWriting(container, runId, position, false)
+    releaseSlot()
   }
 }
 
 /**
- * A published batch's event reached this process: once a slot is free, it reads the batch's row, asks the core
- * whether to take it (`batchTake`: not when it has a result, its run stopped, or a live worker claims it), claims
- * it on condition that the claim is still the one read, and writes it in the background.
+ * A published batch's event reached this process: once it has a slot (reserved before anything is read, so two
+ * events arriving together cannot both take the last one), it reads the batch's row, asks the core whether to take
+ * it (`batchTake`: not when it has a result, its run stopped, or a live worker claims it), claims it on condition
+ * that the claim is still the one read, and writes it in the background, holding the slot until the write ends. A
+ * batch it does not take gives the slot back at once.
  *
  * @returns whether this process took the batch
  */
 export async function takePublishedBatch(container: MedusaContainer, runId: string, position: number): Promise<boolean> {
   const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
-  await freeSlot()
-  const row = await service.withBatchRows((manager) => readBatchRow(manager, runId, position))
-  const verdict = batchTake({
-    published: row !== null,
-    recorded: row?.recorded ?? false,
-    runWriting: row?.runWriting ?? false,
-    claim: row?.claim ?? null,
-    nowMs: row?.nowMs ?? 0,
-    thisBoot: thisBoot(),
-    heldHere: heldPositions(runId).includes(position),
-  })
-  if (verdict.kind === "skip" || row === null || row.batch === null) {
-    return false
-  }
-  setWriting(container, runId, position, true)
-  const text = row.batch
-  const claimed = await service
-    .withBatchRows((manager) => claimRow(manager, runId, position, thisProcess(container), verdict.observed))
-    .catch((error: Error) => {
-      setWriting(container, runId, position, false)
-      throw error
+  await reserveSlot()
+  let writingInBackground = false
+  try {
+    const row = await service.withBatchRows((manager) => readBatchRow(manager, runId, position))
+    const verdict = batchTake({
+      published: row !== null,
+      recorded: row?.recorded ?? false,
+      runWriting: row?.runWriting ?? false,
+      claim: row?.claim ?? null,
+      nowMs: row?.nowMs ?? 0,
+      thisBoot: thisBoot(),
+      heldHere: heldPositions(runId).includes(position),
     })
-  if (!claimed) {
-    setWriting(container, runId, position, false)
-    return false
+    if (verdict.kind === "skip" || row === null || row.batch === null) {
+      return false
+    }
+    setWriting(container, runId, position, true)
+    const text = row.batch
+    const claimed = await service
+      .withBatchRows((manager) => claimRow(manager, runId, position, thisProcess(container), verdict.observed))
+      .catch((error: Error) => {
+        setWriting(container, runId, position, false)
+        throw error
+      })
+    if (!claimed) {
+      setWriting(container, runId, position, false)
+      return false
+    }
+    writingInBackground = true
+    void writeClaimed(container, runId, position, text)
+    return true
+  } finally {
+    if (!writingInBackground) {
+      releaseSlot()
+    }
   }
-  void writeClaimed(container, runId, position, text)
-  return true
 }
