@@ -53,13 +53,16 @@ export interface KindWritten {
  * instance). Either way, no batch starts past the run's deadline, a run taken over or stopped by an operator stops
  * at a batch boundary (the tracker's checkpoint throws), and, for product batches, the run's progress counts the
  * products written. A batch's position is its row's key among all the run's published batches: the stock step's
- * come after the plan's.
+ * come after the plan's. No batch (a run with no level to write): nothing to do.
  */
 export async function writeBatchesOfOneKind(
   container: MedusaContainer,
   run: WritingRun,
   batches: PlannedBatch[]
 ): Promise<KindWritten> {
+  if (!batches.length) {
+    return { results: [], timedOut: null }
+  }
   const site = writeSite(workerModeOf(container))
   return site === "workers" ? writeByWorkers(container, run, batches) : writeHere(container, run, batches)
 }
