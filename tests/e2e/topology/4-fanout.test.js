@@ -179,6 +179,7 @@ describe('topology: one run\'s write batches are written by every worker', () =>
   it('a stock-only change upstream: its stock batches are written by both workers, each result once, levels exact', { timeout: 400_000 }, async () => {
     // Two live workers again (a test before may have killed one), and a first run while both connect to the event bus.
     await restartWorkers({}, env);
+    for (const until = Date.now() + 45_000; (await runningCount()) > 0 && Date.now() < until;) await sleep(500);
     const warm = await admin.sync({ timeoutMs: 240_000 });
     assert.equal(warm.status, 'success', describeRun(warm));
     // Every product's stock changes, nothing else (its availabilityStatus, which the product carries, stays).
