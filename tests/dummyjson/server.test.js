@@ -12,6 +12,7 @@ const { startServer } = require('./server');
 const { generateCatalog, slugify, titleKey, CATEGORY_SLUGS } = require('./catalog');
 const { inspectPng, PNG_SIGNATURE } = require('./images');
 const { MALFORMED_KINDS } = require('./faults');
+const { parseOptions, handleProducts } = require('./products-api');
 
 let srv;
 /** GET helper: status, headers, raw text and parsed JSON (undefined when not JSON). */
@@ -65,6 +66,23 @@ describe('GET /products envelope', () => {
       assert.equal(json.products.length, expected, q);
       assert.equal(json.limit, expected, q);
       assert.equal(json.total, 194, q);
+    }
+  });
+
+  it('a page is the real server\'s slice of the catalog for any limit and skip (negative and past the end too)', () => {
+    const catalog = Array.from({ length: 50 }, (_, i) => ({ id: i + 1 }));
+    const ctx = { catalog, byId: new Map(), baseUrl: '', present: (p) => p };
+    // The real server's steps: skip first (only when > 0), then the limit (0 or past the rest: everything).
+    const real = (limit, skip) => {
+      const rest = skip > 0 ? catalog.slice(skip) : catalog;
+      return limit === 0 || limit > rest.length ? rest : rest.slice(0, limit);
+    };
+    for (const limit of ['1', '30', '49', '50', '51', '1000', '0', '-3', '']) {
+      for (const skip of ['0', '1', '20', '49', '50', '60', '-5', '2.7']) {
+        const opts = parseOptions(new URLSearchParams({ limit, skip }));
+        const { body } = handleProducts([], opts, ctx);
+        assert.deepEqual(body.products.map((p) => p.id), real(opts.limit, opts.skip).map((p) => p.id), `limit=${limit}&skip=${skip}`);
+      }
     }
   });
 
