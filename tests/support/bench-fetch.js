@@ -9,13 +9,14 @@
  *     served by one call: the run carries `startedAt` and `counters`, the progress callback is a function
  *     with `onPlanned` / `onFetched`;
  *   - `floor`: the very URLs the plugin requested (recorded in an untimed first run, through the global
- *     `fetch` both versions use) fetched with `fetch(...).text()`, `concurrency` at a time, nothing
+ *     `fetch` or `http.get`) fetched with `fetch(...).text()`, `concurrency` at a time, nothing
  *     checked: what the HTTP requests alone cost.
  * Each is run `--rounds` times, alternating; prints the median, min and max in ms, and the raw figures as JSON.
  *
- *   node tests/support/bench-fetch.js [--products 10000] [--rounds 7] [--page-size 30] [--concurrency 4]
+ *   node tests/support/bench-fetch.js [--products 10000] [--rounds 7] [--page-size 100] [--concurrency 4]
  *                                     [--fetch PATH] [--before PATH] [--before-label TEXT] [--port N]
  */
+const http = require('node:http');
 const path = require('node:path');
 const { startServer } = require('../dummyjson/server');
 const { parseArgs } = require('../dummyjson/cli-args');
@@ -24,7 +25,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const args = parseArgs(process.argv.slice(2));
 const products = Number(args.products ?? 10_000);
 const rounds = Number(args.rounds ?? 7);
-const pageSize = Number(args['page-size'] ?? 30);
+const pageSize = Number(args['page-size'] ?? 100);
 const concurrency = Number(args.concurrency ?? 4);
 const afterModule = path.resolve(args.fetch ?? path.join(ROOT, 'js-host', '.medusa', 'server', 'src', 'lib', 'fetch-catalog.js'));
 const beforeModule = args.before ? path.resolve(args.before) : null;
@@ -50,19 +51,29 @@ async function floor(urls) {
   return { requests: urls.length, bytes };
 }
 
-/** Runs `work` with the global `fetch` recording every URL it is given; returns those URLs. */
+/**
+ * Runs `work` with the global `fetch` and `http.get` (the plugin's `fetchPageOnce` uses Node's `http` client)
+ * recording every URL they are given; returns those URLs.
+ */
 async function recordingUrls(work) {
   const realFetch = globalThis.fetch;
+  const realGet = http.get;
   const urls = [];
   globalThis.fetch = (url, init) => {
     urls.push(String(url));
     return realFetch(url, init);
   };
+  http.get = (url, ...rest) => {
+    urls.push(String(url));
+    return realGet.call(http, url, ...rest);
+  };
   try {
     await work();
   } finally {
     globalThis.fetch = realFetch;
+    http.get = realGet;
   }
+  if (urls.length === 0) throw new Error('the warm-up fetch requested no URL through fetch() or http.get');
   return urls;
 }
 
