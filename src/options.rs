@@ -22,6 +22,11 @@ pub const DEFAULT_IMAGE_MAX_BYTES: u32 = 10 * 1024 * 1024;
 pub const DEFAULT_SCHEDULE: &str = "0 * * * *";
 /// Default largest share of the owned products one full run may remove (archive or delete): a fifth.
 pub const DEFAULT_MAX_REMOVAL_RATIO: f64 = 0.2;
+/// Default products per page request: 100, so a catalog of 100,000 products takes 1,000 page requests (3,334 with
+/// DummyJSON's own default of 30), and DummyJSON's 194 products take 2 pages and the category list: 3 requests of
+/// the public server's 100 per 10 s. DummyJSON serves any `limit`; a page of 100 products is about 80 KB, far
+/// below [`DEFAULT_PAGE_MAX_BYTES`].
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Default largest source answer (page, product or category list) the sync reads: 8 MiB.
 pub const DEFAULT_PAGE_MAX_BYTES: u32 = 8 * 1024 * 1024;
 /// Default largest catalog a run accepts: room for catalogs of 100,000 products and more.
@@ -207,7 +212,7 @@ impl Default for SyncOptions {
         SyncOptions {
             source_url: DEFAULT_SOURCE_URL.to_string(),
             schedule: Some(DEFAULT_SCHEDULE.to_string()),
-            page_size: 30,
+            page_size: DEFAULT_PAGE_SIZE,
             concurrency: 4,
             batch_size: 50,
             currency_code: "usd".to_string(),
@@ -761,7 +766,7 @@ mod tests {
         assert_eq!(
             encoded,
             json!({
-                "sourceUrl": "https://dummyjson.com", "schedule": "0 * * * *", "pageSize": 30, "concurrency": 4,
+                "sourceUrl": "https://dummyjson.com", "schedule": "0 * * * *", "pageSize": 100, "concurrency": 4,
                 "batchSize": 50, "currencyCode": "usd", "salesChannelId": null, "onMissing": "draft",
                 "requestTimeoutMs": 10000, "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760,
                 "stockLocationId": null, "webhookSecret": null, "maxRemovalRatio": 0.2, "pageMaxBytes": 8388608,

@@ -143,7 +143,7 @@ fn page_request(options: &SyncOptions, skip: u32, limit: u32) -> PageRequest {
 /// ```
 /// use catalog_sync::{options::SyncOptions, paging::first_page_request};
 /// let request = first_page_request(&SyncOptions::default());
-/// assert!(request.url.starts_with("https://dummyjson.com/products?limit=30&skip=0&select=id,title,"));
+/// assert!(request.url.starts_with("https://dummyjson.com/products?limit=100&skip=0&select=id,title,"));
 /// ```
 pub fn first_page_request(options: &SyncOptions) -> PageRequest {
     page_request(options, 0, options.page_size)

@@ -66,7 +66,7 @@ fn validate_options_fills_defaults_with_null_not_undefined() {
     assert_eq!(
         json_of(&result),
         json!({
-            "sourceUrl": "https://dummyjson.com", "schedule": null, "pageSize": 30, "concurrency": 4, "batchSize": 50,
+            "sourceUrl": "https://dummyjson.com", "schedule": null, "pageSize": 100, "concurrency": 4, "batchSize": 50,
             "currencyCode": "eur", "salesChannelId": null, "onMissing": "draft", "requestTimeoutMs": 10000,
             "maxRetries": 4, "images": "upload", "imageMaxBytes": 10485760, "stockLocationId": null, "webhookSecret": null,
             "maxRemovalRatio": 0.2,
@@ -76,7 +76,7 @@ fn validate_options_fills_defaults_with_null_not_undefined() {
     );
     let undefined_means_default =
         wasm::validate_options(JsValue::UNDEFINED, None).map(|v| json_of(&v));
-    assert_eq!(undefined_means_default.unwrap()["pageSize"], json!(30));
+    assert_eq!(undefined_means_default.unwrap()["pageSize"], json!(100));
 }
 
 #[wasm_bindgen_test]
@@ -364,7 +364,7 @@ fn fetch_start(options: JsValue) -> JsValue {
 #[wasm_bindgen_test]
 async fn fetch_source_drives_the_core_state_machine_through_the_host() {
     let state = host_state();
-    let options = options(json!({ "concurrency": 3 }));
+    let options = options(json!({ "pageSize": 30, "concurrency": 3 }));
     let fetched = wasm::fetch_source(fetch_start(options), source_host(&state, 194, "retry"))
         .await
         .unwrap();
@@ -425,7 +425,7 @@ async fn fetch_source_drives_the_core_state_machine_through_the_host() {
 #[wasm_bindgen_test]
 async fn a_failed_fetch_aborts_the_attempts_in_flight_and_names_the_url() {
     let state = host_state();
-    let options = options(json!({ "concurrency": 4 }));
+    let options = options(json!({ "pageSize": 30, "concurrency": 4 }));
     let failed = wasm::fetch_source(fetch_start(options), source_host(&state, 300, "slow")).await;
     let error = thrown(failed, "SOURCE_HTTP_ERROR");
     assert!(
@@ -451,7 +451,7 @@ async fn a_failed_fetch_aborts_the_attempts_in_flight_and_names_the_url() {
 
 #[wasm_bindgen_test]
 async fn fetch_source_reports_bounds_and_host_failures_as_coded_errors() {
-    let options = options(json!({}));
+    let options = options(json!({ "pageSize": 30 }));
     let run = |behaviour: &'static str| {
         wasm::fetch_source(
             fetch_start(options.clone()),

@@ -291,7 +291,7 @@ test('catalog sync admin: widget, Sync Now, errors, run history, analytics, sett
   });
 
   const secret = 'e2e-webhook-secret-value-42';
-  await restartStore({ webhookSecret: secret }, env);
+  await restartStore({ webhookSecret: secret, pageSize: null }, env); // pageSize unset: shown as the default
   try {
     page = await openPage();
     await t.test('the settings panel shows the effective options, with the webhook secret masked', async () => {

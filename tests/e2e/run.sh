@@ -55,7 +55,9 @@ if [ -f tests/e2e/admin/package.json ]; then
 fi
 
 e2e_services "$WORK" "$APP" "$PG_PORT_E2E" "$STANDIN_PORT"
-OPTIONS="{\"sourceUrl\":\"$STANDIN_URL\",\"schedule\":false}"
+# Pages of 30 (not the default 100): 194 products in 7 pages, which the request counts and the fault, crash and
+# on-missing tests were written for.
+OPTIONS="{\"sourceUrl\":\"$STANDIN_URL\",\"schedule\":false,\"pageSize\":30}"
 
 # A migrated database with the admin user, made once per build and cloned for every run (a run starts
 # from an empty store: the first-sync test expects to create every product).

@@ -246,14 +246,14 @@ test('the markers the host queries with come from the core', () => {
 test('options come back complete, with null (not undefined) for unset values', () => {
   const options = core.validateOptions({});
   assert.deepEqual(options, {
-    sourceUrl: 'https://dummyjson.com', schedule: '0 * * * *', pageSize: 30, concurrency: 4, batchSize: 50,
+    sourceUrl: 'https://dummyjson.com', schedule: '0 * * * *', pageSize: 100, concurrency: 4, batchSize: 50,
     currencyCode: 'usd', salesChannelId: null, onMissing: 'draft', requestTimeoutMs: 10000, maxRetries: 4,
     images: 'upload', imageMaxBytes: 10485760, stockLocationId: null, webhookSecret: null, maxRemovalRatio: 0.2,
     pageMaxBytes: 8388608, maxProducts: 250000, maxPages: 10000, runTimeoutMs: 7200000, maxImagesPerProduct: 20,
     imageHosts: [],
     previewTtlMs: 3600000,
   });
-  assert.equal(core.validateOptions(undefined).pageSize, 30);
+  assert.equal(core.validateOptions(undefined).pageSize, 100);
   assert.equal(core.validateOptions({ schedule: false }).schedule, null);
   // The host passes CATALOG_SYNC_WEBHOOK_SECRET as a fallback; the option, when set, wins.
   assert.equal(core.validateOptions({}, { webhookSecret: 'from-env' }).webhookSecret, 'from-env');
@@ -478,7 +478,7 @@ test('the wrapper turns a WebAssembly trap into a CORE_PANIC error and reloads t
     assert.ok(panic.cause instanceof WebAssembly.RuntimeError);
     assert.equal(globalThis.__catalogSyncCorePanic, undefined, 'the message is consumed');
     // The trapped instance was replaced by a fresh load of the real module: calls work again.
-    assert.equal(wrapped.validateOptions({}).pageSize, 30);
+    assert.equal(wrapped.validateOptions({}).pageSize, 100);
     const unknown = throwsCode(() => wrapped.planCatalog({}), 'INVALID_INPUT');
     assert.equal(unknown.details.function, 'planCatalog');
   } finally {

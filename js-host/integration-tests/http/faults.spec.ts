@@ -15,6 +15,8 @@ pluginSuite(
       schedule: false,
       concurrency: 1,
       maxRetries: 5,
+      // Pages of 30 (7 pages and the category list): the fault sequence below is counted on 8 requests.
+      pageSize: 30,
     }),
   },
   (suite) => {

@@ -34,7 +34,8 @@ pluginSuite(
       front.target = standIn.url
       return standIn
     },
-    options: () => ({ sourceUrl: front.url, schedule: false, pageMaxBytes: PAGE_MAX_BYTES, maxImagesPerProduct: 6 }),
+    // Pages of 30: the second page (skip=30) is the one redirected below.
+    options: () => ({ sourceUrl: front.url, schedule: false, pageSize: 30, pageMaxBytes: PAGE_MAX_BYTES, maxImagesPerProduct: 6 }),
   },
   (suite) => {
     const { api, auth } = suite

@@ -71,12 +71,13 @@ pluginSuite(
         rejected: 0,
         errors: [],
         error_message: null,
-        requests: 8,
+        // The default page size (100): 2 pages and the category list.
+        requests: 3,
         retries: 0,
         products_synced: 194,
         products_created: 194,
         products_updated: 0,
-        progress: { pages_fetched: 7, pages_total: 7, products_written: 194, products_planned: 194 },
+        progress: { pages_fetched: 2, pages_total: 2, products_written: 194, products_planned: 194 },
       })
       expect(firstRun.duration_ms).toBeGreaterThan(0)
       expect(firstRun.duration_seconds).toBe((firstRun.duration_ms as number) / 1000)

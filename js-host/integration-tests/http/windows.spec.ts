@@ -29,7 +29,7 @@ async function syncedProducts(container: MedusaContainer) {
 
 pluginSuite(
   {
-    options: (standIn) => ({ sourceUrl: standIn.url, schedule: false, images: "link" }),
+    options: (standIn) => ({ sourceUrl: standIn.url, schedule: false, images: "link", pageSize: 30 }),
     startSource: async () => {
       const standIn = await startStandIn()
       standIn.reset({ size: CATALOG_SIZE })
