@@ -345,6 +345,8 @@ pub struct ProductStamp {
 /// use catalog_sync::rows::same_instant;
 /// assert!(same_instant(Some("2026-12-01T10:00:00.029Z"), Some("2026-12-01T10:00:00.028Z")));
 /// assert!(same_instant(Some("2026-12-01T11:00:00.000+01:00"), Some("2026-12-01T10:00:00Z")));
+/// // PostgreSQL's JSON text of a `timestamptz` (the host's stamps statement) against a JavaScript date's:
+/// assert!(same_instant(Some("2026-12-01T10:00:00.028917+00:00"), Some("2026-12-01T10:00:00.028Z")));
 /// assert!(!same_instant(Some("2026-12-01T10:00:00.000Z"), Some("2026-12-01T10:00:00.002Z")));
 /// assert!(!same_instant(None, None));
 /// ```
