@@ -85,7 +85,10 @@ export const repairInterruptedWritesStep = createStep(
     const repaired = await tracker.phase("repair", async () => {
       // The first writes to products: only while this process still owns the run.
       await tracker.checkpoint()
-      const interrupted = await service.interruptedSinceLastCompletedRun(input.runId)
+      // Orphaned inventory items can only come from a write that was cut: a run interrupted since the last
+      // completed one, or a batch whose writer died while the run went on (its ledger rows stay `creating`).
+      const interrupted =
+        (await service.interruptedSinceLastCompletedRun(input.runId)) || (await service.hasUnfinishedCreates())
       const check = new StoreCheck(
         {
           runId: input.runId,
