@@ -14,7 +14,9 @@ use crate::rows::{
     ledger_row_of, owned_product, same_instant, variant_facts, ProductStamp, StoreProductRow,
     FINGERPRINT_KEY,
 };
-use crate::stock::{orphaned_inventory_items, InventoryItemRef, InventoryItemState};
+#[cfg(doc)]
+use crate::stock::orphaned_inventory_items;
+use crate::stock::InventoryItemRef;
 
 /// Input of [`StoreCheck::new`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -39,10 +41,11 @@ pub struct StoreCheckInput {
     pub sales_channel_id: Option<String>,
     /// Full or targeted: a targeted run checks and repairs only its products.
     pub scope: SyncScope,
-    /// After an interrupted run: the inventory items the sync marked as its own, with their variants.
+    /// Whether a run other than this one was interrupted (its process died mid-write) since the last catalog run
+    /// that completed.
     #[serde(default)]
-    #[ts(as = "Option<Vec<InventoryItemState>>", optional)]
-    pub inventory_items: Vec<InventoryItemState>,
+    #[ts(as = "Option<bool>", optional)]
+    pub interrupted_since_last_completed_run: bool,
 }
 
 /// What the check found, before any full row is read.
@@ -56,8 +59,12 @@ pub struct StoreCheckSummary {
     pub recorded: usize,
     /// Products not in the sync's sales channel, to link to it (their other channels stay).
     pub unlisted_product_ids: Vec<String>,
-    /// Inventory items of the sync's that no variant uses, to delete.
-    pub orphaned_inventory_item_ids: Vec<String>,
+    /// Whether a write may have been cut between a batch's inventory items and its products, leaving items of the
+    /// sync's that no variant uses (their SKUs would refuse the products' next create): a run was interrupted since
+    /// the last completed one, or a ledger row is still `creating` (a batch's writer died while the run went on).
+    /// Only then does the host read the inventory items the sync marked and delete the ones
+    /// [`orphaned_inventory_items`] names.
+    pub look_for_orphaned_inventory_items: bool,
     /// Ledger rows whose product is gone, to remove before the writes.
     pub ledger: LedgerWrites,
 }
@@ -189,7 +196,11 @@ impl StoreCheck {
         }
         let mut check = StoreCheck {
             summary: StoreCheckSummary {
-                orphaned_inventory_item_ids: orphaned_inventory_items(&input.inventory_items),
+                look_for_orphaned_inventory_items: input.interrupted_since_last_completed_run
+                    || input
+                        .ledger
+                        .iter()
+                        .any(|row| row.state == LedgerState::Creating),
                 ..StoreCheckSummary::default()
             },
             suspects: HashMap::new(),
@@ -365,7 +376,7 @@ mod tests {
             currency_code: "usd".into(),
             sales_channel_id: Some("sc_1".into()),
             scope: SyncScope::Full,
-            inventory_items: Vec::new(),
+            interrupted_since_last_completed_run: false,
         }
     }
 
@@ -537,23 +548,29 @@ mod tests {
     }
 
     #[test]
-    fn orphaned_items_of_the_sync_are_listed_for_deletion() {
-        let check = StoreCheck::new(StoreCheckInput {
-            inventory_items: vec![
-                InventoryItemState {
-                    id: "iitem_b".into(),
-                    metadata: Some(json!({ "catalog_sync_external_id": "dummyjson:7" })),
-                    variant_ids: vec![],
-                },
-                InventoryItemState {
-                    id: "iitem_a".into(),
-                    metadata: Some(json!({ "catalog_sync_external_id": "shop:7" })),
-                    variant_ids: vec![],
-                },
-            ],
-            ..input(Vec::new(), Vec::new())
-        });
-        assert_eq!(check.summary().orphaned_inventory_item_ids, ["iitem_b"]);
+    fn orphaned_items_are_looked_for_only_after_a_cut_write() {
+        let complete = || vec![ledger_row(1, LedgerState::Complete)];
+        let stamps = || vec![stamp(1, &["sc_1"])];
+        let look = |input: StoreCheckInput| {
+            StoreCheck::new(input)
+                .summary()
+                .look_for_orphaned_inventory_items
+        };
+        assert!(
+            !look(input(stamps(), complete())),
+            "nothing was cut: no inventory item is read"
+        );
+        assert!(
+            look(StoreCheckInput {
+                interrupted_since_last_completed_run: true,
+                ..input(stamps(), complete())
+            }),
+            "a run was interrupted since the last completed one"
+        );
+        assert!(
+            look(input(stamps(), vec![ledger_row(1, LedgerState::Creating)])),
+            "a create never finished: its batch's writer died while the run went on"
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub use plan::{
 pub use removals::check_apply_removals;
 pub use report::{summarize_run, write_error_for};
 pub use snapshot::{ledger_claims, ledger_writes_after_batch, sync_markers, StoreCheck};
-pub use stock::plan_stock_levels;
+pub use stock::{orphaned_inventory_items, plan_stock_levels};
 pub use store::plan_store_setup;
 pub use taxonomy::{plan_categories, plan_tags};
 pub use webhook::{check_webhook, merge_queued_ids, webhook_body_limit};
@@ -84,7 +84,7 @@ import type {
   CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, WriteErrorInput, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
-  StockPlan, StoreCheckInput, StoreCheckSummary, SuspectRows, SuspectRepairs, StoreProductRow, StockRequest,
+  StockPlan, InventoryItemState, StoreCheckInput, StoreCheckSummary, SuspectRows, SuspectRepairs, StoreProductRow, StockRequest,
   StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode, HopCheck,
   AddressClass, DeadlineCheck, RunTimeout,
   RunEvent, RunTransition, LivenessInput, Liveness, RunEnding, RunEnd, LeaseFigures, WorkerMode, ExecutionSite,

@@ -1,4 +1,5 @@
-//! Exports of [`crate::stock`]: the stock levels to write after the products.
+//! Exports of [`crate::stock`]: the stock levels to write after the products, and the inventory items a cut write
+//! left without product.
 
 use wasm_bindgen::prelude::*;
 
@@ -18,5 +19,22 @@ pub fn plan_stock_levels(
 ) -> Result<JsValue, JsValue> {
     export("planStockLevels", |call| {
         Ok(Objects(stock::plan_stock_levels(&call.input(input)?)))
+    })
+}
+
+/// The inventory items the sync created that no variant uses, to delete (a write cut between a batch's items and
+/// its products leaves them, and their SKUs would refuse the next create); `items` are the ones the sync marked,
+/// read only when the store check's summary says `lookForOrphanedInventoryItems`.
+///
+/// ```js
+/// const orphans = orphanedInventoryItems(items); // [{ id, metadata, variantIds }] → ["iitem_…"]
+/// ```
+#[wasm_bindgen(js_name = orphanedInventoryItems, unchecked_return_type = "string[]")]
+pub fn orphaned_inventory_items(
+    #[wasm_bindgen(unchecked_param_type = "InventoryItemState[]")] items: JsValue,
+) -> Result<JsValue, JsValue> {
+    export("orphanedInventoryItems", |call| {
+        let items: Vec<stock::InventoryItemState> = call.input(items)?;
+        Ok(Objects(stock::orphaned_inventory_items(&items)))
     })
 }

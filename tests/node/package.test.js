@@ -232,15 +232,26 @@ test('thrown errors are Errors with a stable code and details', () => {
 
 test('the markers the host queries with come from the core', () => {
   assert.deepEqual(core.syncMarkers(), { externalIdPrefix: 'dummyjson:', inventoryItemMarker: 'catalog_sync_external_id' });
-  const check = new core.StoreCheck({ currencyCode: 'usd', salesChannelId: null,
-    scope: { kind: 'full' }, inventoryItems: [
-      { id: 'iitem_ours', metadata: { [core.syncMarkers().inventoryItemMarker]: `${core.syncMarkers().externalIdPrefix}4` }, variantIds: [] },
-      { id: 'iitem_linked', metadata: { catalog_sync_external_id: 'dummyjson:5' }, variantIds: ['variant_1'] },
-      { id: 'iitem_theirs', metadata: null, variantIds: [] },
-    ] }, '[]', '[]');
-  const { orphanedInventoryItemIds } = check.summary();
-  check.free();
-  assert.deepEqual(orphanedInventoryItemIds, ['iitem_ours']);
+  const { inventoryItemMarker, externalIdPrefix } = core.syncMarkers();
+  assert.deepEqual(core.orphanedInventoryItems([
+    { id: 'iitem_ours', metadata: { [inventoryItemMarker]: `${externalIdPrefix}4` }, variantIds: [] },
+    { id: 'iitem_linked', metadata: { catalog_sync_external_id: 'dummyjson:5' }, variantIds: ['variant_1'] },
+    { id: 'iitem_theirs', metadata: null, variantIds: [] },
+  ]), ['iitem_ours']);
+  const lookAfter = (input, ledger) => {
+    const check = new core.StoreCheck({ currencyCode: 'usd', salesChannelId: null, scope: { kind: 'full' }, ...input },
+      JSON.stringify(ledger), '[]');
+    try {
+      return check.summary().lookForOrphanedInventoryItems;
+    } finally {
+      check.free();
+    }
+  };
+  const creating = [{ source: 'dummyjson', source_id: '4', state: 'creating', product_id: null, variant_id: null,
+    inventory_item_id: null, fingerprint: null, images_fingerprint: null, image_ids: [], run_id: 'csrun_1' }];
+  assert.equal(lookAfter({}, []), false);
+  assert.equal(lookAfter({ interruptedSinceLastCompletedRun: true }, []), true);
+  assert.equal(lookAfter({}, creating), true);
 });
 
 test('options come back complete, with null (not undefined) for unset values', () => {

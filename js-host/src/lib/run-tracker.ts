@@ -115,8 +115,8 @@ export class RunTracker {
   }
 
   /**
-   * Runs one phase: marks it in the progress and records its duration as `<phase>_ms`,
-   * also when it throws.
+   * Runs one phase: marks it in the progress and adds its duration to `<phase>_ms` (a phase done in two parts,
+   * such as the store's read and its writes, counts both), also when it throws.
    */
   async phase<T>(name: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now()
@@ -124,7 +124,8 @@ export class RunTracker {
     try {
       return await work()
     } finally {
-      this.phaseTimings[`${name}_ms`] = Math.round(performance.now() - started)
+      const key = `${name}_ms` as const
+      this.phaseTimings[key] = (this.phaseTimings[key] ?? 0) + Math.round(performance.now() - started)
     }
   }
 

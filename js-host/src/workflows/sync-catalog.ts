@@ -4,7 +4,7 @@ import { checkPreviewStep } from "./steps/check-preview"
 import { copyImagesStep } from "./steps/copy-images"
 import { fetchSourceStep } from "./steps/fetch-source"
 import { planSyncStep } from "./steps/plan-sync"
-import { prepareStoreStep } from "./steps/prepare-store"
+import { prepareStoreStep, readStoreStep } from "./steps/prepare-store"
 import { readSnapshotStep } from "./steps/read-snapshot"
 import { reconcileTaxonomyStep } from "./steps/reconcile-taxonomy"
 import { repairInterruptedWritesStep } from "./steps/repair-interrupted-writes"
@@ -18,10 +18,11 @@ export const syncCatalogWorkflowId = "catalog-sync"
 
 /**
  * One catalog sync, for a run this process owns (`startSync`, `startQueuedRun`, or a worker's claim):
- * fetch everything from the source (meanwhile: the ledger and the cheap stamps of the products the sync owns) → for
+ * fetch everything from the source (meanwhile: the ledger and the cheap stamps of the products the sync owns, and the
+ * store's currencies, sales channels and stock locations) → for
  * an `apply_preview` run, the check that the source and the store are as its preview saw them (else nothing is
  * written) →
- * store currency, sales channel and stock location, categories and tags, new images copied into file
+ * the store's currency, sales channel and stock location made ready as read, categories and tags, new images copied into file
  * storage → check the store against the ledger (core) and repair what a killed sync left half-written, reading
  * the full rows of suspects only → plan (core; full rows of changed products only; the outline of the batches in
  * windows of 1,000 products) → write batches, window by window (the core makes a window's batches when the write
@@ -36,15 +37,20 @@ export const syncCatalogWorkflowId = "catalog-sync"
 export const syncCatalogWorkflow = createWorkflow(
   syncCatalogWorkflowId,
   (input: WorkflowData<SyncCatalogInput>) => {
-    // Reading the store's products needs nothing from the source: it overlaps the fetch.
-    const [fetchedSource, snapshot] = parallelize(fetchSourceStep(input), readSnapshotStep(input))
+    // Reading the store (its products, its currencies, channels and locations) needs nothing from the source: it
+    // overlaps the fetch.
+    const [fetchedSource, snapshot, storeSetup] = parallelize(
+      fetchSourceStep(input),
+      readSnapshotStep(input),
+      readStoreStep(input)
+    )
     // An apply run writes only if it finds what its preview listed: checked before the first write.
     const checked = checkPreviewStep({ run: input, fetched: fetchedSource, snapshot })
     const fetched = transform({ fetchedSource, checked }, ({ fetchedSource }) => fetchedSource)
     const run = transform({ input, checked }, ({ input }) => input)
     // Writes start once the whole source is in.
     const [store, taxonomy, images] = parallelize(
-      prepareStoreStep(run),
+      prepareStoreStep({ run, setup: storeSetup }),
       reconcileTaxonomyStep({ runId: input.runId, fetched }),
       copyImagesStep({ runId: input.runId, fetched })
     )

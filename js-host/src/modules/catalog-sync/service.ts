@@ -392,16 +392,6 @@ export default class CatalogSyncModuleService extends MedusaService({
   }
 
   /**
-   * Whether a create was left unfinished: a ledger row still `creating` (its batch's writer died between the
-   * inventory items and the products, as a worker killed while it writes another worker's batches does, without the
-   * run itself being interrupted).
-   */
-  async hasUnfinishedCreates(): Promise<boolean> {
-    const rows = await this.listSyncedProducts({ state: "creating" }, { take: 1, select: ["id"] })
-    return rows.length > 0
-  }
-
-  /**
    * Whether a run was interrupted (its process died and another took it over: status `interrupted`)
    * since the last catalog run that completed (success or partial; runs applying held removals do not count),
    * other than `currentRunId`: only then can the store hold parts of a half-done write, such as inventory items

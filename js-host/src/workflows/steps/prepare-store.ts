@@ -55,12 +55,34 @@ export async function readStoreSetup(container: MedusaContainer, options: SyncOp
 }
 
 /**
+ * Reads what the store holds for the sync (`readStoreSetup`): its currencies, sales channels and stock locations,
+ * and the core's plan for them. Read-only: it runs while the source is being fetched, so that the store is ready to
+ * be prepared as soon as the fetch is complete. An option naming a channel or location the store does not have
+ * fails the run here, before any write, with a message naming the option. Forward-only: it writes nothing.
+ */
+export const readStoreStep = createStep(
+  "catalog-sync-read-store",
+  async (input: SyncCatalogInput, { container }): Promise<StepResponse<StoreSetup>> => {
+    const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
+    const setup = await trackerFor(input.runId).phase("store", () => readStoreSetup(container, options))
+    return new StepResponse(setup)
+  }
+)
+
+/** Input of {@link prepareStoreStep}. */
+export interface PrepareStoreInput {
+  run: SyncCatalogInput
+  /** The store as {@link readStoreStep} read it, with the core's plan. */
+  setup: StoreSetup
+}
+
+/**
  * Makes sure the store can hold the sync's prices and stock and knows where to publish products, as
- * the core's `planStoreSetup` decides from the store, its sales channels and stock locations: adds
- * the sync's currency when missing (`updateStoresWorkflow`), resolves the sales channel and the stock
+ * the core's `planStoreSetup` decided from the store, its sales channels and stock locations ({@link readStoreStep}):
+ * adds the sync's currency when missing (`updateStoresWorkflow`), resolves the sales channel and the stock
  * location (the sync's own "Catalog sync" location is created once, `createStockLocationsWorkflow`,
- * and linked to the sales channel, `linkSalesChannelsToStockLocationWorkflow`). An option naming a
- * channel or location the store does not have fails the run with a message naming the option.
+ * and linked to the sales channel, `linkSalesChannelsToStockLocationWorkflow`). When the plan asks for nothing (every
+ * run after the first), it only hands the ids on.
  *
  * Forward-only, with no compensation on purpose: a currency added, the sync's stock location and its link are
  * what the store needs for every later run, and prices may use them as soon as they exist; removing them when a
@@ -68,11 +90,11 @@ export async function readStoreSetup(container: MedusaContainer, options: SyncOp
  */
 export const prepareStoreStep = createStep(
   "catalog-sync-prepare-store",
-  async (input: SyncCatalogInput, { container }): Promise<StepResponse<StoreContext>> => {
-    const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
-    const tracker = trackerFor(input.runId)
-    const context = await tracker.phase("store", async (): Promise<StoreContext> => {
-      const setup = await readStoreSetup(container, options)
+  async ({ run, setup }: PrepareStoreInput, { container }): Promise<StepResponse<StoreContext>> => {
+    if (!setup.supportedCurrencies && setup.stockLocation.action === "use" && !setup.linkStockLocation) {
+      return new StepResponse({ salesChannelId: setup.salesChannelId, stockLocationId: setup.stockLocation.id })
+    }
+    const context = await trackerFor(run.runId).phase("store", async (): Promise<StoreContext> => {
       if (setup.supportedCurrencies) {
         await updateStoresWorkflow(container).run({
           input: { selector: { id: setup.storeId }, update: { supported_currencies: setup.supportedCurrencies } },

@@ -17,6 +17,8 @@ export interface StoreSnapshot {
   stampsJson: string
   /** Handles used by products the sync does not own. */
   takenHandles: string[]
+  /** Whether another run was interrupted since the last catalog run that completed (its writes may have been cut). */
+  interruptedSinceLastCompletedRun: boolean
 }
 
 /** What the plan step needs of the snapshot once the repair step checked it (the check itself is held by run). */
@@ -26,7 +28,8 @@ export interface PlannableSnapshot {
 
 /**
  * Reads the sync ledger's rows, the stamps of every product the sync owns (ids, `updated_at`, links; no
- * relation's content: see `readProductStamps`) and the handles of every other product. Read-only: it runs while
+ * relation's content: see `readProductStamps`), the handles of every other product, and whether a run was
+ * interrupted since the last completed one. Read-only: it runs while
  * the source is being fetched. The full rows of a few products are read later, as the core's store check and
  * planner ask for them.
  */
@@ -36,12 +39,13 @@ export const readSnapshotStep = createStep(
     const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
     const tracker = trackerFor(input.runId)
     const snapshot = await tracker.phase("snapshot", async () => {
-      const [stampsJson, takenHandles, ledgerJson] = await Promise.all([
+      const [stampsJson, takenHandles, ledgerJson, interruptedSinceLastCompletedRun] = await Promise.all([
         readProductStamps(container),
         readTakenHandles(container),
         service.ledgerJson(),
+        service.interruptedSinceLastCompletedRun(input.runId),
       ])
-      return { ledgerJson, stampsJson, takenHandles }
+      return { ledgerJson, stampsJson, takenHandles, interruptedSinceLastCompletedRun }
     })
     return new StepResponse(snapshot)
   }

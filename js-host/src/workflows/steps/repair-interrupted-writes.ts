@@ -6,7 +6,7 @@ import {
 import type { IInventoryService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { StoreCheck, syncMarkers } from "catalog-sync-core"
+import { orphanedInventoryItems, StoreCheck, syncMarkers } from "catalog-sync-core"
 import type { InventoryItemState } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
@@ -26,8 +26,9 @@ export interface RepairInterruptedWritesInput {
 }
 
 /**
- * The inventory items the sync created (marked in their metadata), with their variants: read only
- * after an interrupted run, the only time such an item can be left without its product.
+ * The inventory items the sync created (marked in their metadata), with their variants: read only when the store
+ * check says a write may have been cut (`lookForOrphanedInventoryItems`), the only time such an item can be left
+ * without its product.
  */
 async function markedInventoryItems(container: MedusaContainer): Promise<InventoryItemState[]> {
   const inventory = container.resolve<IInventoryService>(Modules.INVENTORY)
@@ -64,8 +65,9 @@ export const SUSPECTS_PER_WINDOW = 1000
  *   completes on it;
  * - a product not in the sync's sales channel is linked to it (`linkProductsToSalesChannelWorkflow`
  *   adds the link; its other channels stay);
- * - after an interrupted run, inventory items the sync created that no variant uses (a kill between a
- *   batch's items and its products) are deleted, or their SKUs would block the products' creation;
+ * - when the check says a write may have been cut (a run interrupted since the last completed one, or a create
+ *   left `creating` by a batch writer that died), inventory items the sync created that no variant uses (a kill
+ *   between a batch's items and its products) are deleted, or their SKUs would block the products' creation;
  * - the ledger: rows adopted for products synced before it existed, finished creates marked
  *   `complete`, rows of products that are gone removed (one statement each), after the deletions.
  * Runs after the fetch (it writes), before the plan. The check, which now knows every owned product (recorded, or
@@ -85,17 +87,13 @@ export const repairInterruptedWritesStep = createStep(
     const repaired = await tracker.phase("repair", async () => {
       // The first writes to products: only while this process still owns the run.
       await tracker.checkpoint()
-      // Orphaned inventory items can only come from a write that was cut: a run interrupted since the last
-      // completed one, or a batch whose writer died while the run went on (its ledger rows stay `creating`).
-      const interrupted =
-        (await service.interruptedSinceLastCompletedRun(input.runId)) || (await service.hasUnfinishedCreates())
       const check = new StoreCheck(
         {
           runId: input.runId,
           currencyCode,
           salesChannelId: input.store.salesChannelId,
           scope: input.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: input.productIds },
-          inventoryItems: interrupted ? await markedInventoryItems(container) : [],
+          interruptedSinceLastCompletedRun: input.snapshot.interruptedSinceLastCompletedRun,
         },
         input.snapshot.ledgerJson,
         input.snapshot.stampsJson
@@ -120,9 +118,12 @@ export const repairInterruptedWritesStep = createStep(
           logger.warn(`catalog-sync: recreating ${recreated} product(s) an interrupted sync left incomplete`)
         }
         await service.writeLedger(summary.ledger)
-        if (summary.orphanedInventoryItemIds.length) {
-          await deleteInventoryItemWorkflow(container).run({ input: summary.orphanedInventoryItemIds })
-          logger.warn(`catalog-sync: deleted ${summary.orphanedInventoryItemIds.length} inventory item(s) an interrupted sync left without product`)
+        const orphans = summary.lookForOrphanedInventoryItems
+          ? orphanedInventoryItems(await markedInventoryItems(container))
+          : []
+        if (orphans.length) {
+          await deleteInventoryItemWorkflow(container).run({ input: orphans })
+          logger.warn(`catalog-sync: deleted ${orphans.length} inventory item(s) an interrupted sync left without product`)
         }
         if (summary.unlistedProductIds.length && input.store.salesChannelId !== null) {
           await linkProductsToSalesChannelWorkflow(container).run({
