@@ -2,11 +2,11 @@
 //! fingerprinted, and only what the plan decides from kept per product — its id, where it is, its SKU and barcode,
 //! its fingerprints, stock and title — so the bodies can be read a few at a time and dropped.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::fingerprint::fingerprints;
 use crate::images::{cap_images, image_errors};
-use crate::mapping::{map_product, MappingContext};
+use crate::mapping::{map_product, MappedProduct, MappingContext};
 use crate::model::{Fingerprints, RunError, RunErrorCode, SourceId};
 use crate::source::{parse_page, parse_product, SourceProduct};
 
@@ -50,6 +50,48 @@ pub(super) struct Candidate {
     pub(super) mapped: Result<MappedFacts, RunError>,
 }
 
+/// A mapped product the census kept, with its fingerprints, so that its window need not parse and map it again.
+#[derive(Debug, Clone)]
+pub(super) struct KeptProduct {
+    pub(super) product: MappedProduct,
+    pub(super) prints: Fingerprints,
+}
+
+/// The mapped products of a catalog small enough to fit one window: kept while there are at most `limit`, all
+/// dropped for good when there are more (a larger catalog's windows parse and map their products again, so that no
+/// more than a window of mapped products is ever held).
+#[derive(Debug, Default)]
+pub(super) struct KeptProducts {
+    limit: usize,
+    /// `None` once the catalog outgrew the limit.
+    products: Option<HashMap<SourceId, KeptProduct>>,
+}
+
+impl KeptProducts {
+    /// Keeps at most `limit` mapped products (the window's product limit).
+    fn new(limit: usize) -> Self {
+        KeptProducts {
+            limit,
+            products: Some(HashMap::new()),
+        }
+    }
+
+    fn keep(&mut self, source_id: SourceId, kept: KeptProduct) {
+        if let Some(products) = &mut self.products {
+            if products.len() < self.limit {
+                products.insert(source_id, kept);
+            } else {
+                self.products = None;
+            }
+        }
+    }
+
+    /// Takes the product kept for `source_id`, if any (a second window call for it maps it again).
+    pub(super) fn take(&mut self, source_id: SourceId) -> Option<KeptProduct> {
+        self.products.as_mut()?.remove(&source_id)
+    }
+}
+
 /// A problem noted while reading, in reading order; a malformed page is worded once the number of pages is known.
 #[derive(Debug, Clone)]
 enum Noted {
@@ -71,11 +113,21 @@ pub(super) struct Census {
     pub(super) unidentified: usize,
     pub(super) expected_total: Option<u64>,
     pub(super) malformed_pages: usize,
+    /// The mapped products, while the catalog fits one window.
+    pub(super) kept: KeptProducts,
     pages: usize,
     noted: Vec<Noted>,
 }
 
 impl Census {
+    /// A census that keeps the mapped products while there are at most `keep` of them.
+    pub(super) fn keeping(keep: usize) -> Self {
+        Census {
+            kept: KeptProducts::new(keep),
+            ..Census::default()
+        }
+    }
+
     /// Reads one `/products` page body (each product's images capped at `max_images`).
     pub(super) fn read_page(&mut self, body: &str, context: &MappingContext<'_>, max_images: u32) {
         let position = self.push_body(BodyKind::Page, body);
@@ -146,11 +198,23 @@ impl Census {
                 let mut image_problems: Vec<RunError> =
                     cap_images(&mut product, max_images).into_iter().collect();
                 image_problems.extend(image_errors(&product, context.images));
-                let mapped = map_product(product, context).map(|mapped| MappedFacts {
-                    prints: fingerprints(&mapped),
-                    stock: mapped.stock,
-                    title: mapped.title,
-                    image_problems,
+                let kept = &mut self.kept;
+                let mapped = map_product(product, context).map(|mapped| {
+                    let prints = fingerprints(&mapped);
+                    let facts = MappedFacts {
+                        prints: prints.clone(),
+                        stock: mapped.stock,
+                        title: mapped.title.clone(),
+                        image_problems,
+                    };
+                    kept.keep(
+                        mapped.source_id,
+                        KeptProduct {
+                            product: mapped,
+                            prints,
+                        },
+                    );
+                    facts
                 });
                 self.candidates.push(Candidate {
                     source_id: id.unwrap_or_default(),

@@ -274,27 +274,79 @@ pub struct PlanWindow {
 /// Plans a sync run in one call (one window): the planner, outlined (its summary is ready), and every batch.
 /// Deterministic: the same input always gives the same plan.
 pub fn plan_catalog(mut input: PlanInput) -> Result<(Planner, Vec<WriteBatch>), PlannerError> {
-    let mut bodies = std::mem::take(&mut input.pages);
-    let pages = bodies.len();
-    bodies.extend(input.products.take().unwrap_or_default());
+    let pages = std::mem::take(&mut input.pages);
+    let products = input.products.take().unwrap_or_default();
+    plan_bodies(input, &pages, &products)
+}
+
+/// [`plan_catalog`] of `input` (whose own bodies are not read) with these page and product bodies.
+fn plan_bodies(
+    input: PlanInput,
+    pages: &[String],
+    products: &[String],
+) -> Result<(Planner, Vec<WriteBatch>), PlannerError> {
     let mut planner = Planner::new(input, WindowLimits::WHOLE);
-    planner.read_pages(&bodies[..pages])?;
-    planner.read_products(&bodies[pages..])?;
+    planner.read_pages(pages)?;
+    planner.read_products(products)?;
     // Nothing is recorded without its content here, so no row is asked for.
     planner.finish_reading()?;
     let windows = planner.summary()?.windows.clone();
+    let body = |i: usize| {
+        pages
+            .get(i)
+            .or_else(|| products.get(i - pages.len()))
+            .map_or("", String::as_str)
+    };
     let mut batches = Vec::new();
     for (window, outline) in windows.iter().enumerate() {
-        let given: Vec<&str> = outline.bodies.iter().map(|&i| bodies[i].as_str()).collect();
+        let given: Vec<&str> = outline.bodies.iter().map(|&i| body(i)).collect();
         batches.extend(planner.plan_window(window, &given)?);
     }
     Ok((planner, batches))
 }
 
-/// Plans a sync run in one call, as a [`SyncPlan`] (see [`plan_catalog`]).
+/// Plans a sync run in one call, as a [`SyncPlan`] (see [`plan_catalog`]); the bodies are read where they are.
 pub fn plan_sync(input: &PlanInput) -> SyncPlan {
-    let planned = plan_catalog(input.clone())
-        .and_then(|(mut planner, batches)| Ok((planner.summary()?.clone(), batches)));
+    let PlanInput {
+        options,
+        pages,
+        products,
+        not_found_ids,
+        scope,
+        categories,
+        tags,
+        owned,
+        recorded,
+        inventory_items,
+        taken_handles,
+        sales_channel_id,
+        stock_location_id,
+        stored_images,
+        image_failures,
+    } = input;
+    let without_bodies = PlanInput {
+        options: options.clone(),
+        pages: Vec::new(),
+        products: None,
+        not_found_ids: not_found_ids.clone(),
+        scope: scope.clone(),
+        categories: categories.clone(),
+        tags: tags.clone(),
+        owned: owned.clone(),
+        recorded: recorded.clone(),
+        inventory_items: inventory_items.clone(),
+        taken_handles: taken_handles.clone(),
+        sales_channel_id: sales_channel_id.clone(),
+        stock_location_id: stock_location_id.clone(),
+        stored_images: stored_images.clone(),
+        image_failures: image_failures.clone(),
+    };
+    let planned = plan_bodies(
+        without_bodies,
+        pages,
+        products.as_deref().unwrap_or_default(),
+    )
+    .and_then(|(mut planner, batches)| Ok((planner.summary()?.clone(), batches)));
     match planned {
         Ok((summary, batches)) => SyncPlan {
             batches,

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::census::{BodyKind, Census, MappedFacts};
+use super::census::{BodyKind, Census, KeptProduct, MappedFacts};
 use super::owned::{OwnedProducts, OwnedRef};
 use super::removals::{completeness, plan_removals, RemovalInput};
 use super::{CatalogPlanSummary, PlanCounts, PlanInput, PlanWindow, PUBLISHED};
@@ -15,7 +15,7 @@ use crate::handles::{assign_handles, HandleRequest};
 use crate::images::{cap_images, ImageResolver};
 use crate::mapping::{
     completion_input, create_input, inventory_item_input, map_product, sync_price, update_input,
-    MappedProduct, MappingContext,
+    MappingContext,
 };
 use crate::model::{RunError, SourceId, SyncScope};
 use crate::options::SyncOptions;
@@ -175,7 +175,7 @@ impl Planner {
             limits,
             owned,
             owned_errors,
-            census: Census::default(),
+            census: Census::keeping(limits.products),
             errors: Vec::new(),
             stage: Stage::Reading,
         };
@@ -552,9 +552,11 @@ impl Planner {
     }
 
     /// The batches of window `window`, from its bodies (`bodies[i]` is body `summary().windows[window].bodies[i]`,
-    /// the same text the planner read).
+    /// the same text the planner read; each is checked by its length, and those that hold a product the census did
+    /// not keep are parsed again). A catalog that fits one window is parsed and mapped once: the census keeps its
+    /// mapped products and the window's first call takes them.
     pub fn plan_window<B: AsRef<str>>(
-        &self,
+        &mut self,
         window: usize,
         bodies: &[B],
     ) -> Result<Vec<WriteBatch>, PlannerError> {
@@ -579,8 +581,21 @@ impl Planner {
                 outline.bodies.len()
             )));
         }
+        for (&position, body) in outline.bodies.iter().zip(bodies) {
+            let (given, read) = (body.as_ref().len(), self.census.bodies[position].bytes);
+            if given != read {
+                return Err(wrong(format!(
+                    "body {position} is not the one read: {given} bytes given, {read} read"
+                )));
+            }
+        }
+        let kept: Vec<Option<KeptProduct>> = work
+            .products
+            .iter()
+            .map(|item| self.census.kept.take(item.source_id))
+            .collect();
         let mapped = self
-            .map_window(work, &outline.bodies, bodies)
+            .map_window(work, &outline.bodies, bodies, kept)
             .map_err(wrong)?;
         let location = self.stock_location_id.as_deref();
         let mut writes = Writes {
@@ -588,8 +603,7 @@ impl Planner {
             delete: work.delete.clone(),
             ..Writes::default()
         };
-        for (item, product) in work.products.iter().zip(mapped) {
-            let prints = fingerprints(&product);
+        for (item, KeptProduct { product, prints }) in work.products.iter().zip(mapped) {
             match &item.action {
                 Action::Create { handle } => {
                     let inventory_item =
@@ -638,27 +652,35 @@ impl Planner {
         Ok(batches)
     }
 
-    /// The window's products mapped again from their bodies, in the window's order.
+    /// The window's products with their fingerprints, in the window's order: the ones the census kept as they
+    /// were mapped then, the others mapped again from their bodies (only the bodies that hold one are parsed).
     fn map_window<B: AsRef<str>>(
         &self,
         work: &WindowWork,
         positions: &[usize],
         bodies: &[B],
-    ) -> Result<Vec<MappedProduct>, String> {
+        kept: Vec<Option<KeptProduct>>,
+    ) -> Result<Vec<KeptProduct>, String> {
         let slots: HashMap<(usize, usize), usize> = work
             .products
             .iter()
+            .zip(&kept)
             .enumerate()
-            .map(|(i, item)| ((item.body, item.slot), i))
+            .filter(|(_, (_, kept))| kept.is_none())
+            .map(|(i, (item, _))| ((item.body, item.slot), i))
             .collect();
+        let wanted: HashSet<usize> = slots.keys().map(|(body, _)| *body).collect();
         let context = MappingContext {
             currency_code: &self.options.currency_code,
             categories: &self.categories,
             tags: &self.tags,
             images: &self.images,
         };
-        let mut mapped: Vec<Option<MappedProduct>> = vec![None; work.products.len()];
+        let mut mapped = kept;
         for (&position, body) in positions.iter().zip(bodies) {
+            if !wanted.contains(&position) {
+                continue;
+            }
             let body = body.as_ref();
             let entries = match self.census.bodies.get(position).map(|read| read.kind) {
                 Some(BodyKind::Page) => parse_page(body)
@@ -684,7 +706,8 @@ impl Planner {
                 let product = map_product(product, &context).map_err(|error| {
                     format!("product {expected} no longer maps: {}", error.message)
                 })?;
-                mapped[i] = Some(product);
+                let prints = fingerprints(&product);
+                mapped[i] = Some(KeptProduct { product, prints });
             }
         }
         mapped
@@ -820,22 +843,57 @@ mod tests {
 
     #[test]
     fn a_window_refuses_bodies_that_are_not_the_ones_read() {
+        // Four products and windows of two: the census keeps no mapped product, so the windows parse their bodies.
+        let limits = WindowLimits {
+            products: 2,
+            bytes: usize::MAX,
+        };
+        let mut planner = Planner::new(input(Vec::new()), limits);
+        planner
+            .read_pages(&[page(&[1, 2]), page(&[3]), page(&[4])])
+            .unwrap();
+        planner.finish_reading().unwrap();
+        assert_eq!(planner.summary().unwrap().windows[1].bodies, [1, 2]);
+        let mut refused = |bodies: &[String]| match planner.plan_window(1, bodies) {
+            Err(PlannerError::WrongBodies { reason, .. }) => reason,
+            other => panic!("expected WrongBodies, got {other:?}"),
+        };
+        assert!(refused(&[page(&[3])]).contains("1 bodies given"));
+        assert!(refused(&[page(&[3]), page(&[5])]).contains("does not hold product 4"));
+        assert!(refused(&[page(&[3]), page(&[40])]).contains("body 2 is not the one read"));
+        let unparsable = format!("{:<1$}", "{", page(&[3]).len());
+        assert!(refused(&[unparsable, page(&[4])]).contains("body 1 is not a page"));
+        let batches = planner.plan_window(1, &[page(&[3]), page(&[4])]).unwrap();
+        assert_eq!(batches.len(), 1);
+        assert_eq!(batches[0].source_ids(), [Some(3), Some(4)]);
+    }
+
+    #[test]
+    fn a_catalog_that_fits_one_window_is_mapped_once_and_its_bodies_are_checked_by_length() {
         let mut planner = Planner::new(input(Vec::new()), WindowLimits::HOST);
         planner.read_pages(&[page(&[1, 2]), page(&[3])]).unwrap();
         planner.finish_reading().unwrap();
         assert_eq!(planner.summary().unwrap().windows[0].bodies, [0, 1]);
-        let refused = |bodies: &[String]| match planner.plan_window(0, bodies) {
-            Err(PlannerError::WrongBodies { reason, .. }) => reason,
+        match planner.plan_window(0, &[page(&[1, 2]), page(&[30])]) {
+            Err(PlannerError::WrongBodies { reason, .. }) => {
+                assert!(reason.contains("body 1 is not the one read"), "{reason}")
+            }
             other => panic!("expected WrongBodies, got {other:?}"),
-        };
-        assert!(refused(&[page(&[1, 2])]).contains("1 bodies given"));
-        assert!(refused(&[page(&[1, 2]), page(&[4])]).contains("does not hold product 3"));
-        assert!(refused(&["{".to_string(), page(&[3])]).contains("body 0 is not a page"));
-        let batches = planner
+        }
+        // The kept products are used: bodies of the right length are not parsed (these would not parse).
+        let blank = |body: String| " ".repeat(body.len());
+        let kept = planner
+            .plan_window(0, &[blank(page(&[1, 2])), blank(page(&[3]))])
+            .unwrap();
+        // Taken by that call: a second call maps the products again from the bodies, to the same batches.
+        assert!(planner
+            .plan_window(0, &[blank(page(&[1, 2])), blank(page(&[3]))])
+            .is_err());
+        let again = planner
             .plan_window(0, &[page(&[1, 2]), page(&[3])])
             .unwrap();
-        assert_eq!(batches.len(), 1);
-        assert_eq!(batches[0].source_ids(), [Some(1), Some(2), Some(3)]);
+        assert_eq!(kept, again);
+        assert_eq!(kept[0].source_ids(), [Some(1), Some(2), Some(3)]);
     }
 
     #[test]

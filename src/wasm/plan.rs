@@ -134,8 +134,9 @@ impl CatalogPlanner {
     }
 
     /// Makes the batches of window `window` from its bodies (`bodies[i]` is body `summary().windows[window].bodies[i]`,
-    /// the text the planner read); they replace the previous window's. Throws `INVALID_INPUT` when the bodies do
-    /// not hold the window's products.
+    /// the text the planner read); they replace the previous window's. A catalog that fits one window was mapped
+    /// when read, and its bodies are only checked by their length. Throws `INVALID_INPUT` when the bodies are not
+    /// the ones read or do not hold the window's products.
     #[wasm_bindgen(js_name = planWindow)]
     pub fn plan_window(
         &mut self,
