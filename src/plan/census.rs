@@ -2,7 +2,7 @@
 //! fingerprinted, and only what the plan decides from kept per product — its id, where it is, its SKU and barcode,
 //! its fingerprints, stock and title — so the bodies can be read a few at a time and dropped.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use crate::fingerprint::fingerprints;
 use crate::images::{cap_images, image_errors};
@@ -48,6 +48,8 @@ pub(super) struct Candidate {
     pub(super) barcode: Option<String>,
     /// Its mapping, or why it could not be mapped (unknown category or tag).
     pub(super) mapped: Result<MappedFacts, RunError>,
+    /// Its mapped product, while the catalog fits one window.
+    pub(super) kept: Option<Box<KeptProduct>>,
 }
 
 /// A mapped product the census kept, with its fingerprints, so that its window need not parse and map it again.
@@ -55,41 +57,6 @@ pub(super) struct Candidate {
 pub(super) struct KeptProduct {
     pub(super) product: MappedProduct,
     pub(super) prints: Fingerprints,
-}
-
-/// The mapped products of a catalog small enough to fit one window: kept while there are at most `limit`, all
-/// dropped for good when there are more (a larger catalog's windows parse and map their products again, so that no
-/// more than a window of mapped products is ever held).
-#[derive(Debug, Default)]
-pub(super) struct KeptProducts {
-    limit: usize,
-    /// `None` once the catalog outgrew the limit.
-    products: Option<HashMap<SourceId, KeptProduct>>,
-}
-
-impl KeptProducts {
-    /// Keeps at most `limit` mapped products (the window's product limit).
-    fn new(limit: usize) -> Self {
-        KeptProducts {
-            limit,
-            products: Some(HashMap::new()),
-        }
-    }
-
-    fn keep(&mut self, source_id: SourceId, kept: KeptProduct) {
-        if let Some(products) = &mut self.products {
-            if products.len() < self.limit {
-                products.insert(source_id, kept);
-            } else {
-                self.products = None;
-            }
-        }
-    }
-
-    /// Takes the product kept for `source_id`, if any (a second window call for it maps it again).
-    pub(super) fn take(&mut self, source_id: SourceId) -> Option<KeptProduct> {
-        self.products.as_mut()?.remove(&source_id)
-    }
 }
 
 /// A problem noted while reading, in reading order; a malformed page is worded once the number of pages is known.
@@ -113,8 +80,12 @@ pub(super) struct Census {
     pub(super) unidentified: usize,
     pub(super) expected_total: Option<u64>,
     pub(super) malformed_pages: usize,
-    /// The mapped products, while the catalog fits one window.
-    pub(super) kept: KeptProducts,
+    /// How many mapped products to keep at most: those of a catalog small enough to fit one window are kept with
+    /// their candidates; when there are more, all are dropped for good (a larger catalog's windows parse and map
+    /// their products again, so that no more than a window of mapped products is ever held).
+    keep_limit: usize,
+    /// How many are kept.
+    kept: usize,
     pages: usize,
     noted: Vec<Noted>,
 }
@@ -123,9 +94,25 @@ impl Census {
     /// A census that keeps the mapped products while there are at most `keep` of them.
     pub(super) fn keeping(keep: usize) -> Self {
         Census {
-            kept: KeptProducts::new(keep),
+            keep_limit: keep,
             ..Census::default()
         }
+    }
+
+    /// Keeps `product` if the catalog still fits the limit; drops every kept product when it no longer does.
+    fn keep(&mut self, product: KeptProduct) -> Option<Box<KeptProduct>> {
+        if self.kept < self.keep_limit {
+            self.kept += 1;
+            return Some(Box::new(product));
+        }
+        if self.kept > 0 {
+            self.kept = 0;
+            self.keep_limit = 0;
+            for candidate in &mut self.candidates {
+                candidate.kept = None;
+            }
+        }
+        None
     }
 
     /// Reads one `/products` page body (each product's images capped at `max_images`).
@@ -198,24 +185,23 @@ impl Census {
                 let mut image_problems: Vec<RunError> =
                     cap_images(&mut product, max_images).into_iter().collect();
                 image_problems.extend(image_errors(&product, context.images));
-                let kept = &mut self.kept;
-                let mapped = map_product(product, context).map(|mapped| {
-                    let prints = fingerprints(&mapped);
-                    let facts = MappedFacts {
-                        prints: prints.clone(),
-                        stock: mapped.stock,
-                        title: mapped.title.clone(),
-                        image_problems,
-                    };
-                    kept.keep(
-                        mapped.source_id,
-                        KeptProduct {
+                let (mapped, kept) = match map_product(product, context) {
+                    Ok(mapped) => {
+                        let prints = fingerprints(&mapped);
+                        let facts = MappedFacts {
+                            prints: prints.clone(),
+                            stock: mapped.stock,
+                            title: mapped.title.clone(),
+                            image_problems,
+                        };
+                        let kept = self.keep(KeptProduct {
                             product: mapped,
                             prints,
-                        },
-                    );
-                    facts
-                });
+                        });
+                        (Ok(facts), kept)
+                    }
+                    Err(error) => (Err(error), None),
+                };
                 self.candidates.push(Candidate {
                     source_id: id.unwrap_or_default(),
                     body,
@@ -223,6 +209,7 @@ impl Census {
                     sku,
                     barcode,
                     mapped,
+                    kept,
                 });
             }
             Err(error) => self.reject(error),

@@ -98,6 +98,8 @@ struct Work {
     body: usize,
     slot: usize,
     action: Action,
+    /// Its mapped product, when the census kept it (until the window's first call takes it).
+    kept: Option<Box<KeptProduct>>,
 }
 
 /// The writes of one window, before the bodies are read again.
@@ -391,6 +393,7 @@ impl Planner {
                     body: candidate.body,
                     slot: candidate.slot,
                     action,
+                    kept: candidate.kept,
                 });
             }
         }
@@ -560,20 +563,8 @@ impl Planner {
         window: usize,
         bodies: &[B],
     ) -> Result<Vec<WriteBatch>, PlannerError> {
-        let Stage::Outlined(outline) = &self.stage else {
-            return Err(PlannerError::OutOfOrder {
-                call: "planWindow",
-                reason: "call summary first",
-            });
-        };
-        let (summary, windows) = outline.as_ref();
-        let (Some(outline), Some(work)) = (summary.windows.get(window), windows.get(window)) else {
-            return Err(PlannerError::NoSuchWindow {
-                window,
-                windows: windows.len(),
-            });
-        };
         let wrong = |reason: String| PlannerError::WrongBodies { window, reason };
+        let (_, outline, _) = self.window(window)?;
         if bodies.len() != outline.bodies.len() {
             return Err(wrong(format!(
                 "{} bodies given, the window's products come from {}",
@@ -589,11 +580,15 @@ impl Planner {
                 )));
             }
         }
-        let kept: Vec<Option<KeptProduct>> = work
-            .products
-            .iter()
-            .map(|item| self.census.kept.take(item.source_id))
-            .collect();
+        let kept: Vec<Option<Box<KeptProduct>>> = match &mut self.stage {
+            Stage::Outlined(outlined) => outlined.1[window]
+                .products
+                .iter_mut()
+                .map(|item| item.kept.take())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let (summary, outline, work) = self.window(window)?;
         let mapped = self
             .map_window(work, &outline.bodies, bodies, kept)
             .map_err(wrong)?;
@@ -652,6 +647,27 @@ impl Planner {
         Ok(batches)
     }
 
+    /// The outlined plan's summary, and window `window`'s outline and work.
+    fn window(
+        &self,
+        window: usize,
+    ) -> Result<(&CatalogPlanSummary, &PlanWindow, &WindowWork), PlannerError> {
+        let Stage::Outlined(outlined) = &self.stage else {
+            return Err(PlannerError::OutOfOrder {
+                call: "planWindow",
+                reason: "call summary first",
+            });
+        };
+        let (summary, windows) = outlined.as_ref();
+        match (summary.windows.get(window), windows.get(window)) {
+            (Some(outline), Some(work)) => Ok((summary, outline, work)),
+            _ => Err(PlannerError::NoSuchWindow {
+                window,
+                windows: windows.len(),
+            }),
+        }
+    }
+
     /// The window's products with their fingerprints, in the window's order: the ones the census kept as they
     /// were mapped then, the others mapped again from their bodies (only the bodies that hold one are parsed).
     fn map_window<B: AsRef<str>>(
@@ -659,7 +675,7 @@ impl Planner {
         work: &WindowWork,
         positions: &[usize],
         bodies: &[B],
-        kept: Vec<Option<KeptProduct>>,
+        kept: Vec<Option<Box<KeptProduct>>>,
     ) -> Result<Vec<KeptProduct>, String> {
         let slots: HashMap<(usize, usize), usize> = work
             .products
@@ -676,7 +692,10 @@ impl Planner {
             tags: &self.tags,
             images: &self.images,
         };
-        let mut mapped = kept;
+        let mut mapped: Vec<Option<KeptProduct>> = kept
+            .into_iter()
+            .map(|kept| kept.map(|kept| *kept))
+            .collect();
         for (&position, body) in positions.iter().zip(bodies) {
             if !wanted.contains(&position) {
                 continue;
