@@ -112,6 +112,9 @@ pub struct StoreSetup {
     pub stock_location: StockLocationChoice,
     /// Whether to link the stock location to the sales channel (`linkSalesChannelsToStockLocationWorkflow`).
     pub link_stock_location: bool,
+    /// Whether the setup writes anything (a currency, a location or a link). `false` on every run after the first:
+    /// the host then only hands the ids on.
+    pub writes: bool,
 }
 
 /// Why the store cannot be synced into.
@@ -235,12 +238,16 @@ pub fn plan_store_setup(input: &StoreSetupInput) -> Result<StoreSetup, StoreSetu
             }
         }
     };
+    let writes = supported_currencies.is_some()
+        || matches!(stock_location, StockLocationChoice::Create { .. })
+        || link_stock_location;
     Ok(StoreSetup {
         store_id: store.id.clone(),
         supported_currencies,
         sales_channel_id,
         stock_location,
         link_stock_location,
+        writes,
     })
 }
 
@@ -299,6 +306,7 @@ mod tests {
             ..SyncOptions::default()
         };
         let setup = plan_store_setup(&input(gbp.clone(), vec![])).unwrap();
+        assert!(setup.writes, "a currency to add is a write");
         assert_eq!(
             setup.supported_currencies,
             Some(vec![
@@ -348,6 +356,10 @@ mod tests {
             }
         );
         assert!(!setup.link_stock_location, "already linked");
+        assert!(
+            !setup.writes,
+            "a location in use and linked, the currency present: nothing to write"
+        );
         let other = SyncOptions {
             sales_channel_id: Some("sc_other".to_string()),
             ..SyncOptions::default()
@@ -358,6 +370,7 @@ mod tests {
             setup.link_stock_location,
             "linked to the configured channel"
         );
+        assert!(setup.writes, "the link is a write");
     }
 
     #[test]
@@ -417,5 +430,6 @@ mod tests {
             StockLocationChoice::Create { .. }
         ));
         assert!(!setup.link_stock_location);
+        assert!(setup.writes, "a location to create is a write");
     }
 }

@@ -1,4 +1,4 @@
-import { createWorkflow, parallelize, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createWorkflow, parallelize, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type { WorkflowData } from "@medusajs/framework/workflows-sdk"
 import { fetchSourceStep } from "./steps/fetch-source"
 import { previewChangesStep } from "./steps/preview-changes"
@@ -19,7 +19,9 @@ export const previewCatalogWorkflowId = "catalog-sync-preview"
 export const previewCatalogWorkflow = createWorkflow(
   previewCatalogWorkflowId,
   (input: WorkflowData<SyncCatalogInput>) => {
-    const [fetched, snapshot] = parallelize(fetchSourceStep(input), readSnapshotStep(input))
+    // A preview repairs nothing: whether a run was interrupted is not read.
+    const request = transform({ input }, ({ input }) => ({ runId: input.runId, readInterruptions: false }))
+    const [fetched, snapshot] = parallelize(fetchSourceStep(input), readSnapshotStep(request))
     const report = previewChangesStep({ runId: input.runId, fetched, snapshot })
     return new WorkflowResponse(report)
   }

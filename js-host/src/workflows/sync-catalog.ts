@@ -38,10 +38,11 @@ export const syncCatalogWorkflow = createWorkflow(
   syncCatalogWorkflowId,
   (input: WorkflowData<SyncCatalogInput>) => {
     // Reading the store (its products, its currencies, channels and locations) needs nothing from the source: it
-    // overlaps the fetch.
+    // overlaps the fetch. The repair needs to know whether a run was interrupted since the last completed one.
+    const snapshotRequest = transform({ input }, ({ input }) => ({ runId: input.runId, readInterruptions: true }))
     const [fetchedSource, snapshot, storeSetup] = parallelize(
       fetchSourceStep(input),
-      readSnapshotStep(input),
+      readSnapshotStep(snapshotRequest),
       readStoreStep(input)
     )
     // An apply run writes only if it finds what its preview listed: checked before the first write.

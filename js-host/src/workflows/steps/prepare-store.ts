@@ -91,7 +91,7 @@ export interface PrepareStoreInput {
 export const prepareStoreStep = createStep(
   "catalog-sync-prepare-store",
   async ({ run, setup }: PrepareStoreInput, { container }): Promise<StepResponse<StoreContext>> => {
-    if (!setup.supportedCurrencies && setup.stockLocation.action === "use" && !setup.linkStockLocation) {
+    if (!setup.writes && setup.stockLocation.action === "use") {
       return new StepResponse({ salesChannelId: setup.salesChannelId, stockLocationId: setup.stockLocation.id })
     }
     const context = await trackerFor(run.runId).phase("store", async (): Promise<StoreContext> => {

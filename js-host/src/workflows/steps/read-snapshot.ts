@@ -3,7 +3,6 @@ import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { trackerFor } from "../../lib/run-tracker"
 import { readProductStamps, readTakenHandles } from "../../lib/owned-products"
-import type { SyncCatalogInput } from "../types"
 
 /**
  * What the store holds before the writes, as read: the ledger and the cheap stamps of the products the sync owns
@@ -17,8 +16,19 @@ export interface StoreSnapshot {
   stampsJson: string
   /** Handles used by products the sync does not own. */
   takenHandles: string[]
-  /** Whether another run was interrupted since the last catalog run that completed (its writes may have been cut). */
+  /**
+   * Whether another run was interrupted since the last catalog run that completed (its writes may have been cut);
+   * `false` when the request did not ask (a preview, which repairs nothing).
+   */
   interruptedSinceLastCompletedRun: boolean
+}
+
+/** What the snapshot is read for. */
+export interface SnapshotRequest {
+  /** The run. */
+  runId: string
+  /** Whether to read if a run was interrupted since the last completed one (a sync's repair needs it). */
+  readInterruptions: boolean
 }
 
 /** What the plan step needs of the snapshot once the repair step checked it (the check itself is held by run). */
@@ -28,14 +38,14 @@ export interface PlannableSnapshot {
 
 /**
  * Reads the sync ledger's rows, the stamps of every product the sync owns (ids, `updated_at`, links; no
- * relation's content: see `readProductStamps`), the handles of every other product, and whether a run was
- * interrupted since the last completed one. Read-only: it runs while
+ * relation's content: see `readProductStamps`), the handles of every other product, and (when asked) whether a
+ * run was interrupted since the last completed one. Read-only: it runs while
  * the source is being fetched. The full rows of a few products are read later, as the core's store check and
  * planner ask for them.
  */
 export const readSnapshotStep = createStep(
   "catalog-sync-read-snapshot",
-  async (input: SyncCatalogInput, { container }): Promise<StepResponse<StoreSnapshot>> => {
+  async (input: SnapshotRequest, { container }): Promise<StepResponse<StoreSnapshot>> => {
     const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
     const tracker = trackerFor(input.runId)
     const snapshot = await tracker.phase("snapshot", async () => {
@@ -43,7 +53,7 @@ export const readSnapshotStep = createStep(
         readProductStamps(container),
         readTakenHandles(container),
         service.ledgerJson(),
-        service.interruptedSinceLastCompletedRun(input.runId),
+        input.readInterruptions ? service.interruptedSinceLastCompletedRun(input.runId) : false,
       ])
       return { ledgerJson, stampsJson, takenHandles, interruptedSinceLastCompletedRun }
     })
