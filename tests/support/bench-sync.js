@@ -12,7 +12,8 @@
  *      sync (VmRSS sampled every 20 ms) and its growth over the idle process, the live heap (the largest heap left
  *      after a major GC during the sync, and after a GC forced at the end) against the idle one after a forced GC,
  *      requests, retries, error rate;
- *   3. an unchanged resync: duration, phases and writes (must be 0);
+ *   3. an unchanged resync: duration, phases and writes (must be 0); BENCH_RESYNCS (default 1) of them, one after
+ *      the other (the table shows the first; the phases list shows each);
  *   4. a resync after 1 % of the products changed upstream (their price): duration, phases and writes;
  *   5. for sizes up to BENCH_FLOOR_MAX (default 10,000): the floor: Medusa stopped, a fresh database,
  *      `medusa exec bench-floor.js` times createProductsWorkflow on the same mapped products; and the ceilings,
@@ -55,6 +56,7 @@ const cfg = {
   password: env('BENCH_ADMIN_PASSWORD'),
   options: JSON.parse(env('BENCH_PLUGIN_OPTIONS')),
   floorMax: Number(process.env.BENCH_FLOOR_MAX ?? 10000),
+  resyncs: Math.max(1, Number(process.env.BENCH_RESYNCS ?? 1)),
 };
 
 /** Where the benchmark's GC hook (bench-gc-hook.js) writes its reports. */
@@ -186,6 +188,11 @@ async function measure(size, images, withFloor) {
   await standIn.resetStats();
   const warm = await admin.sync({ timeoutMs: 600_000, intervalMs: 100 });
   const warmStats = await standIn.stats();
+  const more = [];
+  for (let i = 1; i < cfg.resyncs; i += 1) {
+    log(`${size} products: unchanged resync ${i + 1} of ${cfg.resyncs}`);
+    more.push(await admin.sync({ timeoutMs: 600_000, intervalMs: 100 }));
+  }
 
   const changedIds = onePercent(size);
   log(`${size} products: resync after ${changedIds.length} products changed upstream`);
@@ -233,7 +240,9 @@ async function measure(size, images, withFloor) {
       majorGcs: heapAfterCold.majorGcs,
     },
     resync: { status: warm.status, durationMs: warm.duration_ms, writes: writesOf(warm),
-      unchanged: warm.unchanged, imageRequests: warmStats.imageRequests, imagesUploaded: warm.images_uploaded, stockLevels: warm.stock_levels, phases: warm.phase_timings },
+      unchanged: warm.unchanged, imageRequests: warmStats.imageRequests, imagesUploaded: warm.images_uploaded, stockLevels: warm.stock_levels, phases: warm.phase_timings,
+      // The further unchanged resyncs (BENCH_RESYNCS), one after the other.
+      more: more.map((run) => ({ status: run.status, durationMs: run.duration_ms, writes: writesOf(run), phases: run.phase_timings })) },
     changed: { status: changed.status, products: changedIds.length, durationMs: changed.duration_ms, writes: writesOf(changed),
       updated: changed.updated, stockLevels: changed.stock_levels, phases: changed.phase_timings },
     floor: floorResult,
@@ -271,8 +280,10 @@ function scaleTable(results) {
   }
   rows.push('', 'phases (s):', '');
   for (const r of results) {
+    const more = (r.resync.more ?? []).map((run, i) => `unchanged resync ${i + 2}: ${(run.durationMs / 1000).toFixed(2)} s, `
+      + `${run.writes} writes: ${phases(run.phases)}; `).join('');
     rows.push(`- ${r.size.toLocaleString('en-US')}: cold: ${phases(r.cold.phases)}; unchanged resync: ${phases(r.resync.phases)}; `
-      + `1 % changed: ${phases(r.changed.phases)}`);
+      + `${more}1 % changed: ${phases(r.changed.phases)}`);
   }
   return rows.join('\n');
 }

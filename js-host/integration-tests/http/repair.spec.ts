@@ -13,6 +13,7 @@ import {
   updateProductVariantsWorkflow,
 } from "@medusajs/medusa/core-flows"
 import type { SyncOptions } from "catalog-sync-core"
+import { readOnlyRows } from "../../src/lib/read-only-sql"
 import type CatalogSyncModuleService from "../../src/modules/catalog-sync/service"
 import { ledgerBySourceId } from "../helpers/ledger"
 import { syncNow } from "../helpers/runs"
@@ -132,6 +133,19 @@ pluginSuite(
       expect(run.progress).toMatchObject({ products_written: 0 })
       expect(run.phase_timings.stamps_read).toBe(194)
       expect(run.phase_timings.full_rows_read ?? 0).toBe(0)
+    })
+
+    it("reads the store in a read-only transaction with PostgreSQL's JIT off, and leaves the connection's settings as they were", async () => {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const serverJit = (await knex.raw("SELECT current_setting('jit') AS jit")).rows[0].jit
+      const [settings] = await readOnlyRows<{ jit: string; read_only: string }>(
+        knex,
+        "SELECT current_setting('jit') AS jit, current_setting('transaction_read_only') AS read_only"
+      )
+      expect(settings).toEqual({ jit: "off", read_only: "on" })
+      await expect(readOnlyRows(knex, "DELETE FROM catalog_sync_product")).rejects.toThrow(/read-only transaction/)
+      expect((await ledgerBySourceId(getContainer())).size).toBe(194)
+      expect((await knex.raw("SELECT current_setting('jit') AS jit")).rows[0].jit).toBe(serverJit)
     })
 
     it("notices products edited in the admin (title; price through the variant): reads their full rows only, writes nothing, records them again", async () => {

@@ -1,6 +1,7 @@
 import type { IInventoryService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { ExistingLevel } from "catalog-sync-core"
+import { readOnlyRows } from "./read-only-sql"
 
 /**
  * The levels at the location as one read-only statement over the Inventory module's table (Medusa 2.21): `json_agg`
@@ -33,9 +34,8 @@ async function levelsByModule(container: MedusaContainer, locationId: string): P
  */
 export async function readLevelsJson(container: MedusaContainer, locationId: string): Promise<string> {
   try {
-    const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
-    const { rows } = await knex.raw(LEVELS_SQL, [locationId])
-    return rows[0].levels as string
+    const rows = await readOnlyRows<{ levels: string }>(container.resolve(ContainerRegistrationKeys.PG_CONNECTION), LEVELS_SQL, [locationId])
+    return rows[0].levels
   } catch (error) {
     container
       .resolve<Logger>(ContainerRegistrationKeys.LOGGER)

@@ -1,6 +1,7 @@
 import { generateEntityId } from "@medusajs/framework/utils"
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { LedgerKey, LedgerRow, SeenFingerprint } from "catalog-sync-core"
+import { readOnlyRows } from "../../lib/read-only-sql"
 
 /** The ledger's table (model `synced_product`). */
 export const LEDGER_TABLE = "catalog_sync_product"
@@ -129,11 +130,12 @@ export async function ledgerRowsJson(knex: Knex): Promise<string> {
       ? `'${column}', ${isoSql(`"${column}"`)}`
       : `'${column}', "${column}"`
   )
-  const { rows } = await knex.raw(
+  const rows = await readOnlyRows<{ rows: string }>(
+    knex,
     `SELECT coalesce(json_agg(json_build_object(${fields.join(", ")})), '[]')::text AS rows
        FROM "${LEDGER_TABLE}" WHERE deleted_at IS NULL`
   )
-  return rows[0].rows as string
+  return rows[0].rows
 }
 
 /** A ledger row as the module service lists it (timestamps as dates), with what a preview saw upstream. */
