@@ -1,6 +1,7 @@
 //! The plan's first pass over the source bodies: every entry parsed and validated, every valid product mapped and
 //! fingerprinted, and only what the plan decides from kept per product — its id, where it is, its SKU and barcode,
-//! its fingerprints, stock and title — so the bodies can be read a few at a time and dropped.
+//! its fingerprints, stock and title — so the bodies can be read a few at a time and dropped. A catalog that fits one
+//! window also keeps its mapped products, so that its window does not parse and map them again.
 
 use std::collections::{BTreeSet, HashSet};
 

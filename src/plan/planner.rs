@@ -124,13 +124,14 @@ enum Stage {
 /// The plan of one run, made in steps:
 ///
 /// 1. [`Planner::read_pages`] / [`Planner::read_products`]: the census — every body parsed, every product validated,
-///    mapped and fingerprinted, and only a few facts per product kept;
+///    mapped and fingerprinted, and only a few facts per product kept (and the mapped products themselves while the
+///    catalog fits one window);
 /// 2. [`Planner::finish_reading`]: the decisions over the whole catalog (shared SKUs and barcodes, the errors) and the
 ///    recorded products whose content changed upstream, whose full rows the plan needs;
 /// 3. [`Planner::add_rows`]: those rows;
 /// 4. [`Planner::summary`]: the outline — counts, errors, completeness, stock targets, and every batch, cut into
 ///    windows of at most [`WindowLimits`] products;
-/// 5. [`Planner::plan_window`]: a window's batches, from its bodies read again;
+/// 5. [`Planner::plan_window`]: a window's batches, from its bodies read again (or from the kept products);
 /// 6. [`Planner::plan_stock`]: the stock levels, once the products are written.
 #[derive(Debug)]
 pub struct Planner {
