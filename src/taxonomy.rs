@@ -1,7 +1,7 @@
 //! Categories and tags: what to create (or rename) in the store before products are written, and the
 //! slug → id / value → id lookups the mapping uses afterwards.
 //!
-//! The host runs `planCategories` and `planTags`, executes their plans, then passes *all* store categories
+//! The host runs `planTaxonomy` (one read of the bodies for both), executes its plan, then passes *all* store categories
 //! and tags to `planCatalog`. The categories and tags come only from the products the source validation
 //! accepts (the same validation as [`crate::source::parse_page`], read without copying the products' text:
 //! [`accepted_products`]), the ones the plan writes: a product rejected for a bad price gets no category or
@@ -90,11 +90,11 @@ pub struct TagPlan {
     pub create: Vec<TagCreateInput>,
 }
 
-/// Input of [`plan_categories`].
+/// Input of [`plan_taxonomy`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct CategoryPlanInput {
+pub struct TaxonomyPlanInput {
     /// Raw `/products` page bodies.
     pub pages: Vec<String>,
     /// Raw `/products/:id` bodies (targeted sync).
@@ -106,39 +106,64 @@ pub struct CategoryPlanInput {
     #[ts(optional = nullable)]
     pub categories_body: Option<String>,
     /// Every category of the store.
-    pub existing: Vec<ExistingCategory>,
-}
-
-/// Input of [`plan_tags`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct TagPlanInput {
-    /// Raw `/products` page bodies.
-    pub pages: Vec<String>,
-    /// Raw `/products/:id` bodies (targeted sync).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub products: Option<Vec<String>>,
+    pub existing_categories: Vec<ExistingCategory>,
     /// Every tag of the store.
-    pub existing: Vec<ExistingTag>,
+    pub existing_tags: Vec<ExistingTag>,
 }
 
-/// Calls `visit` with every product of the pages and single bodies that the source validation accepts.
-/// Malformed pages and rejected products are skipped: the plan reports them.
-fn for_each_product(
-    pages: &[String],
-    products: Option<&[String]>,
-    mut visit: impl FnMut(&AcceptedProduct<'_>),
-) {
-    for page in pages {
-        if let Ok(accepted) = accepted_products(page) {
-            accepted.iter().for_each(&mut visit);
+/// What to create (or rename) before the products are written: categories and tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TaxonomyPlan {
+    /// What to do to the store's categories.
+    pub categories: CategoryPlan,
+    /// What to do to the store's tags.
+    pub tags: TagPlan,
+}
+
+/// The category handles and tag values the accepted products use, read in one pass over the bodies.
+#[derive(Debug, Default)]
+struct UsedTaxonomy {
+    /// Category handles (slugs passed through [`to_handle`]; empty ones left out).
+    category_handles: BTreeSet<String>,
+    /// Tag values, blank ones left out.
+    tags: BTreeSet<String>,
+}
+
+impl UsedTaxonomy {
+    /// Reads every product of the pages and single bodies that the source validation accepts. Malformed pages and
+    /// rejected products are skipped: the plan reports them.
+    fn read(pages: &[String], products: Option<&[String]>) -> Self {
+        let mut used = UsedTaxonomy::default();
+        for page in pages {
+            if let Ok(accepted) = accepted_products(page) {
+                accepted.iter().for_each(|product| used.add(product));
+            }
         }
+        for product in products.unwrap_or_default() {
+            if let Some(product) = accepted_product(product) {
+                used.add(&product);
+            }
+        }
+        used
     }
-    for product in products.unwrap_or_default() {
-        if let Some(product) = accepted_product(product) {
-            visit(&product);
+
+    /// Adds one product's category and tags.
+    fn add(&mut self, product: &AcceptedProduct<'_>) {
+        // A handle is its own handle: a slug already seen as one needs no conversion.
+        if let Some(slug) = product
+            .category()
+            .filter(|slug| !self.category_handles.contains(*slug))
+        {
+            let handle = to_handle(slug);
+            if !handle.is_empty() {
+                self.category_handles.insert(handle);
+            }
+        }
+        for tag in product.tags() {
+            if !tag.trim().is_empty() && !self.tags.contains(tag) {
+                self.tags.insert(tag.to_string());
+            }
         }
     }
 }
@@ -163,34 +188,40 @@ pub fn name_from_slug(slug: &str) -> String {
         .join(" ")
 }
 
-/// Plans category creation and renames for the categories used by the incoming products.
+/// Plans the categories and tags the incoming products use, reading the bodies once.
 ///
-/// Existing categories are matched by handle: only missing ones are created (never a duplicate). A name is
-/// updated only when the categories body names the category differently from the store; a name derived from
+/// Categories: existing ones are matched by handle, and only missing ones are created (never a duplicate). A name
+/// is updated only when the categories body names the category differently from the store; a name derived from
 /// the slug (no or invalid body) is used for creation only, so a failed `/products/categories` request never
-/// renames categories back and forth.
-pub fn plan_categories(input: &CategoryPlanInput) -> CategoryPlan {
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    for_each_product(&input.pages, input.products.as_deref(), |product| {
-        // A handle is its own handle: a slug already seen as one needs no conversion.
-        if let Some(slug) = product.category().filter(|slug| !used.contains(*slug)) {
-            let handle = to_handle(slug);
-            if !handle.is_empty() {
-                used.insert(handle);
-            }
-        }
-    });
-    let names: HashMap<String, String> = input
-        .categories_body
-        .as_deref()
+/// renames categories back and forth. Renames are sorted by id.
+///
+/// Tags: those the store does not have (by exact value; blank values are ignored), sorted by value.
+pub fn plan_taxonomy(input: &TaxonomyPlanInput) -> TaxonomyPlan {
+    let used = UsedTaxonomy::read(&input.pages, input.products.as_deref());
+    TaxonomyPlan {
+        categories: plan_categories(
+            used.category_handles,
+            input.categories_body.as_deref(),
+            &input.existing_categories,
+        ),
+        tags: plan_tags(used.tags, &input.existing_tags),
+    }
+}
+
+/// The categories to create and rename, for the used handles.
+fn plan_categories(
+    used: BTreeSet<String>,
+    categories_body: Option<&str>,
+    existing: &[ExistingCategory],
+) -> CategoryPlan {
+    let names: HashMap<String, String> = categories_body
         .and_then(|body| parse_categories(body).ok())
         .unwrap_or_default()
         .into_iter()
         .filter_map(|category| Some((to_handle(&category.slug), category.name?)))
         .filter(|(_, name)| !name.trim().is_empty())
         .collect();
-    let existing: HashMap<&str, &ExistingCategory> = input
-        .existing
+    let existing: HashMap<&str, &ExistingCategory> = existing
         .iter()
         .map(|category| (category.handle.as_str(), category))
         .collect();
@@ -220,25 +251,13 @@ pub fn plan_categories(input: &CategoryPlanInput) -> CategoryPlan {
     plan
 }
 
-/// Plans the creation of the tags used by the incoming products that the store does not have (by exact
-/// value; blank values are ignored). Sorted by value.
-pub fn plan_tags(input: &TagPlanInput) -> TagPlan {
-    let existing: BTreeSet<&str> = input
-        .existing
-        .iter()
-        .map(|tag| tag.value.as_str())
-        .collect();
-    let mut missing: BTreeSet<String> = BTreeSet::new();
-    for_each_product(&input.pages, input.products.as_deref(), |product| {
-        for tag in product.tags() {
-            if !tag.trim().is_empty() && !existing.contains(tag) && !missing.contains(tag) {
-                missing.insert(tag.to_string());
-            }
-        }
-    });
+/// The used tags the store does not have.
+fn plan_tags(used: BTreeSet<String>, existing: &[ExistingTag]) -> TagPlan {
+    let existing: BTreeSet<&str> = existing.iter().map(|tag| tag.value.as_str()).collect();
     TagPlan {
-        create: missing
+        create: used
             .into_iter()
+            .filter(|value| !existing.contains(value.as_str()))
             .map(|value| TagCreateInput { value })
             .collect(),
     }
@@ -308,26 +327,61 @@ mod tests {
 
     #[test]
     fn a_product_rejected_by_validation_gets_no_category_and_no_tag() {
-        let categories = plan_categories(&CategoryPlanInput {
+        let plan = plan_taxonomy(&TaxonomyPlanInput {
             pages: page(),
-            products: None,
+            products: Some(vec![
+                r#"{"id":3,"title":"Pear","price":1,"stock":-2,"category":"fruit","tags":["pears"]}"#.into(),
+            ]),
             categories_body: None,
-            existing: Vec::new(),
+            existing_categories: Vec::new(),
+            existing_tags: Vec::new(),
         });
-        let handles: Vec<&str> = categories
+        let handles: Vec<&str> = plan
+            .categories
             .create
             .iter()
             .map(|c| c.handle.as_str())
             .collect();
         assert_eq!(handles, ["home-decoration"]);
-        let tags = plan_tags(&TagPlanInput {
+        let values: Vec<&str> = plan.tags.create.iter().map(|t| t.value.as_str()).collect();
+        assert_eq!(values, ["lighting"]);
+    }
+
+    #[test]
+    fn the_store_s_categories_and_tags_are_not_created_again_and_a_renamed_category_is_renamed() {
+        let plan = plan_taxonomy(&TaxonomyPlanInput {
             pages: page(),
             products: Some(vec![
-                r#"{"id":3,"title":"Pear","price":1,"stock":-2,"tags":["pears"]}"#.into(),
+                r#"{"id":4,"title":"Desk","price":90,"stock":3,"category":"Office Desks","tags":["wood","lighting", " "]}"#.into(),
             ]),
-            existing: Vec::new(),
+            categories_body: Some(
+                r#"[{"slug":"home-decoration","name":"Home & Decor","url":"x"}]"#.into(),
+            ),
+            existing_categories: vec![ExistingCategory {
+                id: "pcat_1".into(),
+                handle: "home-decoration".into(),
+                name: "Home Decoration".into(),
+            }],
+            existing_tags: vec![ExistingTag {
+                id: "ptag_1".into(),
+                value: "lighting".into(),
+            }],
         });
-        let values: Vec<&str> = tags.create.iter().map(|t| t.value.as_str()).collect();
-        assert_eq!(values, ["lighting"]);
+        assert_eq!(
+            plan.categories.update,
+            [CategoryUpdateInput {
+                id: "pcat_1".into(),
+                name: "Home & Decor".into()
+            }]
+        );
+        let created: Vec<(&str, &str)> = plan
+            .categories
+            .create
+            .iter()
+            .map(|c| (c.handle.as_str(), c.name.as_str()))
+            .collect();
+        assert_eq!(created, [("office-desks", "Office Desks")]);
+        let values: Vec<&str> = plan.tags.create.iter().map(|t| t.value.as_str()).collect();
+        assert_eq!(values, ["wood"]);
     }
 }

@@ -37,8 +37,8 @@ use catalog_sync::report::{summarize_run, write_error_for, SummarizeInput, Write
 use catalog_sync::source::{parse_categories, parse_entry, parse_page, parse_product, EntryOrigin};
 use catalog_sync::stock::{plan_stock_levels, StockPlanInput};
 use catalog_sync::taxonomy::{
-    plan_categories, plan_tags, CategoryIndex, CategoryPlanInput, ExistingCategory, ExistingTag,
-    TagIndex, TagPlanInput,
+    plan_taxonomy, CategoryIndex, ExistingCategory, ExistingTag, TagIndex, TaxonomyPlan,
+    TaxonomyPlanInput,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
@@ -460,23 +460,23 @@ fn run_mapping(input: &Value, existing: &Value) -> Result<Value, String> {
     Ok(Value::Array(rows))
 }
 
-fn run_categories(input: &Value, existing: &Value) -> Result<Value, String> {
-    let plan = plan_categories(&CategoryPlanInput {
+/// The taxonomy plan of a fixture's bodies; the categories fixtures check its categories, the tags fixtures its tags.
+fn taxonomy_plan(input: &Value, existing: &Value) -> Result<TaxonomyPlan, String> {
+    Ok(plan_taxonomy(&TaxonomyPlanInput {
         pages: bodies(input.get("pages")),
         products: field(input, "products").map(|p| bodies(Some(p))),
         categories_body: field(input, "categoriesBody").map(body),
-        existing: existing_list(existing, "categories")?,
-    });
-    Ok(to_value(&plan))
+        existing_categories: existing_list(existing, "categories")?,
+        existing_tags: existing_list(existing, "tags")?,
+    }))
+}
+
+fn run_categories(input: &Value, existing: &Value) -> Result<Value, String> {
+    Ok(to_value(&taxonomy_plan(input, existing)?.categories))
 }
 
 fn run_tags(input: &Value, existing: &Value) -> Result<Value, String> {
-    let plan = plan_tags(&TagPlanInput {
-        pages: bodies(input.get("pages")),
-        products: field(input, "products").map(|p| bodies(Some(p))),
-        existing: existing_list(existing, "tags")?,
-    });
-    Ok(to_value(&plan))
+    Ok(to_value(&taxonomy_plan(input, existing)?.tags))
 }
 
 fn run_report(input: &Value, _existing: &Value) -> Result<Value, String> {

@@ -34,7 +34,7 @@ use catalog_sync::plan::{
 };
 use catalog_sync::rows::StoreProductRow;
 use catalog_sync::taxonomy::{
-    plan_categories, plan_tags, CategoryPlanInput, ExistingCategory, ExistingTag, TagPlanInput,
+    plan_taxonomy, ExistingCategory, ExistingTag, TaxonomyPlan, TaxonomyPlanInput,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -199,16 +199,12 @@ fn pages(entries: &[Value], page_size: usize) -> Vec<String> {
 
 /// Runs the taxonomy plans and "creates" what they ask for, like the host does before `planCatalog`.
 fn store_taxonomy(pages: &[String]) -> (Vec<ExistingCategory>, Vec<ExistingTag>) {
-    let categories = plan_categories(&CategoryPlanInput {
+    let TaxonomyPlan { categories, tags } = plan_taxonomy(&TaxonomyPlanInput {
         pages: pages.to_vec(),
         products: None,
         categories_body: None,
-        existing: Vec::new(),
-    });
-    let tags = plan_tags(&TagPlanInput {
-        pages: pages.to_vec(),
-        products: None,
-        existing: Vec::new(),
+        existing_categories: Vec::new(),
+        existing_tags: Vec::new(),
     });
     (
         categories

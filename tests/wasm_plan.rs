@@ -44,18 +44,21 @@ fn options() -> Value {
     )
 }
 
-/// Runs both taxonomy plans against an empty store and returns the store after "creating" what they ask.
+/// Runs the taxonomy plan against an empty store and returns the store after "creating" what it asks.
 fn store(pages: &Value) -> (Value, Value) {
-    let categories =
-        json_of(&wasm::plan_categories(js(json!({ "pages": pages, "existing": [] }))).unwrap());
-    let created: Vec<Value> = categories["create"]
+    let plan = json_of(
+        &wasm::plan_taxonomy(js(
+            json!({ "pages": pages, "existingCategories": [], "existingTags": [] }),
+        ))
+        .unwrap(),
+    );
+    let created: Vec<Value> = plan["categories"]["create"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| json!({ "id": format!("pcat_{}", c["handle"].as_str().unwrap()), "handle": c["handle"], "name": c["name"] }))
         .collect();
-    let tags = json_of(&wasm::plan_tags(js(json!({ "pages": pages, "existing": [] }))).unwrap());
-    let tags: Vec<Value> = tags["create"]
+    let tags: Vec<Value> = plan["tags"]["create"]
         .as_array()
         .unwrap()
         .iter()
@@ -75,10 +78,15 @@ fn plan() -> Value {
 }
 
 #[wasm_bindgen_test]
-fn taxonomy_plans_create_what_products_use() {
+fn the_taxonomy_plan_creates_what_products_use() {
     let pages = json!([page()]);
-    let categories =
-        json_of(&wasm::plan_categories(js(json!({ "pages": pages, "existing": [] }))).unwrap());
+    let plan = json_of(
+        &wasm::plan_taxonomy(js(json!({
+            "pages": pages, "existingCategories": [], "existingTags": [{ "id": "t1", "value": "sale" }]
+        })))
+        .unwrap(),
+    );
+    let categories = &plan["categories"];
     let handles: Vec<&str> = categories["create"]
         .as_array()
         .unwrap()
@@ -88,13 +96,7 @@ fn taxonomy_plans_create_what_products_use() {
     assert_eq!(handles, vec!["home-decoration", "mobile-accessories"]);
     assert_eq!(categories["create"][0]["name"], json!("Home Decoration"));
     assert_eq!(categories["create"][0]["is_active"], json!(true));
-    let tags = json_of(
-        &wasm::plan_tags(js(
-            json!({ "pages": pages, "existing": [{ "id": "t1", "value": "sale" }] }),
-        ))
-        .unwrap(),
-    );
-    let values: Vec<&str> = tags["create"]
+    let values: Vec<&str> = plan["tags"]["create"]
         .as_array()
         .unwrap()
         .iter()
@@ -242,13 +244,19 @@ fn bodies_cross_intact_and_the_callers_input_is_untouched() {
 
 #[wasm_bindgen_test]
 fn planners_name_a_non_string_body() {
-    let error = wasm::plan_tags(js(json!({ "pages": ["{}", 7], "existing": [] }))).unwrap_err();
+    let error = wasm::plan_taxonomy(js(
+        json!({ "pages": ["{}", 7], "existingCategories": [], "existingTags": [] }),
+    ))
+    .unwrap_err();
     let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
     assert_eq!(
         details,
-        json!({ "function": "planTags", "path": "pages[1]", "reason": "invalid type: number, expected a string" })
+        json!({ "function": "planTaxonomy", "path": "pages[1]", "reason": "invalid type: number, expected a string" })
     );
-    let error = wasm::plan_categories(js(json!({ "pages": "{}", "existing": [] }))).unwrap_err();
+    let error = wasm::preview_taxonomy(js(
+        json!({ "pages": "{}", "existingCategories": [], "existingTags": [] }),
+    ))
+    .unwrap_err();
     let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
     assert_eq!(details["path"], json!("pages"));
 }

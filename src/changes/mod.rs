@@ -41,9 +41,7 @@ use crate::model::{OwnedProduct, RunError, RunErrorCode, SourceId};
 use crate::plan::{plan_sync, PlanInput, SyncPlan};
 use crate::removals::RemovalAction;
 use crate::report::{summarize_run, PlanOutcome, RunReport, SummarizeInput};
-use crate::taxonomy::{
-    plan_categories, plan_tags, CategoryPlanInput, ExistingCategory, ExistingTag, TagPlanInput,
-};
+use crate::taxonomy::{plan_taxonomy, ExistingCategory, ExistingTag, TaxonomyPlanInput};
 
 pub use apply::{
     check_apply_preview, ApplyPreviewRequest, ApplyPreviewVerdict, PreviewFingerprints,
@@ -862,7 +860,7 @@ fn collect_unwritten(
 }
 
 /// The categories and tags a preview plans with: the store's, plus a placeholder for each one a run would create
-/// first ([`plan_categories`], [`plan_tags`]), whose id is `planned:<handle>` / `planned:<value>`. Renames are not
+/// first ([`plan_taxonomy`]), whose id is `planned:<handle>` / `planned:<value>`. Renames are not
 /// applied (a product links a category by id; its name is not in the change list).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -873,28 +871,12 @@ pub struct PreviewTaxonomy {
     pub tags: Vec<ExistingTag>,
 }
 
-/// Input of [`preview_taxonomy`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PreviewTaxonomyInput {
-    /// The categories plan's input (bodies and the store's categories).
-    pub categories: CategoryPlanInput,
-    /// The store's tags.
-    pub tags: Vec<ExistingTag>,
-}
-
 /// The taxonomy a preview plans with; see [`PreviewTaxonomy`].
-pub fn preview_taxonomy(input: &PreviewTaxonomyInput) -> PreviewTaxonomy {
-    let category_plan = plan_categories(&input.categories);
-    let tag_plan = plan_tags(&TagPlanInput {
-        pages: input.categories.pages.clone(),
-        products: input.categories.products.clone(),
-        existing: input.tags.clone(),
-    });
-    let mut categories = input.categories.existing.clone();
+pub fn preview_taxonomy(input: &TaxonomyPlanInput) -> PreviewTaxonomy {
+    let plan = plan_taxonomy(input);
+    let mut categories = input.existing_categories.clone();
     categories.extend(
-        category_plan
+        plan.categories
             .create
             .into_iter()
             .map(|category| ExistingCategory {
@@ -903,8 +885,8 @@ pub fn preview_taxonomy(input: &PreviewTaxonomyInput) -> PreviewTaxonomy {
                 name: category.name,
             }),
     );
-    let mut tags = input.tags.clone();
-    tags.extend(tag_plan.create.into_iter().map(|tag| ExistingTag {
+    let mut tags = input.existing_tags.clone();
+    tags.extend(plan.tags.create.into_iter().map(|tag| ExistingTag {
         id: format!("planned:{}", tag.value),
         value: tag.value,
     }));

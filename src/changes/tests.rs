@@ -389,14 +389,12 @@ fn a_preview_plans_with_placeholders_and_a_run_with_store_ids_lists_the_same_cha
     let source = vec![page(&[
         r#"{"id":5,"title":"Pan","price":20,"stock":4,"category":"kitchen","tags":["steel","cook"]}"#.to_string(),
     ])];
-    let taxonomy = preview_taxonomy(&PreviewTaxonomyInput {
-        categories: CategoryPlanInput {
-            pages: source.clone(),
-            products: None,
-            categories_body: None,
-            existing: categories(),
-        },
-        tags: tags(),
+    let taxonomy = preview_taxonomy(&TaxonomyPlanInput {
+        pages: source.clone(),
+        products: None,
+        categories_body: None,
+        existing_categories: categories(),
+        existing_tags: tags(),
     });
     assert!(taxonomy
         .categories

@@ -62,6 +62,19 @@ pub struct ImageCopyPlan {
     pub hosts_down_last_run: Vec<String>,
 }
 
+/// Whether a run copies images into the store at all (`images: "upload"`). In `images: "link"` mode every product
+/// keeps its source URLs: the image step has nothing to read, plan or copy.
+///
+/// ```
+/// use catalog_sync::images::copies_images;
+/// use catalog_sync::options::{ImageMode, SyncOptions};
+/// assert!(copies_images(&SyncOptions::default()));
+/// assert!(!copies_images(&SyncOptions { images: ImageMode::Link, ..SyncOptions::default() }));
+/// ```
+pub fn copies_images(options: &SyncOptions) -> bool {
+    options.images != ImageMode::Link
+}
+
 /// Plans the image downloads of a run: every distinct image or thumbnail URL of a valid incoming product that has
 /// no stored copy. Nothing is planned in `images: "link"` mode.
 ///
@@ -82,7 +95,7 @@ pub struct ImageCopyPlan {
 /// assert_eq!(plan.already_stored, 1);
 /// ```
 pub fn plan_image_copies(input: &ImageCopyPlanInput) -> ImageCopyPlan {
-    if input.options.images == ImageMode::Link {
+    if !copies_images(&input.options) {
         return ImageCopyPlan::default();
     }
     let stored: HashSet<&str> = input.stored_urls.iter().map(String::as_str).collect();

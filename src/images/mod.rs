@@ -36,5 +36,7 @@ pub use copier::{
     ImageUpload, ImageVerdict, BYTES_PER_UPLOAD, FILES_PER_UPLOAD, IMAGE_REQUEST_NUMBERS,
     UNREACHABLE_HOST_LIMIT,
 };
-pub use copy_plan::{plan_image_copies, ImageCopy, ImageCopyPlan, ImageCopyPlanInput};
+pub use copy_plan::{
+    copies_images, plan_image_copies, ImageCopy, ImageCopyPlan, ImageCopyPlanInput,
+};
 pub use resolver::{cap_images, image_errors, ImageFailure, ImageResolver, StoredImage};

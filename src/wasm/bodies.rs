@@ -19,7 +19,7 @@ use super::{js_message, type_name, FromJs};
 use crate::error::CoreError;
 use crate::images::ImageCopyPlanInput;
 use crate::plan::PlanInput;
-use crate::taxonomy::{CategoryPlanInput, TagPlanInput};
+use crate::taxonomy::TaxonomyPlanInput;
 
 /// A planner input that carries raw source bodies.
 pub(crate) trait SourceBodies: FromJs {
@@ -38,12 +38,7 @@ macro_rules! source_bodies {
     };
 }
 
-source_bodies!(
-    PlanInput,
-    CategoryPlanInput,
-    TagPlanInput,
-    ImageCopyPlanInput
-);
+source_bodies!(PlanInput, TaxonomyPlanInput, ImageCopyPlanInput);
 
 /// A planner input read with its bodies copied natively (the caller's object is left untouched).
 pub(crate) struct WithBodies<T>(pub T);

@@ -4,6 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::bodies::WithBodies;
 use super::{export, Objects, Parsed};
 use crate::changes::{self, apply::compare_fingerprints, PreviewFingerprints};
 use crate::notify;
@@ -31,14 +32,15 @@ pub fn plan_changes(
 /// run would create first.
 ///
 /// ```js
-/// const { categories, tags } = previewTaxonomy({ categories: { pages, products, categoriesBody, existing }, tags: existingTags });
+/// const { categories, tags } = previewTaxonomy({ pages, products, categoriesBody, existingCategories, existingTags });
 /// ```
 #[wasm_bindgen(js_name = previewTaxonomy, unchecked_return_type = "PreviewTaxonomy")]
 pub fn preview_taxonomy(
-    #[wasm_bindgen(unchecked_param_type = "PreviewTaxonomyInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "TaxonomyPlanInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     export("previewTaxonomy", |call| {
-        Ok(Parsed(changes::preview_taxonomy(&call.input(input)?)))
+        let WithBodies(input) = call.input(input)?;
+        Ok(Parsed(changes::preview_taxonomy(&input)))
     })
 }
 

@@ -7,6 +7,22 @@ use super::{export, AsIs, Objects};
 use crate::images::{self, ImageCopier, ImageDownload, ImageRetryInput, ImageUpload, StoredImage};
 use crate::options::SyncOptions;
 
+/// Whether a run copies images into the store at all (`images: "upload"`); in `images: "link"` mode the image step
+/// has nothing to read, plan or copy.
+///
+/// ```js
+/// if (!copiesImages(options)) return { stored: [], failures: [], stats: { downloaded: 0, uploaded: 0, reused: 0, failed: 0 } };
+/// ```
+#[wasm_bindgen(js_name = copiesImages)]
+pub fn copies_images(
+    #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue,
+) -> Result<bool, JsValue> {
+    export("copiesImages", |call| {
+        let options: SyncOptions = call.input(options)?;
+        Ok(AsIs(images::copies_images(&options)))
+    })
+}
+
 /// Plans the image downloads of a run (`images: "upload"`): every image or thumbnail URL of a valid incoming
 /// product without a stored copy, once, with the products using it. Nothing in `images: "link"` mode.
 ///

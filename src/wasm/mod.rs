@@ -58,7 +58,7 @@ pub use changes::{
 };
 pub use deadline::check_run_deadline;
 pub use fetch::fetch_source;
-pub use images::{plan_image_copies, ImageCopierHandle};
+pub use images::{copies_images, plan_image_copies, ImageCopierHandle};
 pub use lifecycle::{
     batch_take, check_cancel, end_run, execution_site, fan_out_state, final_write_retry_delay,
     lease_figures, run_liveness, run_transition, write_site,
@@ -73,7 +73,7 @@ pub use report::{summarize_run, write_error_for};
 pub use snapshot::{ledger_claims, ledger_writes_after_batch, sync_markers, StoreCheck};
 pub use stock::{orphaned_inventory_items, plan_stock_levels};
 pub use store::plan_store_setup;
-pub use taxonomy::{plan_categories, plan_tags};
+pub use taxonomy::plan_taxonomy;
 pub use webhook::{check_webhook, merge_queued_ids, webhook_body_limit};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -81,7 +81,7 @@ const TYPE_IMPORTS: &'static str = r#"
 import type {
   PluginOptionsInput, OptionFallbacks, SyncOptions, PageRequest, FetchStart, SourceAnswer, FetchedSource, FetchStats,
   WebhookCall, WebhookVerdict, QueueMergeInput,
-  CategoryPlanInput, CategoryPlan, TagPlanInput, TagPlan, PlanInput, WriteBatch, WriteErrorInput, RunError,
+  TaxonomyPlanInput, TaxonomyPlan, CategoryPlan, TagPlan, PlanInput, WriteBatch, WriteErrorInput, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
   StockPlan, InventoryItemState, StoreCheckInput, StoreCheckSummary, SuspectRows, SuspectRepairs, StoreProductRow, StockRequest,
@@ -92,7 +92,7 @@ import type {
   LedgerClaimInput, LedgerRow, LedgerAfterBatchInput, LedgerWrites,
   HeldRemovalsInput, ApplyRemovalsRequest, ApplyRemovalsVerdict, SyncRunStatus, CancelVerdict,
   RunRecord, RunView, RunVocabulary, AnalyticsInput, SyncAnalytics, SettingsInput, SyncSettings,
-  ChangesInput, ChangeList, PreviewTaxonomyInput, PreviewTaxonomy, ApplyPreviewRequest, ApplyPreviewVerdict,
+  ChangesInput, ChangeList, PreviewTaxonomy, ApplyPreviewRequest, ApplyPreviewVerdict,
   PreviewFingerprints, ProductStatusInput, ProductSyncState, EndedRun, RunNotification, OwnedRowsInput, PreviewOwned,
 } from "./types";
 
@@ -125,7 +125,7 @@ fn install_panic_hook() {
     });
 }
 
-/// One call of an export, named as JavaScript knows it (e.g. `planCategories`, `CatalogPlan.batchJson`):
+/// One call of an export, named as JavaScript knows it (e.g. `planTaxonomy`, `CatalogPlan.batchJson`):
 /// reads the call's arguments and hands its result back.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Call {

@@ -67,12 +67,11 @@ function sourceHost(serve, { delayMs = 2, answer = null } = {}) {
   return host;
 }
 
-/** Runs the taxonomy plans and "creates" what they ask for, returning the store's categories and tags. */
+/** Runs the taxonomy plan and "creates" what it asks for, returning the store's categories and tags. */
 function reconcileTaxonomy(pages) {
-  const categoryPlan = core.planCategories({ pages, existing: [] });
+  const { categories: categoryPlan, tags: tagPlan } = core.planTaxonomy({ pages, existingCategories: [], existingTags: [] });
   assert.deepEqual(categoryPlan.update, []);
   const categories = categoryPlan.create.map((c) => ({ id: `pcat_${c.handle}`, handle: c.handle, name: c.name }));
-  const tagPlan = core.planTags({ pages, existing: [] });
   const tags = tagPlan.create.map((t) => ({ id: `ptag_${t.value}`, value: t.value }));
   return { categoryPlan, categories, tags };
 }
@@ -270,6 +269,32 @@ test('options come back complete, with null (not undefined) for unset values', (
   assert.equal(core.validateOptions({}, { webhookSecret: 'from-env' }).webhookSecret, 'from-env');
   assert.equal(core.validateOptions({ webhookSecret: 'set' }, { webhookSecret: 'from-env' }).webhookSecret, 'set');
   assert.equal(core.validateOptions({}, { webhookSecret: undefined }).webhookSecret, null);
+});
+
+test('the core says whether a run copies images: upload does, link reads and plans nothing', () => {
+  assert.equal(core.copiesImages(core.validateOptions({})), true);
+  assert.equal(core.copiesImages(core.validateOptions({ images: 'link' })), false);
+  assert.throws(() => core.copiesImages('upload'), { code: 'INVALID_INPUT' });
+});
+
+test('the taxonomy plan reads the bodies once for categories and tags, and leaves the store\'s own alone', () => {
+  const page = JSON.stringify({
+    products: [
+      { id: 1, title: 'Lamp', price: 10, stock: 1, category: 'home-decoration', tags: ['lighting', 'sale'] },
+      { id: 2, title: 'Pan', price: 'x', stock: 1, category: 'kitchen', tags: ['steel'] },
+    ],
+    total: 2, skip: 0, limit: 2,
+  });
+  const plan = core.planTaxonomy({
+    pages: [page],
+    categoriesBody: JSON.stringify([{ slug: 'home-decoration', name: 'Home & Decor', url: 'x' }]),
+    existingCategories: [{ id: 'pcat_1', handle: 'home-decoration', name: 'Home Decoration' }],
+    existingTags: [{ id: 'ptag_1', value: 'sale' }],
+  });
+  assert.deepEqual(plan, {
+    categories: { create: [], update: [{ id: 'pcat_1', name: 'Home & Decor' }] },
+    tags: { create: [{ value: 'lighting' }] },
+  });
 });
 
 test('addresses are classified by the core, IPv4-mapped forms like their IPv4 address', () => {

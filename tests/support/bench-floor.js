@@ -76,9 +76,8 @@ async function floor({ container, args }) {
     },
   );
 
-  const categoryPlan = core.planCategories({ pages, categoriesBody, existing: [] });
+  const { categories: categoryPlan, tags: tagPlan } = core.planTaxonomy({ pages, categoriesBody, existingCategories: [], existingTags: [] });
   const { result: categories } = await createProductCategoriesWorkflow(container).run({ input: { product_categories: categoryPlan.create } });
-  const tagPlan = core.planTags({ pages, existing: [] });
   const { result: tags } = tagPlan.create.length
     ? await createProductTagsWorkflow(container).run({ input: { product_tags: tagPlan.create } })
     : { result: [] };

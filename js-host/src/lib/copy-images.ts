@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises"
 import { uploadFilesWorkflow } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ImageCopier, checkRunDeadline, planImageCopies, splitRefusedGroup } from "catalog-sync-core"
+import { ImageCopier, checkRunDeadline, copiesImages, planImageCopies, splitRefusedGroup } from "catalog-sync-core"
 import type {
   ImageCopy,
   ImageFailure,
@@ -53,7 +53,8 @@ export interface ImageRun {
  * are stored with `uploadFilesWorkflow` in the groups the copier closes and remembered in the
  * `synced_image` table as they land, so a later run never downloads them again, even if this run fails
  * afterwards. An image that cannot be copied never fails the run: it becomes an `ImageFailure`. Past the
- * run's deadline no download starts, and the copy throws a `RunDeadlineError`.
+ * run's deadline no download starts, and the copy throws a `RunDeadlineError`. When the core says the run copies
+ * no images (`copiesImages`: `images: "link"`), nothing is read or planned.
  *
  * @param container - the Medusa container
  * @param options - validated plugin options
@@ -66,6 +67,9 @@ export async function copyImages(
   sources: ImageSources,
   run: ImageRun
 ): Promise<CopiedImages> {
+  if (!copiesImages(options)) {
+    return { stored: [], failures: [], stats: { downloaded: 0, uploaded: 0, reused: 0, failed: 0 } }
+  }
   const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
   const [known, previousErrors] = await Promise.all([
     service.listStoredImages(),

@@ -70,13 +70,11 @@ export async function planPreviewChanges(
     service.listStoredImages(),
   ])
   const taxonomy = previewTaxonomy({
-    categories: {
-      pages: fetched.pages,
-      products: fetched.products,
-      categoriesBody: fetched.categoriesBody,
-      existing: categories,
-    },
-    tags,
+    pages: fetched.pages,
+    products: fetched.products,
+    categoriesBody: fetched.categoriesBody,
+    existingCategories: categories,
+    existingTags: tags,
   })
   return planChanges({
     plan: {

@@ -9,7 +9,7 @@
  *         catalog      planCatalog(input) + summary() + free()           (input conversion + parse + map + plan)
  *         catalog-all  the same, plus JSON.parse(batchJson(i)) for every batch, each dropped once read (as the
  *                      plugin writing them)
- *         taxonomy     planCategories + planTags on the same pages       (what the host runs before planCatalog)
+ *         taxonomy     planTaxonomy on the same pages                    (what the host runs before planCatalog)
  *       Each mode runs in its own process, so peakRssKb (max resident memory, catalog included) is the mode's own.
  */
 const fs = require('node:fs');
@@ -47,8 +47,7 @@ const MODES = {
     }
   },
   taxonomy(core, input) {
-    const categories = core.planCategories({ pages: input.pages, existing: [] });
-    const tags = core.planTags({ pages: input.pages, existing: [] });
+    const { categories, tags } = core.planTaxonomy({ pages: input.pages, existingCategories: [], existingTags: [] });
     if (categories.create.length === 0 || tags.create.length === 0) throw new Error('no category or tag planned');
     return undefined;
   },

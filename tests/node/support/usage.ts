@@ -1,7 +1,7 @@
 // Compiled (not run) by tests/node/types.test.js: the package's declarations must type every main shape.
 // Each `@ts-expect-error` fails the compile if the line it marks is NOT an error, i.e. if a type is `any`.
 import {
-  validateOptions, planCategories, planTags, splitBatch, writeErrorFor, summarizeRun, fetchSource, planCatalog,
+  validateOptions, planTaxonomy, splitBatch, writeErrorFor, summarizeRun, fetchSource, planCatalog,
   checkWebhook, webhookBodyLimit, mergeQueuedIds, StoreCheck, syncMarkers, classifyAddress, checkRunDeadline,
   ImageCopier, runTransition, runLiveness, endRun, leaseFigures, finalWriteRetryDelay, executionSite,
   writeSite, batchTake, fanOutState,
@@ -43,9 +43,9 @@ const hop = copier.checkHop("http://x/1.png", 0);
 const checkAddress: boolean = hop.action === "request" ? hop.checkAddress : false;
 copier.free();
 
-const categories = planCategories({ pages: [], existing: [] });
-const handles: string[] = categories.create.map((c) => c.handle);
-const tagValues: string[] = planTags({ pages: [], existing: [] }).create.map((t) => t.value);
+const taxonomy = planTaxonomy({ pages: [], existingCategories: [], existingTags: [] });
+const handles: string[] = taxonomy.categories.create.map((c) => c.handle);
+const tagValues: string[] = taxonomy.tags.create.map((t) => t.value);
 
 const catalogPlan: CatalogPlan = planCatalog({ options, pages: [], scope: { kind: "targeted", productIds: [3] },
   categories: [], tags: [], owned: [], takenHandles: [], salesChannelId: null });

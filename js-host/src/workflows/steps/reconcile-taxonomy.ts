@@ -6,7 +6,7 @@ import {
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { planCategories, planTags } from "catalog-sync-core"
+import { planTaxonomy } from "catalog-sync-core"
 import type { ExistingCategory, ExistingTag } from "catalog-sync-core"
 import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
@@ -41,7 +41,7 @@ export async function readTags(container: MedusaContainer): Promise<ExistingTag[
 
 /**
  * Creates the categories and tags the incoming products use and renames categories whose name
- * changed upstream, as the core plans it (`planCategories`, `planTags`), through Medusa's
+ * changed upstream, as the core plans it (`planTaxonomy`, one read of the bodies), through Medusa's
  * category and tag workflows. Returns the store's categories and tags afterwards.
  *
  * Forward-only, with no compensation on purpose: the categories and tags it creates are the source's, and
@@ -57,8 +57,13 @@ export const reconcileTaxonomyStep = createStep(
         readCategories(container),
         readTags(container),
       ])
-      const categoryPlan = planCategories({ pages, products, categoriesBody, existing: existingCategories })
-      const tagPlan = planTags({ pages, products, existing: existingTags })
+      const { categories: categoryPlan, tags: tagPlan } = planTaxonomy({
+        pages,
+        products,
+        categoriesBody,
+        existingCategories,
+        existingTags,
+      })
       if (categoryPlan.create.length) {
         await createProductCategoriesWorkflow(container).run({
           input: { product_categories: categoryPlan.create },
