@@ -616,7 +616,7 @@ fn the_deadline_ends_the_fetch_when_it_passes() {
     // A source that answers slowly: the deadline is checked between answers.
     let one_at_a_time = SyncOptions {
         concurrency: 1,
-        ..short
+        ..short.clone()
     };
     let run = simulate(
         start(one_at_a_time, SyncScope::Full),
@@ -625,6 +625,38 @@ fn the_deadline_ends_the_fetch_when_it_passes() {
     );
     assert_eq!(run.result.unwrap_err().code().as_str(), "RUN_TIMEOUT");
     assert!(run.ended_at <= START_MS + 3_600.0);
+    // An answer that takes longer than the time left (within requestTimeoutMs): the fetch fails at the deadline,
+    // not when the answer comes.
+    let run = simulate(start(short, SyncScope::Full), clean(194), fixed(8_000.0));
+    assert_eq!(run.result.unwrap_err().code().as_str(), "RUN_TIMEOUT");
+    assert_eq!(run.ended_at, START_MS + 3_000.0);
+}
+
+#[test]
+fn a_wait_for_answers_ends_at_the_deadline_unless_a_host_timer_cannot_reach_it() {
+    let waits = |run_timeout_ms: u32| {
+        let mut machine = SourceFetch::new(start(
+            SyncOptions {
+                run_timeout_ms,
+                ..options(30, 1)
+            },
+            SyncScope::Full,
+        ))
+        .unwrap();
+        assert!(matches!(machine.poll(START_MS), FetchStep::Send(_)));
+        machine.poll(START_MS + 1.0)
+    };
+    assert_eq!(
+        waits(60_000),
+        FetchStep::Wait {
+            until_ms: Some(START_MS + 60_000.0)
+        }
+    );
+    // 30 days (the longest runTimeoutMs): past setTimeout's 2^31 - 1 ms, so only the answer is awaited.
+    assert_eq!(
+        waits(30 * 24 * 60 * 60 * 1000),
+        FetchStep::Wait { until_ms: None }
+    );
 }
 
 #[test]

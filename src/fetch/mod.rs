@@ -122,11 +122,12 @@ pub enum SourceAnswer {
 pub enum FetchStep {
     /// Perform this attempt.
     Send(Outgoing),
-    /// Nothing to send now: wait for an answer in flight, or until `until_ms` (a retry is due, or the deadline
-    /// comes first), then poll again. Without `until_ms` only answers are awaited: every attempt in flight ends
-    /// within its own deadline, and the run's deadline is checked at the next poll.
+    /// Nothing to send now: wait for an answer in flight, or until `until_ms` (a retry is due, or the run's
+    /// deadline comes), then poll again. Without `until_ms` (the deadline is further than a host timer reaches, and
+    /// no retry waits) only answers are awaited: every attempt in flight ends within its own `requestTimeoutMs`,
+    /// and the run's deadline is checked at the next poll.
     Wait {
-        /// When to poll again at the latest, in milliseconds since the Unix epoch, when a retry is waiting.
+        /// When to poll again at the latest, in milliseconds since the Unix epoch.
         until_ms: Option<f64>,
     },
     /// Everything is in: [`SourceFetch::finish`].
