@@ -18,9 +18,9 @@ export interface StoreSnapshot {
   takenHandles: string[]
   /**
    * Whether another run was interrupted since the last catalog run that completed (its writes may have been cut);
-   * `false` when the request did not ask (a preview, which repairs nothing).
+   * `null` when the request did not ask (a preview, which repairs nothing).
    */
-  interruptedSinceLastCompletedRun: boolean
+  interruptedSinceLastCompletedRun: boolean | null
 }
 
 /** What the snapshot is read for. */
@@ -53,7 +53,7 @@ export const readSnapshotStep = createStep(
         readProductStamps(container),
         readTakenHandles(container),
         service.ledgerJson(),
-        input.readInterruptions ? service.interruptedSinceLastCompletedRun(input.runId) : false,
+        input.readInterruptions ? service.interruptedSinceLastCompletedRun(input.runId) : null,
       ])
       return { ledgerJson, stampsJson, takenHandles, interruptedSinceLastCompletedRun }
     })

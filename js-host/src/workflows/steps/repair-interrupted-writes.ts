@@ -84,6 +84,10 @@ export const repairInterruptedWritesStep = createStep(
     const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
     const { currencyCode } = service.getSyncOptions()
     const tracker = trackerFor(input.runId)
+    const interrupted = input.snapshot.interruptedSinceLastCompletedRun
+    if (interrupted === null) {
+      throw new Error("the repair needs a snapshot that read whether a run was interrupted (readInterruptions)")
+    }
     const repaired = await tracker.phase("repair", async () => {
       // The first writes to products: only while this process still owns the run.
       await tracker.checkpoint()
@@ -93,7 +97,7 @@ export const repairInterruptedWritesStep = createStep(
           currencyCode,
           salesChannelId: input.store.salesChannelId,
           scope: input.productIds === null ? { kind: "full" } : { kind: "targeted", productIds: input.productIds },
-          interruptedSinceLastCompletedRun: input.snapshot.interruptedSinceLastCompletedRun,
+          interruptedSinceLastCompletedRun: interrupted,
         },
         input.snapshot.ledgerJson,
         input.snapshot.stampsJson
