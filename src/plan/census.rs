@@ -81,37 +81,34 @@ pub(super) struct Census {
     pub(super) unidentified: usize,
     pub(super) expected_total: Option<u64>,
     pub(super) malformed_pages: usize,
-    /// How many mapped products to keep at most: those of a catalog small enough to fit one window are kept with
-    /// their candidates; when there are more, all are dropped for good (a larger catalog's windows parse and map
-    /// their products again, so that no more than a window of mapped products is ever held).
-    keep_limit: usize,
-    /// How many are kept.
-    kept: usize,
+    /// While the catalog has fewer candidates than this, their mapped products are kept with them (a catalog small
+    /// enough to fit one window is parsed and mapped once). `None` once it has outgrown it: every kept product was
+    /// dropped, for good (a larger catalog's windows parse and map their products again, so that no more than a
+    /// window of mapped products is ever held).
+    keep_below: Option<usize>,
     pages: usize,
     noted: Vec<Noted>,
 }
 
 impl Census {
-    /// A census that keeps the mapped products while there are at most `keep` of them.
+    /// A census that keeps the mapped products while the catalog has at most `keep` candidates.
     pub(super) fn keeping(keep: usize) -> Self {
         Census {
-            keep_limit: keep,
+            keep_below: Some(keep),
             ..Census::default()
         }
     }
 
-    /// Keeps `product` if the catalog still fits the limit; drops every kept product when it no longer does.
+    /// Keeps `product` (of the next candidate) if the catalog still fits the limit; drops every kept product when
+    /// it no longer does.
     fn keep(&mut self, product: KeptProduct) -> Option<Box<KeptProduct>> {
-        if self.kept < self.keep_limit {
-            self.kept += 1;
+        let limit = self.keep_below?;
+        if self.candidates.len() < limit {
             return Some(Box::new(product));
         }
-        if self.kept > 0 {
-            self.kept = 0;
-            self.keep_limit = 0;
-            for candidate in &mut self.candidates {
-                candidate.kept = None;
-            }
+        self.keep_below = None;
+        for candidate in &mut self.candidates {
+            candidate.kept = None;
         }
         None
     }
