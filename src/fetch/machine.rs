@@ -10,10 +10,6 @@ use crate::outbound::{Origin, MAX_REDIRECTS};
 use crate::paging::{self, PageRequest, RequestKind};
 use crate::retry::{decide_retry, request_seed, FetchOutcome, RetryDecision, RetryInput};
 
-/// The longest wait the fetch asks of the host, in milliseconds: what a JavaScript timer can take (`setTimeout`
-/// fires at once past 2^31 - 1 ms, about 24.8 days; `runTimeoutMs` allows 30).
-const MAX_HOST_WAIT_MS: f64 = 2_147_483_647.0;
-
 /// Where one request is.
 #[derive(Debug, Clone, PartialEq)]
 enum SlotState {
@@ -163,11 +159,13 @@ impl SourceFetch {
         let deadline = self.deadline.at_ms();
         let next_retry = self.backoffs.iter().map(|(due, _)| *due).reduce(f64::min);
         FetchStep::Wait {
-            // The deadline ends a wait for answers too, unless it is further away than a host timer reaches (then
-            // every answer in flight comes first, within `requestTimeoutMs`, and the next poll checks it).
+            // The deadline ends a wait for answers too when it is nearer than `requestTimeoutMs`; further away, every
+            // answer in flight comes before it (each attempt ends within `requestTimeoutMs`) and the next poll
+            // checks it, so the host never holds a timer for the whole run.
             until_ms: match next_retry {
                 Some(due) => Some(due.min(deadline)),
-                None => (deadline - now_ms <= MAX_HOST_WAIT_MS).then_some(deadline),
+                None => (deadline - now_ms <= f64::from(self.options.request_timeout_ms))
+                    .then_some(deadline),
             },
         }
     }

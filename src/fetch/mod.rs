@@ -123,9 +123,9 @@ pub enum FetchStep {
     /// Perform this attempt.
     Send(Outgoing),
     /// Nothing to send now: wait for an answer in flight, or until `until_ms` (a retry is due, or the run's
-    /// deadline comes), then poll again. Without `until_ms` (the deadline is further than a host timer reaches, and
-    /// no retry waits) only answers are awaited: every attempt in flight ends within its own `requestTimeoutMs`,
-    /// and the run's deadline is checked at the next poll.
+    /// deadline comes), then poll again. Without `until_ms` (no retry waits, and the deadline is further away than
+    /// `requestTimeoutMs`) only answers are awaited: every attempt in flight ends within its own `requestTimeoutMs`,
+    /// so before the deadline, which the next poll checks.
     Wait {
         /// When to poll again at the latest, in milliseconds since the Unix epoch.
         until_ms: Option<f64>,
