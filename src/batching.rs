@@ -4,7 +4,7 @@
 //! source id. Batch `index` numbers the batches of a plan from 0 in that order. A plan written in windows
 //! ([`crate::plan`]) follows that order within each window of products (creates, updates, completions), the
 //! windows in source id order, and ends with the archives and deletes; its indexes run across the windows. Categories and tags are not
-//! batched here: the host creates them (from `planTaxonomy`) before it calls `planCatalog`, so
+//! batched here: the host creates them (from the taxonomy plan, `TaxonomyReader`) before it plans the products, so
 //! every category and tag a product batch refers to already exists. Stock batches come from a second plan made
 //! after the product writes ([`crate::stock::plan_stock_levels`]), once every variant has its inventory item.
 //!

@@ -145,14 +145,14 @@ mod tests {
     #[test]
     fn boundary_errors_name_function_and_place() {
         let error = CoreError::InvalidInput {
-            function: "planTaxonomy",
+            function: "planCatalog",
             path: "pages".to_string(),
             reason: "invalid type: string \"x\", expected a sequence".to_string(),
         };
         assert_eq!(error.code().as_str(), "INVALID_INPUT");
         assert_eq!(
             error.to_string(),
-            "planTaxonomy: invalid input at \"pages\": invalid type: string \"x\", expected a sequence"
+            "planCatalog: invalid input at \"pages\": invalid type: string \"x\", expected a sequence"
         );
         let host = CoreError::HostCall {
             function: "fetchPage",

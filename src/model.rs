@@ -184,10 +184,10 @@ codes! {
         HeldRemovalSkipped = "HELD_REMOVAL_SKIPPED",
         /// An owned product's `external_id` is not `dummyjson:<positive id>`; it is left alone.
         UnrecognizedExternalId = "UNRECOGNIZED_EXTERNAL_ID",
-        /// The product's category has no store category (it should have been created from `planTaxonomy`
+        /// The product's category has no store category (it should have been created from the taxonomy plan
         /// first). The product is rejected; if the sync owns it, it is left untouched.
         UnknownCategory = "UNKNOWN_CATEGORY",
-        /// One of the product's tags has no store tag (it should have been created from `planTaxonomy` first). The
+        /// One of the product's tags has no store tag (it should have been created from the taxonomy plan first). The
         /// product is rejected; if the sync owns it, it is left untouched.
         UnknownTag = "UNKNOWN_TAG",
         /// A synced product's variant has no inventory item, so its stock cannot be set.

@@ -1,8 +1,8 @@
 //! Categories and tags: what to create (or rename) in the store before products are written, and the
 //! slug → id / value → id lookups the mapping uses afterwards.
 //!
-//! The host runs `planTaxonomy` (one read of the bodies for both), executes its plan, then passes *all* store categories
-//! and tags to `planCatalog`. The categories and tags come only from the products the source validation
+//! The host reads the bodies into a [`TaxonomyReader`] a few at a time (one read for both), executes the plan it
+//! makes, then passes *all* store categories and tags to the planner. The categories and tags come only from the products the source validation
 //! accepts (the same validation as [`crate::source::parse_page`], read without copying the products' text:
 //! [`accepted_products`]), the ones the plan writes: a product rejected for a bad price gets no category or
 //! tag created.
@@ -90,7 +90,23 @@ pub struct TagPlan {
     pub create: Vec<TagCreateInput>,
 }
 
-/// Input of [`plan_taxonomy`].
+/// What a taxonomy plan weighs the used categories and tags against: the source's category names and the store's
+/// own categories and tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TaxonomyStore {
+    /// Raw body of `/products/categories`; display names come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub categories_body: Option<String>,
+    /// Every category of the store.
+    pub existing_categories: Vec<ExistingCategory>,
+    /// Every tag of the store.
+    pub existing_tags: Vec<ExistingTag>,
+}
+
+/// Input of [`plan_taxonomy`]: every body at once (a preview; a run reads them into a [`TaxonomyReader`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -101,14 +117,10 @@ pub struct TaxonomyPlanInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub products: Option<Vec<String>>,
-    /// Raw body of `/products/categories`; display names come from it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional = nullable)]
-    pub categories_body: Option<String>,
-    /// Every category of the store.
-    pub existing_categories: Vec<ExistingCategory>,
-    /// Every tag of the store.
-    pub existing_tags: Vec<ExistingTag>,
+    /// The category names and the store's categories and tags.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub store: TaxonomyStore,
 }
 
 /// What to create (or rename) before the products are written: categories and tags.
@@ -121,31 +133,53 @@ pub struct TaxonomyPlan {
     pub tags: TagPlan,
 }
 
-/// The category handles and tag values the accepted products use, read in one pass over the bodies.
+/// The category handles and tag values the accepted products use, read a few bodies at a time (the catalog's
+/// bodies need never be in memory together), then weighed against the store ([`TaxonomyReader::plan`]).
 #[derive(Debug, Default)]
-struct UsedTaxonomy {
+pub struct TaxonomyReader {
     /// Category handles (slugs passed through [`to_handle`]; empty ones left out).
     category_handles: BTreeSet<String>,
     /// Tag values, blank ones left out.
     tags: BTreeSet<String>,
 }
 
-impl UsedTaxonomy {
-    /// Reads every product of the pages and single bodies that the source validation accepts. Malformed pages and
-    /// rejected products are skipped: the plan reports them.
-    fn read(pages: &[String], products: Option<&[String]>) -> Self {
-        let mut used = UsedTaxonomy::default();
+impl TaxonomyReader {
+    /// Reads the products of `/products` pages that the source validation accepts. Malformed pages and rejected
+    /// products are skipped: the sync's plan reports them.
+    pub fn read_pages(&mut self, pages: &[String]) {
         for page in pages {
             if let Ok(accepted) = accepted_products(page) {
-                accepted.iter().for_each(|product| used.add(product));
+                accepted.iter().for_each(|product| self.add(product));
             }
         }
-        for product in products.unwrap_or_default() {
+    }
+
+    /// Reads `/products/:id` bodies (a targeted sync) the source validation accepts.
+    pub fn read_products(&mut self, products: &[String]) {
+        for product in products {
             if let Some(product) = accepted_product(product) {
-                used.add(&product);
+                self.add(&product);
             }
         }
-        used
+    }
+
+    /// The plan for what was read.
+    ///
+    /// Categories: existing ones are matched by handle, and only missing ones are created (never a duplicate). A
+    /// name is updated only when the categories body names the category differently from the store; a name
+    /// derived from the slug (no or invalid body) is used for creation only, so a failed `/products/categories`
+    /// request never renames categories back and forth. Renames are sorted by id.
+    ///
+    /// Tags: those the store does not have (by exact value; blank values are ignored), sorted by value.
+    pub fn plan(self, store: &TaxonomyStore) -> TaxonomyPlan {
+        TaxonomyPlan {
+            categories: plan_categories(
+                self.category_handles,
+                store.categories_body.as_deref(),
+                &store.existing_categories,
+            ),
+            tags: plan_tags(self.tags, &store.existing_tags),
+        }
     }
 
     /// Adds one product's category and tags.
@@ -188,24 +222,12 @@ pub fn name_from_slug(slug: &str) -> String {
         .join(" ")
 }
 
-/// Plans the categories and tags the incoming products use, reading the bodies once.
-///
-/// Categories: existing ones are matched by handle, and only missing ones are created (never a duplicate). A name
-/// is updated only when the categories body names the category differently from the store; a name derived from
-/// the slug (no or invalid body) is used for creation only, so a failed `/products/categories` request never
-/// renames categories back and forth. Renames are sorted by id.
-///
-/// Tags: those the store does not have (by exact value; blank values are ignored), sorted by value.
+/// Plans the categories and tags the incoming products use from every body at once ([`TaxonomyReader::plan`]).
 pub fn plan_taxonomy(input: &TaxonomyPlanInput) -> TaxonomyPlan {
-    let used = UsedTaxonomy::read(&input.pages, input.products.as_deref());
-    TaxonomyPlan {
-        categories: plan_categories(
-            used.category_handles,
-            input.categories_body.as_deref(),
-            &input.existing_categories,
-        ),
-        tags: plan_tags(used.tags, &input.existing_tags),
-    }
+    let mut reader = TaxonomyReader::default();
+    reader.read_pages(&input.pages);
+    reader.read_products(input.products.as_deref().unwrap_or_default());
+    reader.plan(&input.store)
 }
 
 /// The categories to create and rename, for the used handles.
@@ -326,15 +348,42 @@ mod tests {
     }
 
     #[test]
+    fn reading_a_page_at_a_time_plans_what_reading_every_body_at_once_plans() {
+        let second = r#"{"products":[
+            {"id":5,"title":"Chair","price":40,"stock":2,"category":"furniture","tags":["wood","lighting"]}],
+            "total":1,"skip":0,"limit":1}"#;
+        let pages = vec![
+            page()[0].clone(),
+            "{ broken".to_string(),
+            second.to_string(),
+        ];
+        let store = TaxonomyStore::default();
+        let mut reader = TaxonomyReader::default();
+        pages.chunks(1).for_each(|chunk| reader.read_pages(chunk));
+        let at_once = plan_taxonomy(&TaxonomyPlanInput {
+            pages,
+            products: None,
+            store: store.clone(),
+        });
+        let read = reader.plan(&store);
+        assert_eq!(read, at_once);
+        let handles: Vec<&str> = read
+            .categories
+            .create
+            .iter()
+            .map(|c| c.handle.as_str())
+            .collect();
+        assert_eq!(handles, ["furniture", "home-decoration"]);
+    }
+
+    #[test]
     fn a_product_rejected_by_validation_gets_no_category_and_no_tag() {
         let plan = plan_taxonomy(&TaxonomyPlanInput {
             pages: page(),
             products: Some(vec![
                 r#"{"id":3,"title":"Pear","price":1,"stock":-2,"category":"fruit","tags":["pears"]}"#.into(),
             ]),
-            categories_body: None,
-            existing_categories: Vec::new(),
-            existing_tags: Vec::new(),
+            store: TaxonomyStore::default(),
         });
         let handles: Vec<&str> = plan
             .categories
@@ -354,18 +403,20 @@ mod tests {
             products: Some(vec![
                 r#"{"id":4,"title":"Desk","price":90,"stock":3,"category":"Office Desks","tags":["wood","lighting", " "]}"#.into(),
             ]),
-            categories_body: Some(
-                r#"[{"slug":"home-decoration","name":"Home & Decor","url":"x"}]"#.into(),
-            ),
-            existing_categories: vec![ExistingCategory {
-                id: "pcat_1".into(),
-                handle: "home-decoration".into(),
-                name: "Home Decoration".into(),
-            }],
-            existing_tags: vec![ExistingTag {
-                id: "ptag_1".into(),
-                value: "lighting".into(),
-            }],
+            store: TaxonomyStore {
+                categories_body: Some(
+                    r#"[{"slug":"home-decoration","name":"Home & Decor","url":"x"}]"#.into(),
+                ),
+                existing_categories: vec![ExistingCategory {
+                    id: "pcat_1".into(),
+                    handle: "home-decoration".into(),
+                    name: "Home Decoration".into(),
+                }],
+                existing_tags: vec![ExistingTag {
+                    id: "ptag_1".into(),
+                    value: "lighting".into(),
+                }],
+            },
         });
         assert_eq!(
             plan.categories.update,

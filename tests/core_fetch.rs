@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use catalog_sync::fetch::{
-    FetchError, FetchStart, FetchStep, FetchedSource, Outgoing, SourceAnswer, SourceFetch,
+    AcceptedBody, BodyKind, FetchError, FetchStart, FetchStep, FetchedOutline, Outgoing,
+    SourceAnswer, SourceFetch,
 };
 use catalog_sync::model::SyncScope;
 use catalog_sync::options::SyncOptions;
@@ -64,10 +65,64 @@ fn clean(total: u32) -> impl FnMut(&Outgoing) -> SourceAnswer {
     }
 }
 
+/// A finished fetch as the host holds it: the bodies it was handed, placed by position (a product answered 404
+/// leaves no body), and the outline.
+#[derive(Debug)]
+struct Fetched {
+    pages: Vec<String>,
+    products: Vec<String>,
+    outline: FetchedOutline,
+}
+
+impl std::ops::Deref for Fetched {
+    type Target = FetchedOutline;
+    fn deref(&self) -> &FetchedOutline {
+        &self.outline
+    }
+}
+
+/// Keeps delivered bodies by kind and position, the way a host does; a position delivered twice is a bug.
+#[derive(Debug, Default)]
+struct Kept {
+    pages: BTreeMap<u32, String>,
+    products: BTreeMap<u32, String>,
+}
+
+impl Kept {
+    fn keep(&mut self, delivered: AcceptedBody) {
+        let kept = match delivered.kind {
+            BodyKind::Page => &mut self.pages,
+            BodyKind::Product => &mut self.products,
+        };
+        let position = delivered.position;
+        assert!(
+            kept.insert(position, delivered.body).is_none(),
+            "{:?} {position} delivered twice",
+            delivered.kind
+        );
+    }
+
+    fn with(self, outline: FetchedOutline) -> Fetched {
+        let pages: Vec<String> = self.pages.into_values().collect();
+        assert_eq!(
+            pages.len(),
+            outline.pages_total as usize - self.products.len() - outline.not_found_ids.len(),
+            "every page delivered once (positions 0..n)"
+        );
+        Fetched {
+            pages,
+            products: self.products.into_values().collect(),
+            outline,
+        }
+    }
+}
+
 /// What a simulated run saw.
 #[derive(Debug)]
 struct Run {
-    result: Result<FetchedSource, FetchError>,
+    result: Result<Fetched, FetchError>,
+    /// Bodies delivered, at most, between two answers (the fetch keeps none).
+    max_undelivered: usize,
     sent: Vec<(f64, Outgoing)>,
     max_in_flight: usize,
     stats: catalog_sync::fetch::FetchStats,
@@ -85,6 +140,7 @@ fn simulate(
         Err(error) => {
             return Run {
                 result: Err(error),
+                max_undelivered: 0,
                 sent: Vec::new(),
                 max_in_flight: 0,
                 stats: Default::default(),
@@ -96,8 +152,16 @@ fn simulate(
     let mut pending: Vec<(f64, u32, SourceAnswer)> = Vec::new();
     let mut sent = Vec::new();
     let mut max_in_flight = 0;
+    let mut kept = Kept::default();
+    let mut undelivered = 0;
+    let mut max_undelivered = 0;
     for _ in 0..1_000_000 {
         match machine.poll(now) {
+            FetchStep::Deliver(body) => {
+                undelivered += 1;
+                max_undelivered = max_undelivered.max(undelivered);
+                kept.keep(body);
+            }
             FetchStep::Send(out) => {
                 pending.push((now + latency(&out), out.id, answer(&out)));
                 sent.push((now, out));
@@ -116,6 +180,7 @@ fn simulate(
                         let (at, id, answer) = pending.remove(0);
                         now = now.max(at);
                         machine.handle(id, answer, now);
+                        undelivered = 0;
                     }
                     _ => {
                         assert!(until_ms > now || !pending.is_empty(), "no busy waiting");
@@ -127,7 +192,8 @@ fn simulate(
                 assert!(pending.is_empty(), "done with answers outstanding");
                 let stats = machine.stats();
                 return Run {
-                    result: machine.finish(),
+                    result: machine.finish().map(|outline| kept.with(outline)),
+                    max_undelivered,
                     sent,
                     max_in_flight,
                     stats,
@@ -139,6 +205,7 @@ fn simulate(
                 assert_eq!(machine.finish().unwrap_err(), error);
                 return Run {
                     result: Err(error),
+                    max_undelivered,
                     sent,
                     max_in_flight,
                     stats,
@@ -154,7 +221,7 @@ fn fixed(ms: f64) -> impl FnMut(&Outgoing) -> f64 {
     move |_| ms
 }
 
-fn ids_of(fetched: &FetchedSource) -> Vec<u64> {
+fn ids_of(fetched: &Fetched) -> Vec<u64> {
     fetched
         .pages
         .iter()
@@ -180,6 +247,8 @@ fn a_full_fetch_gets_every_page_once_in_order_and_the_categories() {
     let fetched = run.result.unwrap();
     assert_eq!(fetched.pages.len(), 7);
     assert_eq!(fetched.pages_total, 7);
+    // Each page is handed over as soon as it is accepted: the machine never holds two.
+    assert_eq!(run.max_undelivered, 1);
     assert_eq!(ids_of(&fetched), (1..=194).collect::<Vec<_>>());
     assert!(fetched.categories_body.contains("beauty"));
     assert!(fetched.products.is_empty() && fetched.not_found_ids.is_empty());
@@ -735,6 +804,7 @@ proptest! {
         prop_assert_eq!(ids_of(&fetched), (1..=u64::from(total)).collect::<Vec<_>>());
         let pages = if total == 0 { 1 } else { total.div_ceil(page_size) };
         prop_assert_eq!(fetched.pages_total, pages);
+        prop_assert_eq!(run.max_undelivered, 1);
         prop_assert!(run.max_in_flight <= concurrency as usize);
         let sends: u32 = attempts.values().sum();
         prop_assert_eq!(run.stats.requests, sends as usize);

@@ -38,7 +38,7 @@ use catalog_sync::source::{parse_categories, parse_entry, parse_page, parse_prod
 use catalog_sync::stock::{plan_stock_levels, StockPlanInput};
 use catalog_sync::taxonomy::{
     plan_taxonomy, CategoryIndex, ExistingCategory, ExistingTag, TagIndex, TaxonomyPlan,
-    TaxonomyPlanInput,
+    TaxonomyPlanInput, TaxonomyStore,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
@@ -465,9 +465,11 @@ fn taxonomy_plan(input: &Value, existing: &Value) -> Result<TaxonomyPlan, String
     Ok(plan_taxonomy(&TaxonomyPlanInput {
         pages: bodies(input.get("pages")),
         products: field(input, "products").map(|p| bodies(Some(p))),
-        categories_body: field(input, "categoriesBody").map(body),
-        existing_categories: existing_list(existing, "categories")?,
-        existing_tags: existing_list(existing, "tags")?,
+        store: TaxonomyStore {
+            categories_body: field(input, "categoriesBody").map(body),
+            existing_categories: existing_list(existing, "categories")?,
+            existing_tags: existing_list(existing, "tags")?,
+        },
     }))
 }
 

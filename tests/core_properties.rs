@@ -34,7 +34,7 @@ use catalog_sync::plan::{
 };
 use catalog_sync::rows::StoreProductRow;
 use catalog_sync::taxonomy::{
-    plan_taxonomy, ExistingCategory, ExistingTag, TaxonomyPlan, TaxonomyPlanInput,
+    ExistingCategory, ExistingTag, TaxonomyPlan, TaxonomyReader, TaxonomyStore,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -197,15 +197,12 @@ fn pages(entries: &[Value], page_size: usize) -> Vec<String> {
         .collect()
 }
 
-/// Runs the taxonomy plans and "creates" what they ask for, like the host does before `planCatalog`.
+/// Runs the taxonomy plan, reading a page at a time, and "creates" what it asks for, like the host does before
+/// `planCatalog`.
 fn store_taxonomy(pages: &[String]) -> (Vec<ExistingCategory>, Vec<ExistingTag>) {
-    let TaxonomyPlan { categories, tags } = plan_taxonomy(&TaxonomyPlanInput {
-        pages: pages.to_vec(),
-        products: None,
-        categories_body: None,
-        existing_categories: Vec::new(),
-        existing_tags: Vec::new(),
-    });
+    let mut reader = TaxonomyReader::default();
+    pages.chunks(1).for_each(|page| reader.read_pages(page));
+    let TaxonomyPlan { categories, tags } = reader.plan(&TaxonomyStore::default());
     (
         categories
             .create

@@ -295,7 +295,8 @@ fn queued_ids_merge_into_a_sorted_union() {
 
 /// A source host written in JavaScript: `fetchPage` serves a `total`-product catalog page by page after a short
 /// `setTimeout` (or misbehaves as `behaviour` says), recording every request, its limits and the largest number
-/// of attempts pending at once in `state`; `sleep`, `now` and `onProgress` record their calls too.
+/// of attempts pending at once in `state`; `onBody` keeps each body by kind and position (with the attempts
+/// pending when it came), `sleep`, `now` and `onProgress` record their calls too.
 fn source_host(state: &JsValue, total: u32, behaviour: &str) -> JsValue {
     let factory = Function::new_with_args(
         "state, total, behaviour",
@@ -334,6 +335,11 @@ fn source_host(state: &JsValue, total: u32, behaviour: &str) -> JsValue {
             return new Promise((resolve) => setTimeout(resolve, ms));
           },
           now: () => Date.now(),
+          onBody: ({ kind, position, body }) => {
+            if (behaviour === "keepFails") throw new Error("disk full");
+            state.bodies[kind][position] = body;
+            state.pendingAtBody.push(state.inFlight);
+          },
           onProgress: (stats) => state.progress.push(stats),
         };"#,
     );
@@ -349,7 +355,8 @@ fn source_host(state: &JsValue, total: u32, behaviour: &str) -> JsValue {
 
 fn host_state() -> JsValue {
     js(
-        json!({ "calls": [], "signals": [], "sleeps": [], "progress": [], "inFlight": 0, "maxInFlight": 0 }),
+        json!({ "calls": [], "signals": [], "sleeps": [], "progress": [], "inFlight": 0, "maxInFlight": 0,
+                "bodies": { "page": [], "product": [] }, "pendingAtBody": [] }),
     )
 }
 
@@ -371,8 +378,11 @@ async fn fetch_source_drives_the_core_state_machine_through_the_host() {
     let fetched = json_of(&fetched);
     assert_eq!(fetched["pagesTotal"], json!(7));
     assert_eq!(fetched["categoriesBody"], json!("[]"));
+    assert_eq!(fetched.get("pages"), None, "the bodies went to onBody");
+    let kept = json_of(&get(&state, "bodies"));
+    assert_eq!(kept["product"], json!([]));
     let mut ids = Vec::new();
-    for page in fetched["pages"].as_array().unwrap() {
+    for page in kept["page"].as_array().unwrap() {
         let page: Value = serde_json::from_str(page.as_str().unwrap()).unwrap();
         ids.extend(
             page["products"]
@@ -388,6 +398,15 @@ async fn fetch_source_drives_the_core_state_machine_through_the_host() {
         "every product once, in order"
     );
     let state = json_of(&state);
+    assert!(
+        state["pendingAtBody"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|pending| pending.as_u64() > Some(0)),
+        "bodies are handed over while other attempts are pending, not at the end: {}",
+        state["pendingAtBody"]
+    );
     let calls = state["calls"].as_array().unwrap();
     assert_eq!(calls.len(), 9, "7 pages, the category list and one retry");
     assert_eq!(calls[0]["request"]["skip"], json!(0));
@@ -471,6 +490,12 @@ async fn fetch_source_reports_bounds_and_host_failures_as_coded_errors() {
         Some(true)
     );
     thrown(run("shape").await, "HOST_CALL_FAILED");
+    let error = thrown(run("keepFails").await, "HOST_CALL_FAILED");
+    assert!(message(&error).contains("disk full"), "{}", message(&error));
+    assert_eq!(
+        json_of(&get(&error, "details"))["function"],
+        json!("onBody")
+    );
     let error = thrown(run("large").await, "SOURCE_ANSWER_TOO_LARGE");
     assert!(message(&error).contains("pageMaxBytes (8388608 bytes)"));
     let error = thrown(run("redirect").await, "SOURCE_REDIRECT_REFUSED");

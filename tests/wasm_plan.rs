@@ -44,13 +44,20 @@ fn options() -> Value {
     )
 }
 
+/// The taxonomy plan of `pages`, read one page at a time, against `store`.
+fn taxonomy_plan(pages: &Value, store: Value) -> Value {
+    let mut reader = wasm::TaxonomyReader::new();
+    for page in pages.as_array().unwrap() {
+        reader.read_pages(js(json!([page]))).unwrap();
+    }
+    json_of(&reader.plan(js(store)).unwrap())
+}
+
 /// Runs the taxonomy plan against an empty store and returns the store after "creating" what it asks.
 fn store(pages: &Value) -> (Value, Value) {
-    let plan = json_of(
-        &wasm::plan_taxonomy(js(
-            json!({ "pages": pages, "existingCategories": [], "existingTags": [] }),
-        ))
-        .unwrap(),
+    let plan = taxonomy_plan(
+        pages,
+        json!({ "existingCategories": [], "existingTags": [] }),
     );
     let created: Vec<Value> = plan["categories"]["create"]
         .as_array()
@@ -79,12 +86,10 @@ fn plan() -> Value {
 
 #[wasm_bindgen_test]
 fn the_taxonomy_plan_creates_what_products_use() {
-    let pages = json!([page()]);
-    let plan = json_of(
-        &wasm::plan_taxonomy(js(json!({
-            "pages": pages, "existingCategories": [], "existingTags": [{ "id": "t1", "value": "sale" }]
-        })))
-        .unwrap(),
+    let pages = json!([page(), "not json", page()]);
+    let plan = taxonomy_plan(
+        &pages,
+        json!({ "existingCategories": [], "existingTags": [{ "id": "t1", "value": "sale" }] }),
     );
     let categories = &plan["categories"];
     let handles: Vec<&str> = categories["create"]
@@ -244,15 +249,19 @@ fn bodies_cross_intact_and_the_callers_input_is_untouched() {
 
 #[wasm_bindgen_test]
 fn planners_name_a_non_string_body() {
-    let error = wasm::plan_taxonomy(js(
-        json!({ "pages": ["{}", 7], "existingCategories": [], "existingTags": [] }),
-    ))
-    .unwrap_err();
+    let error = wasm::TaxonomyReader::new()
+        .read_pages(js(json!(["{}", 7])))
+        .unwrap_err();
     let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
     assert_eq!(
         details,
-        json!({ "function": "planTaxonomy", "path": "pages[1]", "reason": "invalid type: number, expected a string" })
+        json!({ "function": "TaxonomyReader.readPages", "path": "bodies[1]", "reason": "invalid type: number, expected a string" })
     );
+    let error = wasm::TaxonomyReader::new()
+        .plan(js(json!({ "existingCategories": [] })))
+        .unwrap_err();
+    let details = json_of(&Reflect::get(&error, &JsValue::from_str("details")).unwrap());
+    assert_eq!(details["function"], json!("TaxonomyReader.plan"));
     let error = wasm::preview_taxonomy(js(
         json!({ "pages": "{}", "existingCategories": [], "existingTags": [] }),
     ))

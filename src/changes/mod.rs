@@ -874,7 +874,7 @@ pub struct PreviewTaxonomy {
 /// The taxonomy a preview plans with; see [`PreviewTaxonomy`].
 pub fn preview_taxonomy(input: &TaxonomyPlanInput) -> PreviewTaxonomy {
     let plan = plan_taxonomy(input);
-    let mut categories = input.existing_categories.clone();
+    let mut categories = input.store.existing_categories.clone();
     categories.extend(
         plan.categories
             .create
@@ -885,7 +885,7 @@ pub fn preview_taxonomy(input: &TaxonomyPlanInput) -> PreviewTaxonomy {
                 name: category.name,
             }),
     );
-    let mut tags = input.existing_tags.clone();
+    let mut tags = input.store.existing_tags.clone();
     tags.extend(plan.tags.create.into_iter().map(|tag| ExistingTag {
         id: format!("planned:{}", tag.value),
         value: tag.value,

@@ -5,7 +5,7 @@ use crate::mapping::ProductCreateInput;
 use crate::model::{OwnedPrice, SyncScope};
 use crate::options::SyncOptions;
 use crate::stock::{ExistingLevel, InventoryItemRef};
-use crate::taxonomy::ExistingTag;
+use crate::taxonomy::{ExistingTag, TaxonomyStore};
 
 /// A source product as DummyJSON lists it.
 fn product(id: u64, title: &str, price: f64, stock: u64) -> String {
@@ -392,9 +392,11 @@ fn a_preview_plans_with_placeholders_and_a_run_with_store_ids_lists_the_same_cha
     let taxonomy = preview_taxonomy(&TaxonomyPlanInput {
         pages: source.clone(),
         products: None,
-        categories_body: None,
-        existing_categories: categories(),
-        existing_tags: tags(),
+        store: TaxonomyStore {
+            categories_body: None,
+            existing_categories: categories(),
+            existing_tags: tags(),
+        },
     });
     assert!(taxonomy
         .categories

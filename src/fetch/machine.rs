@@ -2,9 +2,12 @@
 
 use std::collections::VecDeque;
 
-use super::{FetchError, FetchStart, FetchStats, FetchStep, FetchedSource, Outgoing, SourceAnswer};
+use super::{
+    AcceptedBody, BodyKind, FetchError, FetchStart, FetchStats, FetchStep, FetchedOutline,
+    Outgoing, SourceAnswer,
+};
 use crate::deadline::{RunDeadline, RunPhase};
-use crate::model::{CoreErrorCode, SourceId, SyncScope};
+use crate::model::{CoreErrorCode, SyncScope};
 use crate::options::SyncOptions;
 use crate::outbound::{Origin, MAX_REDIRECTS};
 use crate::paging::{self, PageRequest, RequestKind};
@@ -19,8 +22,8 @@ enum SlotState {
     InFlight,
     /// A retry is due at this time.
     Backoff(f64),
-    /// Accepted: its body.
-    Answered(String),
+    /// Accepted (its body was delivered, or kept as the category list).
+    Answered,
     /// A single product the source answered 404 for.
     NotFound,
 }
@@ -30,6 +33,8 @@ enum SlotState {
 struct Slot {
     /// The request as planned.
     planned: PageRequest,
+    /// Its place among the requests of its kind (the delivered body's `position`).
+    position: u32,
     /// The URL of the next hop: the planned one, or a redirect's target.
     url: String,
     /// Redirects followed in the current attempt.
@@ -42,10 +47,11 @@ struct Slot {
 }
 
 impl Slot {
-    fn new(planned: PageRequest) -> Self {
+    fn new(planned: PageRequest, position: u32) -> Self {
         Slot {
             url: planned.url.clone(),
             planned,
+            position,
             redirects: 0,
             attempts: 0,
             hop: false,
@@ -54,11 +60,11 @@ impl Slot {
     }
 
     fn is_settled(&self) -> bool {
-        matches!(self.state, SlotState::Answered(_) | SlotState::NotFound)
+        matches!(self.state, SlotState::Answered | SlotState::NotFound)
     }
 }
 
-/// The fetch of one run: its requests, what is in flight, the retries due, the answers kept and the counts.
+/// The fetch of one run: its requests, what is in flight, the retries due, the bodies to deliver and the counts.
 #[derive(Debug, Clone)]
 pub struct SourceFetch {
     options: SyncOptions,
@@ -76,6 +82,13 @@ pub struct SourceFetch {
     /// The first page, while its header is awaited (full sync).
     first_page: Option<u32>,
     products_received: u64,
+    /// Accepted bodies not delivered yet (each leaves at the next poll).
+    deliveries: VecDeque<AcceptedBody>,
+    /// Requests planned so far, pages and single products apart (the next one's position).
+    planned_pages: u32,
+    planned_products: u32,
+    /// The category list, once accepted.
+    categories_body: String,
     stats: FetchStats,
     error: Option<FetchError>,
 }
@@ -117,6 +130,10 @@ impl SourceFetch {
             open: 0,
             first_page,
             products_received: 0,
+            deliveries: VecDeque::new(),
+            planned_pages: 0,
+            planned_products: 0,
+            categories_body: String::new(),
             stats: FetchStats {
                 pages_total,
                 ..FetchStats::default()
@@ -131,7 +148,14 @@ impl SourceFetch {
     fn add(&mut self, requests: Vec<PageRequest>) {
         for request in requests {
             let id = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-            self.slots.push(Slot::new(request));
+            let counter = match request.kind {
+                RequestKind::Page => &mut self.planned_pages,
+                RequestKind::Product => &mut self.planned_products,
+                RequestKind::Categories => &mut 0,
+            };
+            let position = *counter;
+            *counter += 1;
+            self.slots.push(Slot::new(request, position));
             self.ready.push_back(id);
             self.open += 1;
         }
@@ -139,8 +163,13 @@ impl SourceFetch {
 
     /// The next thing to do at `now_ms`.
     pub fn poll(&mut self, now_ms: f64) -> FetchStep {
-        if self.open == 0 && self.error.is_none() {
-            return FetchStep::Done;
+        if self.error.is_none() {
+            if let Some(body) = self.deliveries.pop_front() {
+                return FetchStep::Deliver(body);
+            }
+            if self.open == 0 {
+                return FetchStep::Done;
+            }
         }
         if self.error.is_none() {
             if let Some(timeout) = self.deadline.check(now_ms, RunPhase::Fetch) {
@@ -318,7 +347,21 @@ impl SourceFetch {
                 max: self.options.max_products,
             });
         }
-        self.settle(id, SlotState::Answered(body));
+        let slot = &self.slots[id as usize];
+        let kind = match slot.planned.kind {
+            RequestKind::Page => BodyKind::Page,
+            RequestKind::Product => BodyKind::Product,
+            RequestKind::Categories => {
+                self.categories_body = body;
+                return self.settle(id, SlotState::Answered);
+            }
+        };
+        self.deliveries.push_back(AcceptedBody {
+            kind,
+            position: slot.position,
+            body,
+        });
+        self.settle(id, SlotState::Answered);
     }
 
     /// Settles a request with its final state.
@@ -403,9 +446,9 @@ impl SourceFetch {
         self.in_flight
     }
 
-    /// Everything the source answered, once [`SourceFetch::poll`] said [`FetchStep::Done`]; the fetch's error,
-    /// or `UnknownRequest` naming an open request, before that.
-    pub fn finish(self) -> Result<FetchedSource, FetchError> {
+    /// What the fetch leaves besides the delivered bodies, once [`SourceFetch::poll`] said [`FetchStep::Done`]; the
+    /// fetch's error, or `UnknownRequest` naming an open request, before that.
+    pub fn finish(self) -> Result<FetchedOutline, FetchError> {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -414,24 +457,16 @@ impl SourceFetch {
                 id: u32::try_from(position).unwrap_or(u32::MAX),
             });
         }
-        let mut fetched = FetchedSource {
+        let not_found_ids = self
+            .slots
+            .iter()
+            .filter(|slot| slot.state == SlotState::NotFound)
+            .filter_map(|slot| slot.planned.product_id)
+            .collect();
+        Ok(FetchedOutline {
+            not_found_ids,
+            categories_body: self.categories_body,
             pages_total: u32::try_from(self.stats.pages_total).unwrap_or(u32::MAX),
-            ..FetchedSource::default()
-        };
-        for slot in self.slots {
-            let product_id: Option<SourceId> = slot.planned.product_id;
-            match (slot.planned.kind, slot.state) {
-                (RequestKind::Page, SlotState::Answered(body)) => fetched.pages.push(body),
-                (RequestKind::Product, SlotState::Answered(body)) => fetched.products.push(body),
-                (RequestKind::Product, SlotState::NotFound) => {
-                    fetched.not_found_ids.extend(product_id);
-                }
-                (RequestKind::Categories, SlotState::Answered(body)) => {
-                    fetched.categories_body = body;
-                }
-                _ => {}
-            }
-        }
-        Ok(fetched)
+        })
     }
 }

@@ -10,6 +10,7 @@
 //! loop {
 //!     match fetch.poll(now) {
 //!         FetchStep::Send(outgoing) => start ONE attempt; later fetch.handle(outgoing.id, answer, now),
+//!         FetchStep::Deliver(body) => hand the accepted body to whoever keeps it (the fetch keeps none),
 //!         FetchStep::Wait { until_ms } => wait for an answer in flight, or until `until_ms` if any,
 //!         FetchStep::Done => break fetch.finish(),
 //!         FetchStep::Failed(error) => stop every request in flight; the run fails with `error`,
@@ -30,7 +31,10 @@
 //! * retries ([`crate::retry`]: backoff with full jitter seeded from the run id and the request's number,
 //!   `Retry-After` as a floor), and the failure that ends the run, naming the URL;
 //! * the run's deadline (`runTimeoutMs`): past it the fetch fails, before any write;
-//! * more products received than `maxProducts` fails the run.
+//! * more products received than `maxProducts` fails the run;
+//! * each accepted page or product body goes straight back to the host ([`FetchStep::Deliver`], numbered by its
+//!   place in the catalog), so the fetch holds a body only between its answer and the next poll, however large
+//!   the catalog.
 
 mod machine;
 
@@ -122,6 +126,8 @@ pub enum SourceAnswer {
 pub enum FetchStep {
     /// Perform this attempt.
     Send(Outgoing),
+    /// Keep this accepted body: the fetch does not keep it (see [`AcceptedBody`]).
+    Deliver(AcceptedBody),
     /// Nothing to send now: wait for an answer in flight, or until `until_ms` (a retry is due, or the run's
     /// deadline comes), then poll again. Without `until_ms` (no retry waits, and the deadline is further away than
     /// `requestTimeoutMs`) only answers are awaited: every attempt in flight ends within its own `requestTimeoutMs`,
@@ -136,15 +142,37 @@ pub enum FetchStep {
     Failed(FetchError),
 }
 
-/// Everything the source answered, as raw bodies (the planner parses and validates them).
+/// Which kind of source body an [`AcceptedBody`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum BodyKind {
+    /// A `/products` page (full sync).
+    Page,
+    /// A `/products/:id` answer (targeted sync).
+    Product,
+}
+
+/// A page or product body the fetch accepted, handed over at once: the host keeps it (the planners read the
+/// pages, then the products, each in `position` order), the fetch does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AcceptedBody {
+    /// A page or a single product.
+    pub kind: BodyKind,
+    /// Its place among the requests of its kind, from 0: a page's in `skip` order, a product's in request order (a
+    /// product the source answered 404 for has a place and no body).
+    pub position: u32,
+    /// The body, as the source sent it.
+    pub body: String,
+}
+
+/// What a fetch leaves once done, besides the bodies it delivered one by one ([`FetchStep::Deliver`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct FetchedSource {
-    /// Bodies of the `/products` pages, in `skip` order (full sync).
-    pub pages: Vec<String>,
-    /// Bodies of the `/products/:id` answers (targeted sync), in request order.
-    pub products: Vec<String>,
+pub struct FetchedOutline {
     /// Source ids of a targeted sync the source answered 404 for (removed upstream).
     #[ts(type = "Array<number>")]
     pub not_found_ids: Vec<SourceId>,

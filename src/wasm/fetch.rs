@@ -1,6 +1,7 @@
 //! The fetch loop of a run, driven from Rust: `fetchSource` runs the core's [`SourceFetch`] state machine and
 //! performs what it decides through the host's injected functions — one HTTP attempt (`fetchPage`), a wait
-//! (`sleep`), the clock (`now`) and progress (`onProgress`). It decides nothing itself.
+//! (`sleep`), the clock (`now`), each accepted body (`onBody`) and progress (`onProgress`). It decides nothing
+//! itself.
 
 use futures_util::future::{select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -12,7 +13,9 @@ use web_sys::{AbortController, AbortSignal};
 use super::bodies::Utf8Copier;
 use super::{js_message, type_name, Call, FromJs, IntoJs, Objects};
 use crate::error::CoreError;
-use crate::fetch::{FetchStart, FetchStep, FetchedSource, Outgoing, SourceAnswer, SourceFetch};
+use crate::fetch::{
+    AcceptedBody, FetchStart, FetchStep, FetchedOutline, Outgoing, SourceAnswer, SourceFetch,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const SOURCE_HOST: &'static str = r#"
@@ -36,6 +39,8 @@ export interface SourceHost {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** The current time in milliseconds since the Unix epoch. */
   now(): number;
+  /** Keeps a body the fetch accepted (the fetch keeps none: a catalog's pages never pile up in WebAssembly). */
+  onBody(body: AcceptedBody): void;
   /** Called when the counts change (a request went out, an answer was judged). */
   onProgress?(stats: FetchStats): void;
 }
@@ -46,7 +51,9 @@ export interface SourceHost {
 /// attempt within `requestTimeoutMs` and `pageMaxBytes`, retries with seeded backoff and the `Retry-After` floor,
 /// redirects only inside the source's origin, `maxProducts`, `maxPages` and the run's deadline.
 ///
-/// Resolves with the raw bodies; rejects with a coded error naming the URL (`SOURCE_UNAVAILABLE`,
+/// Hands each accepted page or product body to `onBody` as soon as it is judged, numbered by its place in the
+/// catalog, and keeps none; resolves with the rest (`FetchedOutline`: the category list, the products answered
+/// 404, the request count). Rejects with a coded error naming the URL (`SOURCE_UNAVAILABLE`,
 /// `SOURCE_HTTP_ERROR`, `SOURCE_ANSWER_TOO_LARGE`, `SOURCE_REDIRECT_REFUSED`, `SOURCE_TOO_LARGE`, `RUN_TIMEOUT`),
 /// `HOST_CALL_FAILED` when a host function throws or answers the wrong shape, `INVALID_INPUT` for a bad `start`.
 /// Attempts still in flight when it fails are aborted (through `limits.signal`) and awaited before it rejects.
@@ -56,11 +63,12 @@ export interface SourceHost {
 ///   fetchPage: (request, limits) => fetchOnce(request.url, limits),  // { kind: "body", body } | { kind: "http", ... } | ...
 ///   sleep: (ms, signal) => setTimeout(ms, undefined, { signal }),     // node:timers/promises
 ///   now: () => Date.now(),
+///   onBody: ({ kind, position, body }) => kept[kind][position] = body,  // kind: "page" | "product"
 ///   onProgress: (stats) => tracker.update(stats),
 /// });
-/// // fetched => { pages: [...], products: [], notFoundIds: [], categoriesBody: "[...]", pagesTotal: 7 }
+/// // fetched => { notFoundIds: [], categoriesBody: "[...]", pagesTotal: 7 }
 /// ```
-#[wasm_bindgen(js_name = fetchSource, unchecked_return_type = "FetchedSource")]
+#[wasm_bindgen(js_name = fetchSource, unchecked_return_type = "FetchedOutline")]
 pub async fn fetch_source(
     #[wasm_bindgen(unchecked_param_type = "FetchStart")] start: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SourceHost")] host: JsValue,
@@ -89,6 +97,7 @@ struct SourceHost {
     fetch_page: Function,
     sleep: Function,
     now: Function,
+    on_body: Function,
     on_progress: Option<Function>,
 }
 
@@ -113,6 +122,7 @@ impl SourceHost {
             fetch_page: required("fetchPage")?,
             sleep: required("sleep")?,
             now: required("now")?,
+            on_body: required("onBody")?,
             on_progress: get("onProgress", false)?,
         })
     }
@@ -139,6 +149,18 @@ impl SourceHost {
             .call2(&JsValue::UNDEFINED, &JsValue::from_f64(ms.max(0.0)), signal)
             .map_err(|error| host_error("sleep", "", js_message(&error)))?;
         Ok(JsFuture::from(Promise::resolve(&promise)))
+    }
+
+    /// `onBody(body)`: the host keeps the body; a throwing callback fails the fetch (the body would be lost).
+    fn deliver(&self, body: &AcceptedBody) -> Result<(), CoreError> {
+        let fail = |reason: String| host_error("onBody", "", reason);
+        let value = Objects(body)
+            .into_js("fetchSource")
+            .map_err(|error| fail(error.to_string()))?;
+        self.on_body
+            .call1(&JsValue::UNDEFINED, &value)
+            .map(drop)
+            .map_err(|error| fail(js_message(&error)))
     }
 
     /// `onProgress(stats)`; a throwing callback is the host's problem, not the fetch's.
@@ -213,7 +235,7 @@ fn host_error(function: &'static str, url: &str, reason: String) -> CoreError {
 }
 
 /// The loop: sends what the machine says, waits for the first answer or the next due time, hands answers back.
-async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedSource, CoreError> {
+async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedOutline, CoreError> {
     let controller = AbortController::new()
         .map_err(|error| host_error("AbortController", "", js_message(&error)))?;
     let signal = controller.signal();
@@ -233,6 +255,11 @@ async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedSou
                 }
                 Err(error) => break Err(error),
             },
+            FetchStep::Deliver(body) => {
+                if let Err(error) = host.deliver(&body) {
+                    break Err(error);
+                }
+            }
             FetchStep::Wait { until_ms } => {
                 let next = match until_ms {
                     None => in_flight.next().await,

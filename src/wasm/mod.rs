@@ -73,15 +73,15 @@ pub use report::{summarize_run, write_error_for};
 pub use snapshot::{ledger_claims, ledger_writes_after_batch, sync_markers, StoreCheck};
 pub use stock::{orphaned_inventory_items, plan_stock_levels};
 pub use store::plan_store_setup;
-pub use taxonomy::plan_taxonomy;
+pub use taxonomy::TaxonomyReader;
 pub use webhook::{check_webhook, merge_queued_ids, webhook_body_limit};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPE_IMPORTS: &'static str = r#"
 import type {
-  PluginOptionsInput, OptionFallbacks, SyncOptions, PageRequest, FetchStart, SourceAnswer, FetchedSource, FetchStats,
+  PluginOptionsInput, OptionFallbacks, SyncOptions, PageRequest, FetchStart, SourceAnswer, BodyKind, AcceptedBody, FetchedOutline, FetchStats,
   WebhookCall, WebhookVerdict, QueueMergeInput,
-  TaxonomyPlanInput, TaxonomyPlan, CategoryPlan, TagPlan, PlanInput, WriteBatch, WriteErrorInput, RunError,
+  TaxonomyPlanInput, TaxonomyStore, TaxonomyPlan, CategoryPlan, TagPlan, PlanInput, WriteBatch, WriteErrorInput, RunError,
   SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
   StockPlan, InventoryItemState, StoreCheckInput, StoreCheckSummary, SuspectRows, SuspectRepairs, StoreProductRow, StockRequest,
@@ -125,7 +125,7 @@ fn install_panic_hook() {
     });
 }
 
-/// One call of an export, named as JavaScript knows it (e.g. `planTaxonomy`, `CatalogPlan.batchJson`):
+/// One call of an export, named as JavaScript knows it (e.g. `planCatalog`, `CatalogPlan.batchJson`):
 /// reads the call's arguments and hands its result back.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Call {

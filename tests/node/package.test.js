@@ -49,7 +49,7 @@ function fetchPages(options, serve) {
 /** A source host for `fetchSource` over `serve`, answering after `delayMs`; records what it was asked. */
 function sourceHost(serve, { delayMs = 2, answer = null } = {}) {
   const host = {
-    calls: [], inFlight: 0, maxInFlight: 0, progress: [], sleeps: [],
+    calls: [], inFlight: 0, maxInFlight: 0, progress: [], sleeps: [], bodies: { page: [], product: [] },
     fetchPage: async (request, limits) => {
       host.calls.push({ request, limits });
       host.inFlight += 1;
@@ -62,14 +62,23 @@ function sourceHost(serve, { delayMs = 2, answer = null } = {}) {
     },
     sleep: (ms) => { host.sleeps.push(ms); return new Promise((resolve) => setTimeout(resolve, ms)); },
     now: () => Date.now(),
+    onBody: ({ kind, position, body }) => { host.bodies[kind][position] = body; },
     onProgress: (stats) => host.progress.push(stats),
   };
   return host;
 }
 
+/** The taxonomy plan of `pages` (read a page at a time) and, for a targeted run, `products`, against `store`. */
+function planTaxonomy(pages, store, products = []) {
+  const reader = new core.TaxonomyReader();
+  for (const page of pages) reader.readPages([page]);
+  reader.readProducts(products);
+  return reader.plan(store);
+}
+
 /** Runs the taxonomy plan and "creates" what it asks for, returning the store's categories and tags. */
 function reconcileTaxonomy(pages) {
-  const { categories: categoryPlan, tags: tagPlan } = core.planTaxonomy({ pages, existingCategories: [], existingTags: [] });
+  const { categories: categoryPlan, tags: tagPlan } = planTaxonomy(pages, { existingCategories: [], existingTags: [] });
   assert.deepEqual(categoryPlan.update, []);
   const categories = categoryPlan.create.map((c) => ({ id: `pcat_${c.handle}`, handle: c.handle, name: c.name }));
   const tags = tagPlan.create.map((t) => ({ id: `ptag_${t.value}`, value: t.value }));
@@ -277,7 +286,7 @@ test('the core says whether a run copies images: upload does, link reads and pla
   assert.throws(() => core.copiesImages('upload'), { code: 'INVALID_INPUT' });
 });
 
-test('the taxonomy plan reads the bodies once for categories and tags, and leaves the store\'s own alone', () => {
+test('the taxonomy reader reads the bodies once for categories and tags, and leaves the store\'s own alone', () => {
   const page = JSON.stringify({
     products: [
       { id: 1, title: 'Lamp', price: 10, stock: 1, category: 'home-decoration', tags: ['lighting', 'sale'] },
@@ -285,16 +294,20 @@ test('the taxonomy plan reads the bodies once for categories and tags, and leave
     ],
     total: 2, skip: 0, limit: 2,
   });
-  const plan = core.planTaxonomy({
-    pages: [page],
+  const product = JSON.stringify({ id: 3, title: 'Desk', price: 90, stock: 3, category: 'office', tags: ['wood'] });
+  const plan = planTaxonomy([page, '{ not json'], {
     categoriesBody: JSON.stringify([{ slug: 'home-decoration', name: 'Home & Decor', url: 'x' }]),
     existingCategories: [{ id: 'pcat_1', handle: 'home-decoration', name: 'Home Decoration' }],
     existingTags: [{ id: 'ptag_1', value: 'sale' }],
-  });
+  }, [product]);
   assert.deepEqual(plan, {
-    categories: { create: [], update: [{ id: 'pcat_1', name: 'Home & Decor' }] },
-    tags: { create: [{ value: 'lighting' }] },
+    categories: { create: [{ name: 'Office', handle: 'office', is_active: true, is_internal: false }],
+      update: [{ id: 'pcat_1', name: 'Home & Decor' }] },
+    tags: { create: [{ value: 'lighting' }, { value: 'wood' }] },
   });
+  const reader = new core.TaxonomyReader();
+  throwsCode(() => reader.readPages(['{}', 7]), 'INVALID_INPUT');
+  throwsCode(() => reader.plan({ existingCategories: [] }), 'INVALID_INPUT');
 });
 
 test('addresses are classified by the core, IPv4-mapped forms like their IPv4 address', () => {
@@ -440,10 +453,10 @@ test('fetchSource drives the fetch through an injected host: concurrency, retrie
       ? { kind: 'http', status: 429, retryAfter: '0' } : null),
   });
   const fetched = await core.fetchSource({ options, scope: { kind: 'full' }, runId: 'csrun_node', startedAtMs: Date.now() }, host);
-  assert.equal(fetched.pages.length, 7);
-  assert.equal(fetched.pagesTotal, 7);
-  assert.equal(fetched.categoriesBody, '[]');
-  assert.deepEqual(fetched.products, []);
+  assert.deepEqual(fetched, { notFoundIds: [], categoriesBody: '[]', pagesTotal: 7 });
+  const ids = host.bodies.page.flatMap((body) => JSON.parse(body).products.map((p) => p.id));
+  assert.deepEqual(ids, Array.from({ length: 194 }, (_, i) => i + 1), 'every page handed over once, by position');
+  assert.deepEqual(host.bodies.product, []);
   const pageSkips = host.calls.filter((c) => c.request.kind === 'page').map((c) => c.request.skip);
   assert.deepEqual(pageSkips.slice(0, 1), [0]);
   assert.deepEqual([...new Set(pageSkips)].sort((a, b) => a - b), [0, 30, 60, 90, 120, 150, 180]);
@@ -461,7 +474,7 @@ test('fetchSource drives the fetch through an injected host: concurrency, retrie
   });
   const some = await core.fetchSource({ options, scope: { kind: 'targeted', productIds: [3, 404, 3] }, runId: 'r',
     startedAtMs: Date.now() }, targeted);
-  assert.equal(some.products.length, 1);
+  assert.deepEqual(targeted.bodies.product.map((body) => JSON.parse(body).id), [3]);
   assert.deepEqual(some.notFoundIds, [404]);
 
   await assert.rejects(core.fetchSource({ options, scope: { kind: 'full' }, runId: 'r', startedAtMs: Date.now() },

@@ -91,8 +91,18 @@ function loadFetch(modulePath, serverUrl, stats) {
     const progress = Object.assign((latest) => {
       stats.last = latest;
     }, { onPlanned() {}, onFetched() {} });
-    const fetched = await fetchCatalog(options, null, { runId: `bench_${round}`, startedAt: new Date(), counters }, progress);
-    if (fetched.pages.length !== Math.ceil(products / pageSize)) throw new Error(`${modulePath}: fetched ${fetched.pages.length} pages`);
+    const run = { runId: `bench_${round}`, startedAt: new Date(), counters };
+    let pages;
+    if (fetchCatalog.length === 5) {
+      // The current contract: each accepted body goes to the run's SourceBodies (compressed as it comes), counted here.
+      const { SourceBodies } = require(path.join(path.dirname(modulePath), 'source-bodies.js'));
+      const kept = new SourceBodies();
+      pages = 0;
+      await fetchCatalog(options, null, run, { add: (body) => { pages += body.kind === 'page' ? 1 : 0; kept.add(body); } }, progress);
+    } else {
+      pages = (await fetchCatalog(options, null, run, progress)).pages.length;
+    }
+    if (pages !== Math.ceil(products / pageSize)) throw new Error(`${modulePath}: fetched ${pages} pages`);
     if (stats.last === null) stats.last = counters;
   };
 }

@@ -67,16 +67,20 @@ async function floor({ container, args }) {
   const options = core.validateOptions({ sourceUrl, schedule: false, ...(batchSize ? { batchSize: Number(batchSize) } : {}) });
 
   // The core's fetch loop, with a plain host (untimed): every page and the category list.
-  const { pages, categoriesBody } = await core.fetchSource(
+  const pages = [];
+  const { categoriesBody } = await core.fetchSource(
     { options, scope: { kind: 'full' }, runId: 'bench-floor', startedAtMs: Date.now() },
     {
       fetchPage: async (request) => ({ kind: 'body', body: await getText(request.url) }),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: () => Date.now(),
+      onBody: ({ position, body }) => { pages[position] = body; },
     },
   );
 
-  const { categories: categoryPlan, tags: tagPlan } = core.planTaxonomy({ pages, categoriesBody, existingCategories: [], existingTags: [] });
+  const reader = new core.TaxonomyReader();
+  reader.readPages(pages);
+  const { categories: categoryPlan, tags: tagPlan } = reader.plan({ categoriesBody, existingCategories: [], existingTags: [] });
   const { result: categories } = await createProductCategoriesWorkflow(container).run({ input: { product_categories: categoryPlan.create } });
   const { result: tags } = tagPlan.create.length
     ? await createProductTagsWorkflow(container).run({ input: { product_tags: tagPlan.create } })

@@ -1,7 +1,8 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer, RemoteQueryFunction } from "@medusajs/framework/types"
 import { planChanges, previewOwnedProducts, previewTaxonomy } from "catalog-sync-core"
-import type { ChangeList, CurrentProduct, FetchedSource, LedgerRow, ProductStamp } from "catalog-sync-core"
+import type { ChangeList, CurrentProduct, LedgerRow, ProductStamp } from "catalog-sync-core"
+import type { FetchedWithBodies } from "./source-bodies"
 import { CATALOG_SYNC_MODULE } from "../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../modules/catalog-sync/service"
 import { readStoreSetup } from "../workflows/steps/prepare-store"
@@ -49,7 +50,7 @@ async function readCurrentProducts(query: Omit<RemoteQueryFunction, symbol>, ids
  */
 export async function planPreviewChanges(
   container: MedusaContainer,
-  fetched: FetchedSource,
+  fetched: FetchedWithBodies,
   snapshot: StoreSnapshot
 ): Promise<ChangeList> {
   const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)

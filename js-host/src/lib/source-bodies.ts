@@ -1,69 +1,97 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib"
-import type { FetchedSource, PlanWindow } from "catalog-sync-core"
+import type { AcceptedBody, FetchedOutline, PlanWindow } from "catalog-sync-core"
 
-/** zlib level of a kept body: the fastest (JSON pages still shrink about 7x). */
+/** zlib level of a kept body: the fastest (JSON pages still shrink about 8x). */
 const PACK_LEVEL = 1
+/** Bodies handed to the core per call when it reads them a few at a time (100 pages of 100 products: ~10 MB). */
+const BODIES_PER_CHUNK = 100
 
-/** What the workflow carries of a fetch: everything but the bodies, which the run keeps in a {@link SourceBodies}. */
-export type FetchedOutline = Omit<FetchedSource, "pages" | "products">
-
-/** The fetch with every body as text again (for the steps before the plan). */
-export function withBodies(outline: FetchedOutline, bodies: SourceBodies): FetchedSource {
-  return { ...outline, ...bodies.all() }
-}
-
-/** The bodies a run fetched, as the steps before the plan read them (every one, as text). */
+/** The bodies a run fetched, every one as text (for the image copy and the preview, which read them all at once). */
 export interface FetchedBodies {
   /** `/products` page bodies, in catalog order. */
   pages: string[]
-  /** `/products/:id` bodies (a targeted run). */
+  /** `/products/:id` bodies (a targeted run), in request order. */
   products: string[]
+}
+
+/** A fetch with every body as text again. */
+export type FetchedWithBodies = FetchedOutline & FetchedBodies
+
+/** The fetch with every body as text again (the preview and the image copy). */
+export function withBodies(outline: FetchedOutline, bodies: SourceBodies): FetchedWithBodies {
+  return { ...outline, ...bodies.all() }
 }
 
 /**
  * The source bodies of one run, kept in the process executing it instead of in the workflow (which keeps every
- * step's output until the run ends). Until the plan is outlined, every body is at hand as text (the checks, the
- * taxonomy, the image copy and the planner read them all); then {@link keepForWindows} keeps only the bodies the
- * plan's windows are made from, each compressed, and {@link windowBodies} hands a window's bodies over and forgets
- * those no later window needs. So while the products are written the run holds the compressed bodies of the
- * windows still to write, and an unchanged resync (no window) holds none.
+ * step's output until the run ends), each compressed from the moment the fetch hands it over (`onBody`): a
+ * catalog's text is never held whole, in JavaScript or in WebAssembly. The taxonomy and the planner read them a
+ * few at a time ({@link chunks}); the image copy and the preview take them all ({@link all}). Once the plan is
+ * outlined, {@link keepForWindows} drops every body no window is made from, and {@link windowBodies} hands a
+ * window's bodies over and forgets those no later window needs. So while the products are written the run holds the
+ * compressed bodies of the windows still to write, and an unchanged resync (no window) holds none.
  */
 export class SourceBodies {
-  private fetched: FetchedBodies | null
-  /** Compressed bodies by position (pages, then products), once the plan kept its windows' bodies. */
+  /** Compressed page bodies by position (`skip` order). */
+  private pages: Buffer[] = []
+  /** Compressed product bodies by request position; a product answered 404 leaves a hole. */
+  private products: Buffer[] = []
+  /** Compressed bodies by plan position (pages, then products), once the plan kept its windows' bodies. */
   private readonly packed = new Map<number, Buffer>()
   /** The last window that needs each kept body. */
   private readonly lastWindow = new Map<number, number>()
+  private reduced = false
 
-  /** Keeps the bodies of a fetch. */
-  constructor(fetched: Pick<FetchedSource, "pages" | "products">) {
-    this.fetched = { pages: fetched.pages, products: fetched.products }
-  }
-
-  /** Every body as text; throws once the plan kept only its windows' bodies. */
-  all(): FetchedBodies {
-    if (!this.fetched) {
-      throw new Error("catalog-sync: the source bodies were already reduced to the plan's windows")
-    }
-    return this.fetched
+  /** Keeps a body the fetch accepted, compressed. */
+  add(accepted: AcceptedBody): void {
+    const kept = accepted.kind === "page" ? this.pages : this.products
+    kept[accepted.position] = deflateRawSync(accepted.body, { level: PACK_LEVEL })
   }
 
   /**
-   * Keeps, compressed, only the bodies the windows are made from (`window.bodies`: positions among the pages, then
-   * the products) and drops every other.
+   * The bodies in plan order — the pages, then the products — compressed; throws once the plan kept only its
+   * windows' bodies.
+   */
+  private ordered(): { pages: Buffer[]; products: Buffer[] } {
+    if (this.reduced) {
+      throw new Error("catalog-sync: the source bodies were already reduced to the plan's windows")
+    }
+    // `filter` skips the holes a product answered 404 leaves.
+    return { pages: this.pages.filter(Boolean), products: this.products.filter(Boolean) }
+  }
+
+  /** The page bodies (or the product bodies) as text, a chunk at a time, in plan order. */
+  *chunks(kind: "pages" | "products"): Generator<string[]> {
+    const bodies = this.ordered()[kind]
+    for (let i = 0; i < bodies.length; i += BODIES_PER_CHUNK) {
+      yield bodies.slice(i, i + BODIES_PER_CHUNK).map(unpack)
+    }
+  }
+
+  /** Every body as text. */
+  all(): FetchedBodies {
+    const { pages, products } = this.ordered()
+    return { pages: pages.map(unpack), products: products.map(unpack) }
+  }
+
+  /**
+   * Keeps only the bodies the windows are made from (`window.bodies`: positions among the pages, then the
+   * products) and drops every other.
    */
   keepForWindows(windows: PlanWindow[]): void {
-    const { pages, products } = this.all()
+    const { pages, products } = this.ordered()
     windows.forEach((window, index) => {
       for (const position of window.bodies) {
         this.lastWindow.set(position, index)
-        if (!this.packed.has(position)) {
-          const body = position < pages.length ? pages[position] : products[position - pages.length]
-          this.packed.set(position, deflateRawSync(body, { level: PACK_LEVEL }))
+        const body = position < pages.length ? pages[position] : products[position - pages.length]
+        if (body) {
+          this.packed.set(position, body)
         }
       }
     })
-    this.fetched = null
+    this.pages = []
+    this.products = []
+    this.reduced = true
   }
 
   /** The bodies of window `index` as text, in the window's order; forgets the ones no later window needs. */
@@ -77,14 +105,20 @@ export class SourceBodies {
         this.packed.delete(position)
         this.lastWindow.delete(position)
       }
-      return inflateRawSync(packed).toString("utf8")
+      return unpack(packed)
     })
   }
 
   /** Drops every body (the run ended). */
   free(): void {
-    this.fetched = null
+    this.pages = []
+    this.products = []
     this.packed.clear()
     this.lastWindow.clear()
   }
+}
+
+/** A kept body as text again. */
+function unpack(packed: Buffer): string {
+  return inflateRawSync(packed).toString("utf8")
 }

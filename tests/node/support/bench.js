@@ -9,7 +9,7 @@
  *         catalog      planCatalog(input) + summary() + free()           (input conversion + parse + map + plan)
  *         catalog-all  the same, plus JSON.parse(batchJson(i)) for every batch, each dropped once read (as the
  *                      plugin writing them)
- *         taxonomy     planTaxonomy on the same pages                    (what the host runs before planCatalog)
+ *         taxonomy     a TaxonomyReader over the same pages, 100 at a time (what the host runs before the plan)
  *       Each mode runs in its own process, so peakRssKb (max resident memory, catalog included) is the mode's own.
  */
 const fs = require('node:fs');
@@ -47,7 +47,9 @@ const MODES = {
     }
   },
   taxonomy(core, input) {
-    const { categories, tags } = core.planTaxonomy({ pages: input.pages, existingCategories: [], existingTags: [] });
+    const reader = new core.TaxonomyReader();
+    for (let i = 0; i < input.pages.length; i += 100) reader.readPages(input.pages.slice(i, i + 100));
+    const { categories, tags } = reader.plan({ existingCategories: [], existingTags: [] });
     if (categories.create.length === 0 || tags.create.length === 0) throw new Error('no category or tag planned');
     return undefined;
   },

@@ -1,7 +1,7 @@
 // Compiled (not run) by tests/node/types.test.js: the package's declarations must type every main shape.
 // Each `@ts-expect-error` fails the compile if the line it marks is NOT an error, i.e. if a type is `any`.
 import {
-  validateOptions, planTaxonomy, splitBatch, writeErrorFor, summarizeRun, fetchSource, planCatalog,
+  validateOptions, TaxonomyReader, splitBatch, writeErrorFor, summarizeRun, fetchSource, planCatalog,
   checkWebhook, webhookBodyLimit, mergeQueuedIds, StoreCheck, syncMarkers, classifyAddress, checkRunDeadline,
   ImageCopier, runTransition, runLiveness, endRun, leaseFigures, finalWriteRetryDelay, executionSite,
   writeSite, batchTake, fanOutState,
@@ -29,7 +29,15 @@ const host: SourceHost = {
   },
   sleep: async (ms: number) => undefined,
   now: () => 0,
+  onBody: (body) => {
+    const kind: "page" | "product" = body.kind;
+    const position: number = body.position;
+    kept.push(`${kind}:${position}:${body.body}`);
+  },
 };
+const kept: string[] = [];
+// @ts-expect-error a host keeps the bodies: onBody is required
+const noKeeper: SourceHost = { fetchPage: host.fetchPage, sleep: host.sleep, now: host.now };
 // @ts-expect-error a source answer is one of the core's kinds
 const badAnswer: SourceAnswer = { kind: "gone" };
 const address: AddressClass = classifyAddress("127.0.0.1");
@@ -43,7 +51,11 @@ const hop = copier.checkHop("http://x/1.png", 0);
 const checkAddress: boolean = hop.action === "request" ? hop.checkAddress : false;
 copier.free();
 
-const taxonomy = planTaxonomy({ pages: [], existingCategories: [], existingTags: [] });
+const reader = new TaxonomyReader();
+reader.readPages([]);
+const taxonomy = reader.plan({ categoriesBody: null, existingCategories: [], existingTags: [] });
+// @ts-expect-error the store's tags are required
+new TaxonomyReader().plan({ existingCategories: [] });
 const handles: string[] = taxonomy.categories.create.map((c) => c.handle);
 const tagValues: string[] = taxonomy.tags.create.map((t) => t.value);
 
@@ -125,7 +137,9 @@ async function collect(): Promise<number> {
   const fetched = await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_1", startedAtMs: 0 }, host);
   // @ts-expect-error fetchPage must resolve with a source answer
   await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_1", startedAtMs: 0 }, { ...host, fetchPage: async () => 42 });
-  return fetched.pages.length + fetched.notFoundIds.length;
+  // @ts-expect-error the bodies went to onBody, not into the result
+  fetched.pages;
+  return kept.length + fetched.notFoundIds.length;
 }
 
 function codeOf(error: unknown): CoreErrorCode {

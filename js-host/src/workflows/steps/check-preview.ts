@@ -6,7 +6,7 @@ import { planPreviewChanges } from "../../lib/preview-changes"
 import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
 import { withBodies } from "../../lib/source-bodies"
-import type { FetchedOutline } from "../../lib/source-bodies"
+import type { FetchedOutline } from "catalog-sync-core"
 import type { SyncCatalogInput } from "../types"
 import type { StoreSnapshot } from "./read-snapshot"
 

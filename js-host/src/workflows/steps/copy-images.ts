@@ -5,7 +5,7 @@ import { copyImages } from "../../lib/copy-images"
 import type { CopiedImages } from "../../lib/copy-images"
 import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
-import type { FetchedOutline } from "../../lib/source-bodies"
+import type { FetchedOutline } from "catalog-sync-core"
 
 /** Input of the image step. */
 export interface CopyImagesInput {

@@ -4,7 +4,7 @@ import type { HeldRemoval, ProductState } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { trackerFor } from "../../lib/run-tracker"
-import type { FetchedOutline } from "../../lib/source-bodies"
+import type { FetchedOutline } from "catalog-sync-core"
 import { productsPlanned, takePlan } from "./plan-sync"
 import type { PlannedSync } from "./plan-sync"
 

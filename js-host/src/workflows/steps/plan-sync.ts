@@ -1,13 +1,13 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { CatalogPlan, CatalogPlanner, CatalogPlanSummary } from "catalog-sync-core"
+import type { CatalogPlan, CatalogPlanner, CatalogPlanSummary, FetchedOutline } from "catalog-sync-core"
 import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import type { CopiedImages } from "../../lib/copy-images"
 import { readProductRows } from "../../lib/owned-products"
 import { borrow, hold, take } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
-import type { FetchedBodies, FetchedOutline } from "../../lib/source-bodies"
+import type { SourceBodies } from "../../lib/source-bodies"
 import type { SyncCatalogInput } from "../types"
 import type { StoreContext } from "./prepare-store"
 import type { StoreTaxonomy } from "./reconcile-taxonomy"
@@ -51,8 +51,6 @@ export function takePlan(plan: CatalogPlan): PlannedSync {
   }
 }
 
-/** Source bodies handed to the planner per call. */
-const BODIES_PER_READ = 100
 /** Full rows read per Query when the planner asks for them. */
 const ROWS_PER_QUERY = 1000
 
@@ -63,14 +61,14 @@ const ROWS_PER_QUERY = 1000
  */
 async function readIntoPlanner(
   planner: CatalogPlanner,
-  fetched: FetchedBodies,
+  bodies: SourceBodies,
   readRows: (ids: string[]) => Promise<Parameters<CatalogPlanner["addRows"]>[0]>
 ): Promise<CatalogPlanSummary> {
-  for (let i = 0; i < fetched.pages.length; i += BODIES_PER_READ) {
-    planner.readPages(fetched.pages.slice(i, i + BODIES_PER_READ))
+  for (const chunk of bodies.chunks("pages")) {
+    planner.readPages(chunk)
   }
-  for (let i = 0; i < fetched.products.length; i += BODIES_PER_READ) {
-    planner.readProducts(fetched.products.slice(i, i + BODIES_PER_READ))
+  for (const chunk of bodies.chunks("products")) {
+    planner.readProducts(chunk)
   }
   const wanted = planner.finishReading()
   for (let i = 0; i < wanted.length; i += ROWS_PER_QUERY) {
@@ -116,7 +114,7 @@ export const planSyncStep = createStep(
       })
       hold(run.runId, "planner", planner)
       const bodies = borrow(run.runId, "bodies")
-      const summary = await readIntoPlanner(planner, bodies.all(), async (ids) => {
+      const summary = await readIntoPlanner(planner, bodies, async (ids) => {
         const rows = await readProductRows(query, ids)
         tracker.count("full_rows_read", rows.length)
         return rows

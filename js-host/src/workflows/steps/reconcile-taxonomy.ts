@@ -6,12 +6,11 @@ import {
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { planTaxonomy } from "catalog-sync-core"
-import type { ExistingCategory, ExistingTag } from "catalog-sync-core"
+import { TaxonomyReader } from "catalog-sync-core"
+import type { ExistingCategory, ExistingTag, FetchedOutline, TaxonomyPlan, TaxonomyStore } from "catalog-sync-core"
 import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
-import { withBodies } from "../../lib/source-bodies"
-import type { FetchedOutline } from "../../lib/source-bodies"
+import type { SourceBodies } from "../../lib/source-bodies"
 
 /** Input of the taxonomy step. */
 export interface ReconcileTaxonomyInput {
@@ -23,6 +22,19 @@ export interface ReconcileTaxonomyInput {
 export interface StoreTaxonomy {
   categories: ExistingCategory[]
   tags: ExistingTag[]
+}
+
+/** The core's taxonomy plan for the run's bodies, read a chunk at a time (`TaxonomyReader`). */
+function planTaxonomy(bodies: SourceBodies, store: TaxonomyStore): TaxonomyPlan {
+  const reader = new TaxonomyReader()
+  try {
+    for (const chunk of bodies.chunks("pages")) reader.readPages(chunk)
+    for (const chunk of bodies.chunks("products")) reader.readProducts(chunk)
+  } catch (error) {
+    reader.free()
+    throw error
+  }
+  return reader.plan(store)
 }
 
 /** Every category of the store. */
@@ -41,7 +53,7 @@ export async function readTags(container: MedusaContainer): Promise<ExistingTag[
 
 /**
  * Creates the categories and tags the incoming products use and renames categories whose name
- * changed upstream, as the core plans it (`planTaxonomy`, one read of the bodies), through Medusa's
+ * changed upstream, as the core plans it (`TaxonomyReader`, one read of the bodies, a chunk at a time), through Medusa's
  * category and tag workflows. Returns the store's categories and tags afterwards.
  *
  * Forward-only, with no compensation on purpose: the categories and tags it creates are the source's, and
@@ -51,16 +63,14 @@ export async function readTags(container: MedusaContainer): Promise<ExistingTag[
 export const reconcileTaxonomyStep = createStep(
   "catalog-sync-reconcile-taxonomy",
   async (input: ReconcileTaxonomyInput, { container }): Promise<StepResponse<StoreTaxonomy>> => {
-    const { pages, products, categoriesBody } = withBodies(input.fetched, borrow(input.runId, "bodies"))
+    const bodies = borrow(input.runId, "bodies")
     const taxonomy = await trackerFor(input.runId).phase("taxonomy", async () => {
       const [existingCategories, existingTags] = await Promise.all([
         readCategories(container),
         readTags(container),
       ])
-      const { categories: categoryPlan, tags: tagPlan } = planTaxonomy({
-        pages,
-        products,
-        categoriesBody,
+      const { categories: categoryPlan, tags: tagPlan } = planTaxonomy(bodies, {
+        categoriesBody: input.fetched.categoriesBody,
         existingCategories,
         existingTags,
       })
