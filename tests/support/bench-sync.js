@@ -238,6 +238,8 @@ async function measure(size, images, withFloor) {
       peakLiveGrowthMb: heapAfterCold.peakLiveMb - idleHeap.heapUsedMb,
       afterRunMb: heapAfterCold.heapUsedMb,
       majorGcs: heapAfterCold.majorGcs,
+      // The core's WebAssembly memory after the cold sync (it never shrinks: the run's high-water mark).
+      wasmMb: heapAfterCold.wasmMb,
     },
     resync: { status: warm.status, durationMs: warm.duration_ms, writes: writesOf(warm),
       unchanged: warm.unchanged, imageRequests: warmStats.imageRequests, imagesUploaded: warm.images_uploaded, stockLevels: warm.stock_levels, phases: warm.phase_timings,
