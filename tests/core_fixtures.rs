@@ -24,12 +24,10 @@ use catalog_sync::fingerprint::fingerprints;
 use catalog_sync::handles::{
     assign_handles, handle_for_title, is_valid_handle, to_handle, HandleRequest,
 };
-use catalog_sync::images::{
-    plan_image_copies, ImageCopyPlanInput, ImageFailure, ImageResolver, StoredImage,
-};
+use catalog_sync::images::{ImageCopyReader, ImageFailure, ImageResolver, StoredImage};
 use catalog_sync::mapping::{create_input, external_id, map_product, update_input, MappingContext};
 use catalog_sync::model::OwnedProduct;
-use catalog_sync::model::RunErrorCode;
+use catalog_sync::model::{RunError, RunErrorCode};
 use catalog_sync::options::{ImageMode, SyncOptions};
 use catalog_sync::plan::{plan_held_removals, plan_sync, PlanInput, SyncPlan};
 use catalog_sync::removals::HeldRemovalsInput;
@@ -498,16 +496,19 @@ fn run_report(input: &Value, _existing: &Value) -> Result<Value, String> {
 }
 
 fn run_images(input: &Value, _existing: &Value) -> Result<Value, String> {
-    let plan = plan_image_copies(&ImageCopyPlanInput {
-        options: options(input.get("options"))?,
-        pages: bodies(input.get("pages")),
-        products: field(input, "products").map(|p| bodies(Some(p))),
-        stored_urls: existing_list(input, "storedUrls")?,
-        previous_errors: field(input, "previousErrors")
-            .map(|errors| from_value(errors.clone(), "previousErrors"))
-            .transpose()?,
-    });
-    Ok(to_value(&plan))
+    let previous_errors: Vec<RunError> = field(input, "previousErrors")
+        .map(|errors| from_value(errors.clone(), "previousErrors"))
+        .transpose()?
+        .unwrap_or_default();
+    let mut reader = ImageCopyReader::new(&options(input.get("options"))?, &previous_errors);
+    // A body at a time, like the host reads them.
+    for page in bodies(input.get("pages")) {
+        reader.read_pages(&[page]);
+    }
+    reader.read_products(&field(input, "products").map_or_else(Vec::new, |p| bodies(Some(p))));
+    Ok(to_value(
+        &reader.plan(&existing_list::<String>(input, "storedUrls")?),
+    ))
 }
 
 fn run_stock(input: &Value, _existing: &Value) -> Result<Value, String> {

@@ -1,5 +1,5 @@
 //! The image-copy, stock and store-setup exports, run as WebAssembly (Node and headless Chromium):
-//! `planImageCopies` (with the hosts the last run could not reach), the `ImageCopier` class (bytes crossing
+//! the `ImageCopyReader` (with the hosts the last run could not reach), the `ImageCopier` class (bytes crossing
 //! as a `Uint8Array`), `planStockLevels` and `planStoreSetup`.
 #![cfg(target_arch = "wasm32")]
 
@@ -28,7 +28,7 @@ const PNG: &[u8] = &[
 ];
 
 #[wasm_bindgen_test]
-fn image_copies_are_planned_from_page_bodies() {
+fn image_copies_are_planned_from_page_bodies_read_a_few_at_a_time() {
     let page = json!({ "products": [
         { "id": 1, "title": "A", "price": 1, "stock": 1, "images": ["https://x/1.png"], "thumbnail": "https://x/t.png" },
         { "id": 2, "title": "B", "price": 1, "stock": 1, "images": ["https://x/1.png"] }
@@ -36,11 +36,16 @@ fn image_copies_are_planned_from_page_bodies() {
     .to_string();
     let unreachable = json!({ "source_id": 1, "field": "images[0]", "code": "IMAGE_UNREACHABLE",
         "message": "product 1: image https://x/1.png (images[0]) was not copied into the store: network error" });
-    let plan = wasm::plan_image_copies(js(json!({
-        "options": json_of(&options(json!({}))), "pages": [page], "storedUrls": ["https://x/t.png"],
-        "previousErrors": [unreachable]
-    })))
-    .unwrap();
+    let mut reader =
+        wasm::ImageCopyReader::new(options(json!({})), js(json!([unreachable]))).unwrap();
+    reader.read_pages(js(json!([page]))).unwrap();
+    reader.read_pages(js(json!(["{ not json"]))).unwrap();
+    let error = reader.read_products(js(json!([7]))).unwrap_err();
+    assert_eq!(
+        json_of(&js_sys::Reflect::get(&error, &JsValue::from_str("details")).unwrap())["path"],
+        json!("bodies[0]")
+    );
+    let plan = reader.plan(js(json!(["https://x/t.png"]))).unwrap();
     assert_eq!(
         json_of(&plan),
         json!({ "copies": [{ "url": "https://x/1.png", "sourceIds": [1, 2] }], "failures": [], "alreadyStored": 1,

@@ -148,13 +148,17 @@ impl SourceFetch {
     fn add(&mut self, requests: Vec<PageRequest>) {
         for request in requests {
             let id = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-            let counter = match request.kind {
-                RequestKind::Page => &mut self.planned_pages,
-                RequestKind::Product => &mut self.planned_products,
-                RequestKind::Categories => &mut 0,
+            let position = match request.kind {
+                RequestKind::Page => {
+                    self.planned_pages += 1;
+                    self.planned_pages - 1
+                }
+                RequestKind::Product => {
+                    self.planned_products += 1;
+                    self.planned_products - 1
+                }
+                RequestKind::Categories => 0,
             };
-            let position = *counter;
-            *counter += 1;
             self.slots.push(Slot::new(request, position));
             self.ready.push_back(id);
             self.open += 1;

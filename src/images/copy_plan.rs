@@ -22,28 +22,6 @@ pub struct ImageCopy {
     pub source_ids: Vec<SourceId>,
 }
 
-/// Input of [`plan_image_copies`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ImageCopyPlanInput {
-    /// Validated plugin options (`images` decides whether anything is copied).
-    pub options: SyncOptions,
-    /// Raw `/products` page bodies.
-    pub pages: Vec<String>,
-    /// Raw `/products/:id` bodies (targeted sync).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub products: Option<Vec<String>>,
-    /// Source URLs that already have a stored copy.
-    pub stored_urls: Vec<String>,
-    /// The errors of the last completed run; the hosts of its `IMAGE_UNREACHABLE` images become
-    /// [`ImageCopyPlan::hosts_down_last_run`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub previous_errors: Option<Vec<RunError>>,
-}
-
 /// What to download, in a deterministic order (by URL).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -76,90 +54,130 @@ pub fn copies_images(options: &SyncOptions) -> bool {
 }
 
 /// Plans the image downloads of a run: every distinct image or thumbnail URL of a valid incoming product that has
-/// no stored copy. Nothing is planned in `images: "link"` mode.
+/// no stored copy. The reader takes the bodies a few at a time (a catalog's bodies need never be in memory
+/// together), noting the URLs the products use and the hosts the last completed run could not reach; then
+/// [`ImageCopyReader::plan`] weighs them against the stored copies. Nothing is read or planned in `images: "link"`
+/// mode.
 ///
 /// ```
-/// use catalog_sync::images::{plan_image_copies, ImageCopyPlanInput};
+/// use catalog_sync::images::ImageCopyReader;
 /// use catalog_sync::options::SyncOptions;
 /// let page = r#"{"products":[{"id":1,"title":"A","price":1,"stock":1,
 ///   "images":["https://x/1.png","https://x/2.png"],"thumbnail":"https://x/t.png"}],"total":1,"skip":0,"limit":1}"#;
-/// let plan = plan_image_copies(&ImageCopyPlanInput {
-///     options: SyncOptions::default(),
-///     pages: vec![page.to_string()],
-///     products: None,
-///     stored_urls: vec!["https://x/2.png".to_string()],
-///     previous_errors: None,
-/// });
+/// let mut reader = ImageCopyReader::new(&SyncOptions::default(), &[]);
+/// reader.read_pages(&[page.to_string()]);
+/// let plan = reader.plan(&["https://x/2.png".to_string()]);
 /// let urls: Vec<&str> = plan.copies.iter().map(|c| c.url.as_str()).collect();
 /// assert_eq!(urls, ["https://x/1.png", "https://x/t.png"]);
 /// assert_eq!(plan.already_stored, 1);
 /// ```
-pub fn plan_image_copies(input: &ImageCopyPlanInput) -> ImageCopyPlan {
-    if !copies_images(&input.options) {
-        return ImageCopyPlan::default();
-    }
-    let stored: HashSet<&str> = input.stored_urls.iter().map(String::as_str).collect();
-    let unreachable_last_run: HashMap<(SourceId, &str), &str> = input
-        .previous_errors
-        .iter()
-        .flatten()
-        .filter(|error| error.has_code(RunErrorCode::ImageUnreachable))
-        .filter_map(|error| {
-            Some((
-                (error.source_id?, error.field.as_deref()?),
-                error.message.as_str(),
-            ))
-        })
-        .collect();
-    let mut hosts_down = BTreeSet::new();
-    let mut users: BTreeMap<String, BTreeSet<SourceId>> = BTreeMap::new();
-    let mut visit = |product: &SourceProduct| {
-        for url in image_urls(product, input.options.max_images_per_product) {
-            users.entry(url.to_string()).or_default().insert(product.id);
+#[derive(Debug, Default)]
+pub struct ImageCopyReader {
+    /// Whether the run copies images at all ([`copies_images`]).
+    copies: bool,
+    /// `maxImagesPerProduct`.
+    max_images: u32,
+    /// The last completed run's `IMAGE_UNREACHABLE` errors: (product, field) → message.
+    unreachable_last_run: HashMap<(SourceId, String), String>,
+    /// Every image URL read, with the products that use it.
+    users: BTreeMap<String, BTreeSet<SourceId>>,
+    hosts_down: BTreeSet<String>,
+}
+
+impl ImageCopyReader {
+    /// A reader for a run with these options; the hosts of `previous_errors`' `IMAGE_UNREACHABLE` images become
+    /// [`ImageCopyPlan::hosts_down_last_run`] when a product read still holds the URL that failed.
+    pub fn new(options: &SyncOptions, previous_errors: &[RunError]) -> Self {
+        ImageCopyReader {
+            copies: copies_images(options),
+            max_images: options.max_images_per_product,
+            unreachable_last_run: previous_errors
+                .iter()
+                .filter(|error| error.has_code(RunErrorCode::ImageUnreachable))
+                .filter_map(|error| {
+                    Some((
+                        (error.source_id?, error.field.clone()?),
+                        error.message.clone(),
+                    ))
+                })
+                .collect(),
+            ..ImageCopyReader::default()
         }
-        if !unreachable_last_run.is_empty() {
-            for (field, url) in image_fields(product) {
-                // Only when the field still holds the URL that failed: a new URL may be on another host.
-                let failed_here = unreachable_last_run
-                    .get(&(product.id, field.as_str()))
-                    .is_some_and(|message| message.contains(&image_label(url, &field)));
-                if failed_here {
-                    hosts_down.extend(host_of(url));
-                }
+    }
+
+    /// Reads the products of `/products` pages (malformed pages are skipped: the sync's plan reports them).
+    pub fn read_pages(&mut self, pages: &[String]) {
+        if !self.copies {
+            return;
+        }
+        for body in pages {
+            if let Ok(page) = parse_page(body) {
+                page.products().for_each(|product| self.visit(&product));
             }
         }
-    };
-    for body in &input.pages {
-        if let Ok(page) = parse_page(body) {
-            page.products().for_each(|product| visit(&product));
+    }
+
+    /// Reads `/products/:id` bodies (a targeted sync).
+    pub fn read_products(&mut self, products: &[String]) {
+        if !self.copies {
+            return;
+        }
+        for body in products {
+            if let Ok(product) = parse_product(body) {
+                self.visit(&product);
+            }
         }
     }
-    for body in input.products.iter().flatten() {
-        if let Ok(product) = parse_product(body) {
-            visit(&product);
+
+    /// Notes a product's image URLs and, for a field that still holds the URL the last run could not reach, its
+    /// host.
+    fn visit(&mut self, product: &SourceProduct) {
+        for url in image_urls(product, self.max_images) {
+            self.users
+                .entry(url.to_string())
+                .or_default()
+                .insert(product.id);
+        }
+        if self.unreachable_last_run.is_empty() {
+            return;
+        }
+        for (field, url) in image_fields(product) {
+            // Only when the field still holds the URL that failed: a new URL may be on another host.
+            let failed_here = self
+                .unreachable_last_run
+                .get(&(product.id, field.clone()))
+                .is_some_and(|message| message.contains(&image_label(url, &field)));
+            if failed_here {
+                self.hosts_down.extend(host_of(url));
+            }
         }
     }
-    let mut plan = ImageCopyPlan {
-        hosts_down_last_run: hosts_down.into_iter().collect(),
-        ..ImageCopyPlan::default()
-    };
-    for (url, ids) in users {
-        if stored.contains(url.as_str()) {
-            plan.already_stored += 1;
-        } else if !is_http_url(&url) {
-            plan.failures.push(ImageFailure {
-                reason: "not an absolute http(s) URL".to_string(),
-                code: RunErrorCode::ImageInvalidUrl,
-                url,
-            });
-        } else {
-            plan.copies.push(ImageCopy {
-                url,
-                source_ids: ids.into_iter().collect(),
-            });
+
+    /// The downloads of the run: every distinct URL read that has no stored copy (`stored_urls`), by URL.
+    pub fn plan(self, stored_urls: &[String]) -> ImageCopyPlan {
+        let stored: HashSet<&str> = stored_urls.iter().map(String::as_str).collect();
+        let mut plan = ImageCopyPlan {
+            hosts_down_last_run: self.hosts_down.into_iter().collect(),
+            ..ImageCopyPlan::default()
+        };
+        for (url, ids) in self.users {
+            if stored.contains(url.as_str()) {
+                plan.already_stored += 1;
+            } else if !is_http_url(&url) {
+                plan.failures.push(ImageFailure {
+                    reason: "not an absolute http(s) URL".to_string(),
+                    code: RunErrorCode::ImageInvalidUrl,
+                    url,
+                });
+            } else {
+                plan.copies.push(ImageCopy {
+                    url,
+                    source_ids: ids.into_iter().collect(),
+                });
+            }
         }
+        plan
     }
-    plan
 }
 
 /// The image URLs of a product: its first `max` images in order (the others are left out of the product, see
@@ -210,12 +228,9 @@ mod tests {
             let message = format!("product {id}: {} was not copied", image_label(url, field));
             RunError::new(Some(id), Some(field), code, message)
         };
-        let plan = plan_image_copies(&ImageCopyPlanInput {
-            options: SyncOptions::default(),
-            pages: vec![page.to_string()],
-            products: None,
-            stored_urls: Vec::new(),
-            previous_errors: Some(vec![
+        let mut reader = ImageCopyReader::new(
+            &SyncOptions::default(),
+            &[
                 error(
                     1,
                     "images[1]",
@@ -248,10 +263,28 @@ mod tests {
                     "https://f.example/1.png",
                 ),
                 RunError::new(None, None, RunErrorCode::ImageUnreachable, "no product"),
-            ]),
-        });
+            ],
+        );
+        // A page at a time, like the host reads them.
+        reader.read_pages(&[page.to_string()]);
+        reader.read_pages(&["{ not json".to_string()]);
+        let plan = reader.plan(&[]);
         assert_eq!(plan.hosts_down_last_run, ["b.example", "c.example"]);
         assert_eq!(plan.copies.len(), 4);
+    }
+
+    #[test]
+    fn a_link_mode_reader_reads_nothing_and_plans_nothing() {
+        let page = r#"{"products":[{"id":1,"title":"A","price":1,"stock":1,"images":["https://a.example/1.png"]}],
+            "total":1,"skip":0,"limit":1}"#;
+        let options = SyncOptions {
+            images: ImageMode::Link,
+            ..SyncOptions::default()
+        };
+        let mut reader = ImageCopyReader::new(&options, &[]);
+        reader.read_pages(&[page.to_string()]);
+        assert!(reader.users.is_empty());
+        assert_eq!(reader.plan(&[]), ImageCopyPlan::default());
     }
 
     #[test]

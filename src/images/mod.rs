@@ -4,7 +4,7 @@
 //! downloaded from the source and stored through Medusa's File module; the product points at the stored copy.
 //! This module decides everything about that copy; the host only moves bytes:
 //!
-//! * [`plan_image_copies`]: which URLs to download — the image and thumbnail URLs of incoming products that have
+//! * [`ImageCopyReader`]: which URLs to download — the image and thumbnail URLs of incoming products that have
 //!   no stored copy yet. An image is identified by its source URL: a URL that was copied once is never
 //!   downloaded again, so a resync with unchanged images makes no image request at all. A changed image is a
 //!   changed URL (the source has no ETag or change cursor, so bytes replaced under the same URL are not seen).
@@ -36,7 +36,5 @@ pub use copier::{
     ImageUpload, ImageVerdict, BYTES_PER_UPLOAD, FILES_PER_UPLOAD, IMAGE_REQUEST_NUMBERS,
     UNREACHABLE_HOST_LIMIT,
 };
-pub use copy_plan::{
-    copies_images, plan_image_copies, ImageCopy, ImageCopyPlan, ImageCopyPlanInput,
-};
+pub use copy_plan::{copies_images, ImageCopy, ImageCopyPlan, ImageCopyReader};
 pub use resolver::{cap_images, image_errors, ImageFailure, ImageResolver, StoredImage};

@@ -17,7 +17,6 @@ use wasm_bindgen::prelude::*;
 
 use super::{js_message, type_name, FromJs};
 use crate::error::CoreError;
-use crate::images::ImageCopyPlanInput;
 use crate::plan::PlanInput;
 use crate::taxonomy::TaxonomyPlanInput;
 
@@ -38,7 +37,7 @@ macro_rules! source_bodies {
     };
 }
 
-source_bodies!(PlanInput, TaxonomyPlanInput, ImageCopyPlanInput);
+source_bodies!(PlanInput, TaxonomyPlanInput);
 
 /// A planner input read with its bodies copied natively (the caller's object is left untouched).
 pub(crate) struct WithBodies<T>(pub T);

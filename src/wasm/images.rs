@@ -2,9 +2,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::bodies::WithBodies;
+use super::bodies::read_bodies;
 use super::{export, AsIs, Objects};
 use crate::images::{self, ImageCopier, ImageDownload, ImageRetryInput, ImageUpload, StoredImage};
+use crate::model::RunError;
 use crate::options::SyncOptions;
 
 /// Whether a run copies images into the store at all (`images: "upload"`); in `images: "link"` mode the image step
@@ -24,20 +25,80 @@ pub fn copies_images(
 }
 
 /// Plans the image downloads of a run (`images: "upload"`): every image or thumbnail URL of a valid incoming
-/// product without a stored copy, once, with the products using it. Nothing in `images: "link"` mode.
+/// product without a stored copy, once, with the products using it. The bodies are read a few at a time, so a
+/// catalog's pages are never in WebAssembly memory together; `plan` ends the reader (it is freed). Reads nothing
+/// in `images: "link"` mode.
 ///
 /// ```js
-/// const { copies, failures } = planImageCopies({ options, pages, storedUrls: stored.map((s) => s.sourceUrl) });
+/// const reader = new ImageCopyReader(options, lastRunErrors); // the last completed run's errors, or null
+/// for (const chunk of chunksOf(pages, 100)) reader.readPages(chunk);
+/// const { copies, failures, hostsDownLastRun } = reader.plan(stored.map((s) => s.sourceUrl));
 /// // copies => [{ url: "https://cdn.dummyjson.com/.../1.webp", sourceIds: [1] }, ...]
 /// ```
-#[wasm_bindgen(js_name = planImageCopies, unchecked_return_type = "ImageCopyPlan")]
-pub fn plan_image_copies(
-    #[wasm_bindgen(unchecked_param_type = "ImageCopyPlanInput")] input: JsValue,
-) -> Result<JsValue, JsValue> {
-    export("planImageCopies", |call| {
-        let WithBodies(input) = call.input(input)?;
-        Ok(Objects(images::plan_image_copies(&input)))
-    })
+#[wasm_bindgen]
+pub struct ImageCopyReader {
+    reader: images::ImageCopyReader,
+}
+
+#[wasm_bindgen]
+impl ImageCopyReader {
+    /// A reader for a run with these options and the last completed run's errors (`null`: none). Throws
+    /// `INVALID_INPUT` when either has the wrong shape.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RunError[] | null")] previous_errors: JsValue,
+    ) -> Result<ImageCopyReader, JsValue> {
+        export("new ImageCopyReader", |call| {
+            let options: SyncOptions = call.input(options)?;
+            let previous_errors: Option<Vec<RunError>> = call.input(previous_errors)?;
+            Ok(AsIs(ImageCopyReader {
+                reader: images::ImageCopyReader::new(
+                    &options,
+                    previous_errors.as_deref().unwrap_or_default(),
+                ),
+            }))
+        })
+    }
+
+    /// Reads `/products` page bodies. Throws `INVALID_INPUT` when `bodies` is not an array of strings.
+    #[wasm_bindgen(js_name = readPages)]
+    pub fn read_pages(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] bodies: JsValue,
+    ) -> Result<(), JsValue> {
+        export("ImageCopyReader.readPages", |call| {
+            let bodies = read_bodies(call.function(), &bodies, "bodies")?;
+            self.reader.read_pages(&bodies);
+            Ok(AsIs(()))
+        })
+    }
+
+    /// Reads `/products/:id` bodies (a targeted run).
+    #[wasm_bindgen(js_name = readProducts)]
+    pub fn read_products(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] bodies: JsValue,
+    ) -> Result<(), JsValue> {
+        export("ImageCopyReader.readProducts", |call| {
+            let bodies = read_bodies(call.function(), &bodies, "bodies")?;
+            self.reader.read_products(&bodies);
+            Ok(AsIs(()))
+        })
+    }
+
+    /// The downloads for what was read (`ImageCopyPlan`), against the source URLs that already have a stored copy.
+    /// Ends the reader.
+    #[wasm_bindgen(unchecked_return_type = "ImageCopyPlan")]
+    pub fn plan(
+        self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] stored_urls: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        export("ImageCopyReader.plan", |call| {
+            let stored_urls: Vec<String> = call.input(stored_urls)?;
+            Ok(Objects(self.reader.plan(&stored_urls)))
+        })
+    }
 }
 
 /// The image copy of one run, held inside WebAssembly: the host reports each step (request failed, body

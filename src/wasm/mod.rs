@@ -58,7 +58,7 @@ pub use changes::{
 };
 pub use deadline::check_run_deadline;
 pub use fetch::fetch_source;
-pub use images::{copies_images, plan_image_copies, ImageCopierHandle};
+pub use images::{copies_images, ImageCopierHandle, ImageCopyReader};
 pub use lifecycle::{
     batch_take, check_cancel, end_run, execution_site, fan_out_state, final_write_retry_delay,
     lease_figures, run_liveness, run_transition, write_site,
@@ -82,7 +82,7 @@ import type {
   PluginOptionsInput, OptionFallbacks, SyncOptions, PageRequest, FetchStart, SourceAnswer, BodyKind, AcceptedBody, FetchedOutline, FetchStats,
   WebhookCall, WebhookVerdict, QueueMergeInput,
   TaxonomyPlanInput, TaxonomyStore, TaxonomyPlan, CategoryPlan, TagPlan, PlanInput, WriteBatch, WriteErrorInput, RunError,
-  SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlanInput, ImageCopyPlan, StoredImage, ImageFailure,
+  SummarizeInput, RunReport, CatalogPlanSummary, ImageCopyPlan, StoredImage, ImageFailure,
   ImageRetryInput, ImageRetryDecision, ImageDownload, ImageVerdict, ImageUpload, ImageStats, StockPlanInput,
   StockPlan, InventoryItemState, StoreCheckInput, StoreCheckSummary, SuspectRows, SuspectRepairs, StoreProductRow, StockRequest,
   StoreSetupInput, StoreSetup, SyncMarkers, CoreErrorCode, HopCheck,

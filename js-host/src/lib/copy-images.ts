@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises"
 import { uploadFilesWorkflow } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ImageCopier, checkRunDeadline, copiesImages, planImageCopies, splitRefusedGroup } from "catalog-sync-core"
+import { ImageCopier, ImageCopyReader, checkRunDeadline, copiesImages, splitRefusedGroup } from "catalog-sync-core"
 import type {
   ImageCopy,
+  ImageCopyPlan,
   ImageFailure,
   ImageStats,
   ImageUpload,
@@ -17,6 +18,8 @@ import type CatalogSyncModuleService from "../modules/catalog-sync/service"
 import { mapWithConcurrency } from "./concurrency"
 import { downloadImageOnce } from "./image-download"
 import { RunDeadlineError } from "./run-deadline"
+import { planFromBodies } from "./source-bodies"
+import type { SourceBodies } from "./source-bodies"
 
 /** What the product plan needs from the image copy. */
 export interface CopiedImages {
@@ -26,12 +29,6 @@ export interface CopiedImages {
   failures: ImageFailure[]
   /** The copy's figures. */
   stats: ImageStats
-}
-
-/** The bodies the copy reads image URLs from. */
-export interface ImageSources {
-  pages: string[]
-  products: string[]
 }
 
 /** The run an image copy belongs to. */
@@ -44,7 +41,8 @@ export interface ImageRun {
 
 /**
  * Copies the images of the incoming products into Medusa's file storage (`images: "upload"`), as the
- * core decides: only URLs without a stored copy are downloaded (`planImageCopies`, at most
+ * core decides: only URLs without a stored copy are downloaded (`ImageCopyReader`, reading the bodies a chunk at a
+ * time; at most
  * `maxImagesPerProduct` per product); each hop of each download is checked by the core (trusted origins,
  * public addresses only elsewhere, at most three redirects: see `downloadImageOnce`); each download
  * follows the page retry policy (one attempt for a host the last completed run could not reach,
@@ -58,13 +56,13 @@ export interface ImageRun {
  *
  * @param container - the Medusa container
  * @param options - validated plugin options
- * @param sources - the fetched page and product bodies
+ * @param bodies - the run's fetched page and product bodies
  * @param run - the run's id and deadline
  */
 export async function copyImages(
   container: MedusaContainer,
   options: SyncOptions,
-  sources: ImageSources,
+  bodies: SourceBodies,
   run: ImageRun
 ): Promise<CopiedImages> {
   if (!copiesImages(options)) {
@@ -75,13 +73,10 @@ export async function copyImages(
     service.listStoredImages(),
     service.lastCompletedRunErrors(),
   ])
-  const plan = planImageCopies({
-    options,
-    pages: sources.pages,
-    products: sources.products,
-    storedUrls: known.map((image) => image.sourceUrl),
-    previousErrors,
-  })
+  const storedUrls = known.map((image) => image.sourceUrl)
+  const plan: ImageCopyPlan = planFromBodies(bodies, new ImageCopyReader(options, previousErrors), (reader) =>
+    reader.plan(storedUrls)
+  )
   const failures: ImageFailure[] = [...plan.failures]
   const copied: StoredImage[] = []
   if (!plan.copies.length) {

@@ -6,7 +6,7 @@ const PACK_LEVEL = 1
 /** Bodies handed to the core per call when it reads them a few at a time (100 pages of 100 products: ~10 MB). */
 const BODIES_PER_CHUNK = 100
 
-/** The bodies a run fetched, every one as text (for the image copy and the preview, which read them all at once). */
+/** The bodies a run fetched, every one as text (for a preview, which reads them all at once). */
 export interface FetchedBodies {
   /** `/products` page bodies, in catalog order. */
   pages: string[]
@@ -17,16 +17,40 @@ export interface FetchedBodies {
 /** A fetch with every body as text again. */
 export type FetchedWithBodies = FetchedOutline & FetchedBodies
 
-/** The fetch with every body as text again (the preview and the image copy). */
+/** The fetch with every body as text again (a preview). */
 export function withBodies(outline: FetchedOutline, bodies: SourceBodies): FetchedWithBodies {
   return { ...outline, ...bodies.all() }
+}
+
+/** A reader of the core's that takes source bodies a few at a time (`TaxonomyReader`, `ImageCopyReader`, `CatalogPlanner`). */
+export interface BodyReader {
+  readPages(bodies: string[]): void
+  readProducts(bodies: string[]): void
+}
+
+/**
+ * Reads every body of the run into a new reader of the core's and returns what `plan` makes of it (a reader's
+ * `plan` ends it); the reader is freed if the reading throws.
+ */
+export function planFromBodies<R extends BodyReader & { free(): void }, P>(
+  bodies: SourceBodies,
+  reader: R,
+  plan: (reader: R) => P
+): P {
+  try {
+    bodies.readInto(reader)
+  } catch (error) {
+    reader.free()
+    throw error
+  }
+  return plan(reader)
 }
 
 /**
  * The source bodies of one run, kept in the process executing it instead of in the workflow (which keeps every
  * step's output until the run ends), each compressed from the moment the fetch hands it over (`onBody`): a
- * catalog's text is never held whole, in JavaScript or in WebAssembly. The taxonomy and the planner read them a
- * few at a time ({@link chunks}); the image copy and the preview take them all ({@link all}). Once the plan is
+ * catalog's text is never held whole, in JavaScript or in WebAssembly. The taxonomy, the image copy and the planner
+ * read them a few at a time ({@link readInto}); only a preview takes them all ({@link all}). Once the plan is
  * outlined, {@link keepForWindows} drops every body no window is made from, and {@link windowBodies} hands a
  * window's bodies over and forgets those no later window needs. So while the products are written the run holds the
  * compressed bodies of the windows still to write, and an unchanged resync (no window) holds none.
@@ -60,11 +84,14 @@ export class SourceBodies {
     return { pages: this.pages.filter(Boolean), products: this.products.filter(Boolean) }
   }
 
-  /** The page bodies (or the product bodies) as text, a chunk at a time, in plan order. */
-  *chunks(kind: "pages" | "products"): Generator<string[]> {
-    const bodies = this.ordered()[kind]
-    for (let i = 0; i < bodies.length; i += BODIES_PER_CHUNK) {
-      yield bodies.slice(i, i + BODIES_PER_CHUNK).map(unpack)
+  /** Hands every body to `reader` as text, a chunk at a time, in plan order: the pages, then the products. */
+  readInto(reader: BodyReader): void {
+    const { pages, products } = this.ordered()
+    for (let i = 0; i < pages.length; i += BODIES_PER_CHUNK) {
+      reader.readPages(pages.slice(i, i + BODIES_PER_CHUNK).map(unpack))
+    }
+    for (let i = 0; i < products.length; i += BODIES_PER_CHUNK) {
+      reader.readProducts(products.slice(i, i + BODIES_PER_CHUNK).map(unpack))
     }
   }
 

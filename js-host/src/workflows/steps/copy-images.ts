@@ -35,7 +35,7 @@ export const copyImagesStep = createStep(
       copyImages(
         container,
         options,
-        borrow(input.runId, "bodies").all(),
+        borrow(input.runId, "bodies"),
         { runId: input.runId, deadline: tracker.deadline(options.runTimeoutMs) }
       )
     )

@@ -64,12 +64,7 @@ async function readIntoPlanner(
   bodies: SourceBodies,
   readRows: (ids: string[]) => Promise<Parameters<CatalogPlanner["addRows"]>[0]>
 ): Promise<CatalogPlanSummary> {
-  for (const chunk of bodies.chunks("pages")) {
-    planner.readPages(chunk)
-  }
-  for (const chunk of bodies.chunks("products")) {
-    planner.readProducts(chunk)
-  }
+  bodies.readInto(planner)
   const wanted = planner.finishReading()
   for (let i = 0; i < wanted.length; i += ROWS_PER_QUERY) {
     planner.addRows(await readRows(wanted.slice(i, i + ROWS_PER_QUERY)))

@@ -7,10 +7,10 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { TaxonomyReader } from "catalog-sync-core"
-import type { ExistingCategory, ExistingTag, FetchedOutline, TaxonomyPlan, TaxonomyStore } from "catalog-sync-core"
+import type { ExistingCategory, ExistingTag, FetchedOutline, TaxonomyStore } from "catalog-sync-core"
 import { borrow } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
-import type { SourceBodies } from "../../lib/source-bodies"
+import { planFromBodies } from "../../lib/source-bodies"
 
 /** Input of the taxonomy step. */
 export interface ReconcileTaxonomyInput {
@@ -22,19 +22,6 @@ export interface ReconcileTaxonomyInput {
 export interface StoreTaxonomy {
   categories: ExistingCategory[]
   tags: ExistingTag[]
-}
-
-/** The core's taxonomy plan for the run's bodies, read a chunk at a time (`TaxonomyReader`). */
-function planTaxonomy(bodies: SourceBodies, store: TaxonomyStore): TaxonomyPlan {
-  const reader = new TaxonomyReader()
-  try {
-    for (const chunk of bodies.chunks("pages")) reader.readPages(chunk)
-    for (const chunk of bodies.chunks("products")) reader.readProducts(chunk)
-  } catch (error) {
-    reader.free()
-    throw error
-  }
-  return reader.plan(store)
 }
 
 /** Every category of the store. */
@@ -69,11 +56,10 @@ export const reconcileTaxonomyStep = createStep(
         readCategories(container),
         readTags(container),
       ])
-      const { categories: categoryPlan, tags: tagPlan } = planTaxonomy(bodies, {
-        categoriesBody: input.fetched.categoriesBody,
-        existingCategories,
-        existingTags,
-      })
+      const store: TaxonomyStore = { categoriesBody: input.fetched.categoriesBody, existingCategories, existingTags }
+      const { categories: categoryPlan, tags: tagPlan } = planFromBodies(bodies, new TaxonomyReader(), (reader) =>
+        reader.plan(store)
+      )
       if (categoryPlan.create.length) {
         await createProductCategoriesWorkflow(container).run({
           input: { product_categories: categoryPlan.create },
