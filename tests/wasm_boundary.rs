@@ -296,7 +296,8 @@ fn queued_ids_merge_into_a_sorted_union() {
 /// A source host written in JavaScript: `fetchPage` serves a `total`-product catalog page by page after a short
 /// `setTimeout` (or misbehaves as `behaviour` says), recording every request, its limits and the largest number
 /// of attempts pending at once in `state`; `onBody` keeps each body by kind and position (with the attempts
-/// pending when it came), `sleep`, `now` and `onProgress` record their calls too.
+/// pending when it came, and the `skip` of the answer object it came with), `sleep`, `now` and `onProgress` record
+/// their calls too.
 fn source_host(state: &JsValue, total: u32, behaviour: &str) -> JsValue {
     let factory = Function::new_with_args(
         "state, total, behaviour",
@@ -328,17 +329,19 @@ fn source_host(state: &JsValue, total: u32, behaviour: &str) -> JsValue {
             if (behaviour === "redirect" && request.skip > 0) {
               return { kind: "redirect", status: 302, location: "http://127.0.0.2:4010/products" };
             }
-            return { kind: "body", body: page(request) };
+            // A host's own field on its answer: it comes back to onBody with the body.
+            return { kind: "body", body: page(request), sentSkip: request.skip };
           },
           sleep: (ms, signal) => {
             state.sleeps.push(ms);
             return new Promise((resolve) => setTimeout(resolve, ms));
           },
           now: () => Date.now(),
-          onBody: ({ kind, position, body }) => {
+          onBody: ({ kind, position, body }, answer) => {
             if (behaviour === "keepFails") throw new Error("disk full");
             state.bodies[kind][position] = body;
             state.pendingAtBody.push(state.inFlight);
+            state.answers.push({ position, skip: answer.sentSkip, sameBody: answer.body === body });
           },
           onProgress: (stats) => state.progress.push(stats),
         };"#,
@@ -356,7 +359,7 @@ fn source_host(state: &JsValue, total: u32, behaviour: &str) -> JsValue {
 fn host_state() -> JsValue {
     js(
         json!({ "calls": [], "signals": [], "sleeps": [], "progress": [], "inFlight": 0, "maxInFlight": 0,
-                "bodies": { "page": [], "product": [] }, "pendingAtBody": [] }),
+                "bodies": { "page": [], "product": [] }, "pendingAtBody": [], "answers": [] }),
     )
 }
 
@@ -381,6 +384,18 @@ async fn fetch_source_drives_the_core_state_machine_through_the_host() {
     assert_eq!(fetched.get("pages"), None, "the bodies went to onBody");
     let kept = json_of(&get(&state, "bodies"));
     assert_eq!(kept["product"], json!([]));
+    // Each body comes with the very answer object the host resolved it in (the page of 60 after its retry too).
+    let answers = json_of(&get(&state, "answers"));
+    let answers = answers.as_array().unwrap();
+    assert_eq!(answers.len(), 7);
+    for answer in answers {
+        assert_eq!(
+            answer["skip"],
+            json!(answer["position"].as_u64().unwrap() * 30),
+            "{answer}"
+        );
+        assert_eq!(answer["sameBody"], json!(true), "{answer}");
+    }
     let mut ids = Vec::new();
     for page in kept["page"].as_array().unwrap() {
         let page: Value = serde_json::from_str(page.as_str().unwrap()).unwrap();

@@ -39,8 +39,12 @@ export interface SourceHost {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** The current time in milliseconds since the Unix epoch. */
   now(): number;
-  /** Keeps a body the fetch accepted (the fetch keeps none: a catalog's pages never pile up in WebAssembly). */
-  onBody(body: AcceptedBody): void;
+  /**
+   * Keeps a body the fetch accepted (the fetch keeps none: a catalog's pages never pile up in WebAssembly). `answer`
+   * is the very object `fetchPage` resolved with for that body, so a host can keep what it attached to it (the body
+   * as received, still compressed, say) instead of encoding the text again.
+   */
+  onBody(body: AcceptedBody, answer: SourceAnswer): void;
   /** Called when the counts change (a request went out, an answer was judged). */
   onProgress?(stats: FetchStats): void;
 }
@@ -51,7 +55,7 @@ export interface SourceHost {
 /// attempt within `requestTimeoutMs` and `pageMaxBytes`, retries with seeded backoff and the `Retry-After` floor,
 /// redirects only inside the source's origin, `maxProducts`, `maxPages` and the run's deadline.
 ///
-/// Hands each accepted page or product body to `onBody` as soon as it is judged, numbered by its place in the
+/// Hands each accepted page or product body to `onBody` (with the host's answer it came in) as soon as it is judged, numbered by its place in the
 /// catalog, and keeps none; resolves with the rest (`FetchedOutline`: the category list, the products answered
 /// 404, the request count). Rejects with a coded error naming the URL (`SOURCE_UNAVAILABLE`,
 /// `SOURCE_HTTP_ERROR`, `SOURCE_ANSWER_TOO_LARGE`, `SOURCE_REDIRECT_REFUSED`, `SOURCE_TOO_LARGE`, `RUN_TIMEOUT`),
@@ -63,7 +67,7 @@ export interface SourceHost {
 ///   fetchPage: (request, limits) => fetchOnce(request.url, limits),  // { kind: "body", body } | { kind: "http", ... } | ...
 ///   sleep: (ms, signal) => setTimeout(ms, undefined, { signal }),     // node:timers/promises
 ///   now: () => Date.now(),
-///   onBody: ({ kind, position, body }) => kept[kind][position] = body,  // kind: "page" | "product"
+///   onBody: ({ kind, position, body }, answer) => kept[kind][position] = body,  // kind: "page" | "product"
 ///   onProgress: (stats) => tracker.update(stats),
 /// });
 /// // fetched => { notFoundIds: [], categoriesBody: "[...]", pagesTotal: 7 }
@@ -151,14 +155,15 @@ impl SourceHost {
         Ok(JsFuture::from(Promise::resolve(&promise)))
     }
 
-    /// `onBody(body)`: the host keeps the body; a throwing callback fails the fetch (the body would be lost).
-    fn deliver(&self, body: &AcceptedBody) -> Result<(), CoreError> {
+    /// `onBody(body, answer)`, `answer` being the host's own answer object the body came from; the host keeps the
+    /// body, and a throwing callback fails the fetch (the body would be lost).
+    fn deliver(&self, body: &AcceptedBody, answer: &JsValue) -> Result<(), CoreError> {
         let fail = |reason: String| host_error("onBody", "", reason);
         let value = Objects(body)
             .into_js("fetchSource")
             .map_err(|error| fail(error.to_string()))?;
         self.on_body
-            .call1(&JsValue::UNDEFINED, &value)
+            .call2(&JsValue::UNDEFINED, &value, answer)
             .map(drop)
             .map_err(|error| fail(js_message(&error)))
     }
@@ -242,6 +247,9 @@ async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedOut
     let mut in_flight = FuturesUnordered::new();
     let mut timer: Option<(f64, JsFuture)> = None;
     let mut copier = Utf8Copier::new();
+    // The host's answer object last handed to the machine: a body the machine accepts is delivered at the next poll,
+    // and goes back to the host with the answer it came in.
+    let mut answered = JsValue::UNDEFINED;
     let outcome = loop {
         let now = match host.now() {
             Ok(now) => now,
@@ -256,7 +264,8 @@ async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedOut
                 Err(error) => break Err(error),
             },
             FetchStep::Deliver(body) => {
-                if let Err(error) = host.deliver(&body) {
+                let answer = std::mem::replace(&mut answered, JsValue::UNDEFINED);
+                if let Err(error) = host.deliver(&body, &answer) {
                     break Err(error);
                 }
             }
@@ -291,7 +300,11 @@ async fn drive(mut machine: SourceFetch, host: &SourceHost) -> Result<FetchedOut
                     continue;
                 };
                 let handled = answer
-                    .and_then(|value| read_answer(&mut copier, &value))
+                    .and_then(|value| {
+                        let read = read_answer(&mut copier, &value);
+                        answered = value;
+                        read
+                    })
                     .map_err(|reason| host_error("fetchPage", &url, reason))
                     .and_then(|answer| {
                         machine.handle(id, answer, host.now()?);

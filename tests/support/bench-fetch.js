@@ -94,11 +94,12 @@ function loadFetch(modulePath, serverUrl, stats) {
     const run = { runId: `bench_${round}`, startedAt: new Date(), counters };
     let pages;
     if (fetchCatalog.length === 5) {
-      // The current contract: each accepted body goes to the run's SourceBodies (compressed as it comes), counted here.
+      // The current contract: each accepted body goes to the run's SourceBodies (kept compressed as it comes, with
+      // the answer it came in), counted here.
       const { SourceBodies } = require(path.join(path.dirname(modulePath), 'source-bodies.js'));
       const kept = new SourceBodies();
       pages = 0;
-      await fetchCatalog(options, null, run, { add: (body) => { pages += body.kind === 'page' ? 1 : 0; kept.add(body); } }, progress);
+      await fetchCatalog(options, null, run, { add: (body, answer) => { pages += body.kind === 'page' ? 1 : 0; kept.add(body, answer); } }, progress);
     } else {
       pages = (await fetchCatalog(options, null, run, progress)).pages.length;
     }

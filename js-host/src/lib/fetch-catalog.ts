@@ -43,7 +43,7 @@ export function fetchCatalog(
       fetchPage: fetchPageOnce,
       sleep: (ms, signal) => sleep(ms, undefined, { signal, ref: false }),
       now: () => Date.now(),
-      onBody: (body) => bodies.add(body),
+      onBody: (body, answer) => bodies.add(body, answer),
       onProgress,
     }
   )

@@ -1,8 +1,25 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib"
-import type { AcceptedBody, FetchedOutline, PlanWindow } from "catalog-sync-core"
+import { brotliDecompressSync, deflateRawSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib"
+import type { AcceptedBody, FetchedOutline, PlanWindow, SourceAnswer } from "catalog-sync-core"
+import type { FetchedAnswer } from "./source-fetch"
 
-/** zlib level of a kept body: the fastest (JSON pages still shrink about 8x). */
+/** zlib level of a body this process compresses: the fastest (JSON pages still shrink about 8x). */
 const PACK_LEVEL = 1
+
+/** A kept body: compressed, by the source (its bytes as received) or by this process (raw deflate). */
+interface Packed {
+  /** How `bytes` decode: a `Content-Encoding` of the source's, or `deflate-raw` (this process's). */
+  codec: string
+  bytes: Buffer
+}
+
+/** Decoders of kept bodies, by codec (the source's content encodings that `fetchPageOnce` asks for, and ours). */
+const UNPACKERS = new Map<string, (bytes: Buffer) => Buffer>([
+  ["gzip", gunzipSync],
+  ["x-gzip", gunzipSync],
+  ["deflate", inflateSync],
+  ["br", brotliDecompressSync],
+  ["deflate-raw", inflateRawSync],
+])
 /** Bodies handed to the core per call when it reads them a few at a time (100 pages of 100 products: ~10 MB). */
 const BODIES_PER_CHUNK = 100
 
@@ -49,7 +66,9 @@ export function planFromBodies<R extends BodyReader & { free(): void }, P>(
 /**
  * The source bodies of one run, kept in the process executing it instead of in the workflow (which keeps every
  * step's output until the run ends), each compressed from the moment the fetch hands it over (`onBody`): a
- * catalog's text is never held whole, in JavaScript or in WebAssembly. The taxonomy, the image copy and the planner
+ * catalog's text is never held whole, in JavaScript or in WebAssembly. A body the source sent compressed is kept
+ * as it was received (compressing the text again cost 1.5 s of the Node thread for 100,000 products); one sent as
+ * plain text is compressed here. The taxonomy, the image copy and the planner
  * read them a few at a time ({@link readInto}); only a preview takes them all ({@link all}). Once the plan is
  * outlined, {@link keepForWindows} drops every body no window is made from, and {@link windowBodies} hands a
  * window's bodies over and forgets those no later window needs. So while the products are written the run holds the
@@ -57,26 +76,33 @@ export function planFromBodies<R extends BodyReader & { free(): void }, P>(
  */
 export class SourceBodies {
   /** Compressed page bodies by position (`skip` order). */
-  private pages: Buffer[] = []
+  private pages: Packed[] = []
   /** Compressed product bodies by request position; a product answered 404 leaves a hole. */
-  private products: Buffer[] = []
+  private products: Packed[] = []
   /** Compressed bodies by plan position (pages, then products), once the plan kept its windows' bodies. */
-  private readonly packed = new Map<number, Buffer>()
+  private readonly packed = new Map<number, Packed>()
   /** The last window that needs each kept body. */
   private readonly lastWindow = new Map<number, number>()
   private reduced = false
 
-  /** Keeps a body the fetch accepted, compressed. */
-  add(accepted: AcceptedBody): void {
+  /**
+   * Keeps a body the fetch accepted, compressed: as received when `answer` (the answer it came in) carries its
+   * compressed bytes for a text of the same length, else compressed here.
+   */
+  add(accepted: AcceptedBody, answer?: SourceAnswer): void {
     const kept = accepted.kind === "page" ? this.pages : this.products
-    kept[accepted.position] = deflateRawSync(accepted.body, { level: PACK_LEVEL })
+    const received = (answer as FetchedAnswer | undefined)?.received
+    kept[accepted.position] =
+      received && UNPACKERS.has(received.encoding) && received.textLength === accepted.body.length
+        ? { codec: received.encoding, bytes: received.bytes }
+        : { codec: "deflate-raw", bytes: deflateRawSync(accepted.body, { level: PACK_LEVEL }) }
   }
 
   /**
    * The bodies in plan order — the pages, then the products — compressed; throws once the plan kept only its
    * windows' bodies.
    */
-  private ordered(): { pages: Buffer[]; products: Buffer[] } {
+  private ordered(): { pages: Packed[]; products: Packed[] } {
     if (this.reduced) {
       throw new Error("catalog-sync: the source bodies were already reduced to the plan's windows")
     }
@@ -146,6 +172,10 @@ export class SourceBodies {
 }
 
 /** A kept body as text again. */
-function unpack(packed: Buffer): string {
-  return inflateRawSync(packed).toString("utf8")
+function unpack(packed: Packed): string {
+  const decode = UNPACKERS.get(packed.codec)
+  if (!decode) {
+    throw new Error(`catalog-sync: no decoder for a body kept as ${packed.codec}`)
+  }
+  return decode(packed.bytes).toString("utf8")
 }

@@ -19,6 +19,22 @@ const DECODERS: Record<string, (body: Buffer, options: zlib.ZlibOptions) => Prom
 /** The `Accept-Encoding` header: the encodings of {@link DECODERS}. */
 const ACCEPT_ENCODING = "gzip, deflate, br"
 
+/** A body as the source sent it, still in its content encoding (one of {@link DECODERS}'). */
+export interface ReceivedBody {
+  /** The answer's `Content-Encoding`, lower case. */
+  encoding: string
+  /** The bytes as received. */
+  bytes: Buffer
+  /** The length of the text they decode to (UTF-16 code units, as `String.length`). */
+  textLength: number
+}
+
+/**
+ * An answer of {@link fetchPageOnce}: the core's `SourceAnswer`; a body that came compressed carries its bytes as
+ * received too, so that the run can keep those instead of compressing the text again.
+ */
+export type FetchedAnswer = SourceAnswer & { received?: ReceivedBody }
+
 /** What an answer's headers and raw body were, before decoding. */
 interface RawAnswer {
   status: number
@@ -43,7 +59,7 @@ interface RawAnswer {
  * @param request - the request, as the core planned it
  * @param limits - the attempt's deadline and byte cap, and the fetch's abort signal
  */
-export async function fetchPageOnce(request: PageRequest, limits: AttemptLimits): Promise<SourceAnswer> {
+export async function fetchPageOnce(request: PageRequest, limits: AttemptLimits): Promise<FetchedAnswer> {
   const deadline = AbortSignal.timeout(limits.timeoutMs)
   const signal = AbortSignal.any([deadline, limits.signal])
   try {
@@ -57,7 +73,13 @@ export async function fetchPageOnce(request: PageRequest, limits: AttemptLimits)
       return { kind: "http", status: answer.status, retryAfter: retryAfter ?? null }
     }
     const body = answer.body === null ? null : await decode(answer, limits.maxBytes)
-    return body === null ? { kind: "tooLarge" } : { kind: "body", body }
+    if (body === null) {
+      return { kind: "tooLarge" }
+    }
+    const encoding = contentEncoding(answer)
+    return encoding === "identity"
+      ? { kind: "body", body }
+      : { kind: "body", body, received: { encoding, bytes: answer.body as Buffer, textLength: body.length } }
   } catch (error) {
     if (deadline.aborted) {
       return { kind: "timeout" }
@@ -116,7 +138,7 @@ function get(url: string, maxBytes: number, signal: AbortSignal): Promise<RawAns
  */
 async function decode(answer: RawAnswer, maxBytes: number): Promise<string | null> {
   const body = answer.body as Buffer
-  const encoding = (answer.headers["content-encoding"] ?? "identity").trim().toLowerCase()
+  const encoding = contentEncoding(answer)
   if (encoding === "identity") {
     return body.toString("utf8")
   }
@@ -132,4 +154,9 @@ async function decode(answer: RawAnswer, maxBytes: number): Promise<string | nul
     }
     throw error
   }
+}
+
+/** The answer's `Content-Encoding`, trimmed and lower case (`identity` when absent). */
+function contentEncoding(answer: RawAnswer): string {
+  return (answer.headers["content-encoding"] ?? "identity").trim().toLowerCase()
 }
