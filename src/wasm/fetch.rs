@@ -55,9 +55,10 @@ export interface SourceHost {
 /// attempt within `requestTimeoutMs` and `pageMaxBytes`, retries with seeded backoff and the `Retry-After` floor,
 /// redirects only inside the source's origin, `maxProducts`, `maxPages` and the run's deadline.
 ///
-/// Hands each accepted page or product body to `onBody` (with the host's answer it came in) as soon as it is judged, numbered by its place in the
-/// catalog, and keeps none; resolves with the rest (`FetchedOutline`: the category list, the products answered
-/// 404, the request count). Rejects with a coded error naming the URL (`SOURCE_UNAVAILABLE`,
+/// Hands each accepted page or product body to `onBody` as soon as it is judged, numbered by its place in the
+/// catalog and with the host's own answer object it came in, and keeps none; resolves with the rest
+/// (`FetchedOutline`: the category list, the products answered 404, the request count). Rejects with a coded error
+/// naming the URL (`SOURCE_UNAVAILABLE`,
 /// `SOURCE_HTTP_ERROR`, `SOURCE_ANSWER_TOO_LARGE`, `SOURCE_REDIRECT_REFUSED`, `SOURCE_TOO_LARGE`, `RUN_TIMEOUT`),
 /// `HOST_CALL_FAILED` when a host function throws or answers the wrong shape, `INVALID_INPUT` for a bad `start`.
 /// Attempts still in flight when it fails are aborted (through `limits.signal`) and awaited before it rejects.

@@ -19,7 +19,7 @@ const DECODERS: Record<string, (body: Buffer, options: zlib.ZlibOptions) => Prom
 /** The `Accept-Encoding` header: the encodings of {@link DECODERS}. */
 const ACCEPT_ENCODING = "gzip, deflate, br"
 
-/** A body as the source sent it, still in its content encoding (one of {@link DECODERS}'). */
+/** A body as the source sent it, still in its content encoding (one of those {@link DECODERS} decodes). */
 export interface ReceivedBody {
   /** The answer's `Content-Encoding`, lower case. */
   encoding: string
