@@ -31,10 +31,13 @@ export interface AttemptLimits {
   signal: AbortSignal;
 }
 
-/** What `fetchSource` needs from the host: I/O only, every decision is the core's. */
-export interface SourceHost {
+/**
+ * What `fetchSource` needs from the host: I/O only, every decision is the core's. `A` is the host's own answer
+ * type: whatever it attaches to an answer comes back with the body (`onBody`), typed.
+ */
+export interface SourceHost<A extends SourceAnswer = SourceAnswer> {
   /** ONE HTTP attempt: GET `request.url`, redirects not followed, within `limits`; never rejects for a failed request. */
-  fetchPage(request: PageRequest, limits: AttemptLimits): Promise<SourceAnswer>;
+  fetchPage(request: PageRequest, limits: AttemptLimits): Promise<A>;
   /** Resolves after `ms` milliseconds (or rejects when `signal` aborts). */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** The current time in milliseconds since the Unix epoch. */
@@ -44,7 +47,7 @@ export interface SourceHost {
    * is the very object `fetchPage` resolved with for that body, so a host can keep what it attached to it (the body
    * as received, still compressed, say) instead of encoding the text again.
    */
-  onBody(body: AcceptedBody, answer: SourceAnswer): void;
+  onBody(body: AcceptedBody, answer: A): void;
   /** Called when the counts change (a request went out, an answer was judged). */
   onProgress?(stats: FetchStats): void;
 }

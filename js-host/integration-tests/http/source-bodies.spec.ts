@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs"
 import http from "node:http"
+import path from "node:path"
 import type { AddressInfo } from "node:net"
 import { brotliCompressSync, deflateSync, gunzipSync, gzipSync } from "node:zlib"
-import type { AcceptedBody, SourceAnswer } from "catalog-sync-core"
+import { TaxonomyReader } from "catalog-sync-core"
+import type { AcceptedBody, SourceAnswer, TaxonomyStore } from "catalog-sync-core"
 import { SourceBodies } from "../../src/lib/source-bodies"
 import type { BodyReader } from "../../src/lib/source-bodies"
 import { fetchPageOnce } from "../../src/lib/source-fetch"
@@ -99,6 +102,53 @@ describe("SourceBodies", () => {
     expect(bodies.windowBodies(windows[0], 0)).toEqual([texts[0], texts[1]])
     expect(bodies.windowBodies(windows[1], 1)).toEqual([texts[1], texts[2]])
     expect(() => bodies.windowBodies(windows[1], 1)).toThrow("is not kept")
+  })
+})
+
+/** The core's taxonomy fixture that creates missing categories, named from the categories body. */
+const TAXONOMY_FIXTURE = path.join(__dirname, "../../../tests/fixtures/categories/create_missing_with_names_from_body")
+
+describe("SourceBodies readers alongside", () => {
+  it("hands each body to them as it is added, page or product, in the order added", () => {
+    const alongside = recorder()
+    const bodies = new SourceBodies([alongside])
+    bodies.add({ kind: "page", position: 1, body: pageBody(10, 10) })
+    bodies.add({ kind: "product", position: 0, body: pageBody(7, 1) })
+    bodies.add({ kind: "page", position: 0, body: pageBody(0, 10) })
+    expect(alongside.pages).toEqual([pageBody(10, 10), pageBody(0, 10)])
+    expect(alongside.products).toEqual([pageBody(7, 1)])
+    // The bodies are still kept for the readers that come after the fetch, in plan order.
+    const after = recorder()
+    bodies.readInto(after)
+    expect(after.pages).toEqual([pageBody(0, 10), pageBody(10, 10)])
+  })
+
+  it("gives the core's taxonomy reader fed during the fetch the plan a reading afterwards gives", () => {
+    const input = JSON.parse(readFileSync(path.join(TAXONOMY_FIXTURE, "input.json"), "utf8"))
+    const existing = JSON.parse(readFileSync(path.join(TAXONOMY_FIXTURE, "existing.json"), "utf8"))
+    const expected = JSON.parse(readFileSync(path.join(TAXONOMY_FIXTURE, "expected.json"), "utf8"))
+    const products: unknown[] = input.pages.flatMap((page: { products: unknown[] }) => page.products)
+    const pages = products.map((product, skip) =>
+      JSON.stringify({ products: [product], total: products.length, skip, limit: 1 })
+    )
+    const store: TaxonomyStore = {
+      categoriesBody: JSON.stringify(input.categoriesBody),
+      existingCategories: existing.categories,
+      existingTags: [],
+    }
+    const during = new TaxonomyReader()
+    const bodies = new SourceBodies([during])
+    // Pages arrive out of order (several requests in flight); the last one comes as a single product's body.
+    pages.slice(0, -1).reverse().forEach((body, index) => {
+      bodies.add({ kind: "page", position: pages.length - 2 - index, body })
+    })
+    bodies.add({ kind: "product", position: 0, body: JSON.stringify(products[products.length - 1]) })
+    const after = new TaxonomyReader()
+    bodies.readInto(after)
+    const planDuring = during.plan(store)
+    expect(planDuring).toEqual(after.plan(store))
+    expect(planDuring.categories.create).toEqual(expected.create)
+    expect(planDuring.tags.create.length).toBeGreaterThan(0)
   })
 })
 

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises"
 import { fetchSource } from "catalog-sync-core"
-import type { FetchStats, FetchedOutline, SyncOptions } from "catalog-sync-core"
+import type { FetchStats, FetchedOutline, SourceHost, SyncOptions } from "catalog-sync-core"
 import { fetchPageOnce } from "./source-fetch"
+import type { FetchedAnswer } from "./source-fetch"
 import type { SourceBodies } from "./source-bodies"
 
 /** The run a fetch belongs to. */
@@ -32,6 +33,14 @@ export function fetchCatalog(
   bodies: SourceBodies,
   onProgress: (stats: FetchStats) => void
 ): Promise<FetchedOutline> {
+  // Typed with this host's answers: each body comes back with the answer `fetchPageOnce` made, received bytes and all.
+  const host: SourceHost<FetchedAnswer> = {
+    fetchPage: fetchPageOnce,
+    sleep: (ms, signal) => sleep(ms, undefined, { signal, ref: false }),
+    now: () => Date.now(),
+    onBody: (body, answer) => bodies.add(body, answer),
+    onProgress,
+  }
   return fetchSource(
     {
       options,
@@ -39,12 +48,6 @@ export function fetchCatalog(
       runId: run.runId,
       startedAtMs: run.startedAt.getTime(),
     },
-    {
-      fetchPage: fetchPageOnce,
-      sleep: (ms, signal) => sleep(ms, undefined, { signal, ref: false }),
-      now: () => Date.now(),
-      onBody: (body, answer) => bodies.add(body, answer),
-      onProgress,
-    }
+    host
   )
 }

@@ -1,5 +1,5 @@
 import { brotliDecompressSync, deflateRawSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib"
-import type { AcceptedBody, FetchedOutline, PlanWindow, SourceAnswer } from "catalog-sync-core"
+import type { AcceptedBody, FetchedOutline, PlanWindow } from "catalog-sync-core"
 import type { FetchedAnswer } from "./source-fetch"
 
 /** zlib level of a body this process compresses: the fastest (JSON pages still shrink about 8x). */
@@ -68,8 +68,9 @@ export function planFromBodies<R extends BodyReader & { free(): void }, P>(
  * step's output until the run ends), each compressed from the moment the fetch hands it over (`onBody`): a
  * catalog's text is never held whole, in JavaScript or in WebAssembly. A body the source sent compressed is kept
  * as it was received (compressing the text again cost 1.5 s of the Node thread for 100,000 products); one sent as
- * plain text is compressed here. The taxonomy, the image copy and the planner
- * read them a few at a time ({@link readInto}); only a preview takes them all ({@link all}). Once the plan is
+ * plain text is compressed here. Readers given at construction read each body as it arrives, from the text
+ * the fetch holds anyway (a sync's `TaxonomyReader`: the bodies are then inflated once less); the image copy and
+ * the planner read them a few at a time afterwards ({@link readInto}); only a preview takes them all ({@link all}). Once the plan is
  * outlined, {@link keepForWindows} drops every body no window is made from, and {@link windowBodies} hands a
  * window's bodies over and forgets those no later window needs. So while the products are written the run holds the
  * compressed bodies of the windows still to write, and an unchanged resync (no window) holds none.
@@ -85,13 +86,23 @@ export class SourceBodies {
   private readonly lastWindow = new Map<number, number>()
   private reduced = false
 
+  /** @param alongside - readers handed each body as it is added, before it is compressed */
+  constructor(private readonly alongside: BodyReader[] = []) {}
+
   /**
-   * Keeps a body the fetch accepted, compressed: as received when `answer` (the answer it came in) carries its
-   * compressed bytes for a text of the same length, else compressed here.
+   * Hands a body the fetch accepted to the readers alongside, then keeps it compressed: as received when `answer`
+   * (the answer it came in) carries its compressed bytes for a text of the same length, else compressed here.
    */
-  add(accepted: AcceptedBody, answer?: SourceAnswer): void {
+  add(accepted: AcceptedBody, answer?: FetchedAnswer): void {
+    for (const reader of this.alongside) {
+      if (accepted.kind === "page") {
+        reader.readPages([accepted.body])
+      } else {
+        reader.readProducts([accepted.body])
+      }
+    }
     const kept = accepted.kind === "page" ? this.pages : this.products
-    const received = (answer as FetchedAnswer | undefined)?.received
+    const received = answer?.received
     kept[accepted.position] =
       received && UNPACKERS.has(received.encoding) && received.textLength === accepted.body.length
         ? { codec: received.encoding, bytes: received.bytes }

@@ -18,7 +18,7 @@ export const syncCatalogWorkflowId = "catalog-sync"
 
 /**
  * One catalog sync, for a run this process owns (`startSync`, `startQueuedRun`, or a worker's claim):
- * fetch everything from the source (meanwhile: the ledger and the cheap stamps of the products the sync owns, and the
+ * fetch everything from the source, its categories and tags read as each body arrives (meanwhile: the ledger and the cheap stamps of the products the sync owns, and the
  * store's currencies, sales channels and stock locations) → for
  * an `apply_preview` run, the check that the source and the store are as its preview saw them (else nothing is
  * written) →
@@ -40,8 +40,10 @@ export const syncCatalogWorkflow = createWorkflow(
     // Reading the store (its products, its currencies, channels and locations) needs nothing from the source: it
     // overlaps the fetch. The repair needs to know whether a run was interrupted since the last completed one.
     const snapshotRequest = transform({ input }, ({ input }) => ({ runId: input.runId, readInterruptions: true }))
+    // The taxonomy reads each body as it arrives.
+    const fetchRequest = transform({ input }, ({ input }) => ({ ...input, readTaxonomy: true }))
     const [fetchedSource, snapshot, storeSetup] = parallelize(
-      fetchSourceStep(input),
+      fetchSourceStep(fetchRequest),
       readSnapshotStep(snapshotRequest),
       readStoreStep(input)
     )

@@ -3,10 +3,17 @@ import { CATALOG_SYNC_MODULE } from "../../modules/catalog-sync/constants"
 import type CatalogSyncModuleService from "../../modules/catalog-sync/service"
 import { fetchCatalog } from "../../lib/fetch-catalog"
 import { hold } from "../../lib/run-core"
+import { TaxonomyReader } from "catalog-sync-core"
 import type { FetchedOutline } from "catalog-sync-core"
 import { SourceBodies } from "../../lib/source-bodies"
 import { trackerFor } from "../../lib/run-tracker"
 import type { SyncCatalogInput } from "../types"
+
+/** Input of the fetch step: the run, and whether its taxonomy reads the bodies as they arrive (a sync's does). */
+export interface FetchSourceInput extends SyncCatalogInput {
+  /** Feed a new `TaxonomyReader` each body as it arrives, held for the taxonomy step (`take(runId, "taxonomy")`). */
+  readTaxonomy?: boolean
+}
 
 /**
  * Fetches everything the sync needs from the source (pages or single products, and the category
@@ -14,15 +21,21 @@ import type { SyncCatalogInput } from "../types"
  * only inside the source's origin, the run's deadline. Writes nothing to the store, so a source that
  * stays down (or breaks a bound) fails the run before any write. The bodies stay in this process, held for the run
  * and compressed as they arrive (`SourceBodies`), and the step returns the rest: a workflow keeps every step's
- * output until the run ends.
+ * output until the run ends. For a sync, the taxonomy reader reads each body as it arrives (held for the taxonomy
+ * step), so the bodies are inflated only for the planner afterwards.
  * Forward-only: it writes nothing.
  */
 export const fetchSourceStep = createStep(
   "catalog-sync-fetch-source",
-  async (input: SyncCatalogInput, { container }): Promise<StepResponse<FetchedOutline>> => {
+  async (input: FetchSourceInput, { container }): Promise<StepResponse<FetchedOutline>> => {
     const options = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE).getSyncOptions()
     const tracker = trackerFor(input.runId)
-    const bodies = new SourceBodies()
+    // A sync's taxonomy reads each body as it arrives, from the text the fetch holds anyway.
+    const taxonomy = input.readTaxonomy ? new TaxonomyReader() : null
+    if (taxonomy) {
+      hold(input.runId, "taxonomy", taxonomy)
+    }
+    const bodies = new SourceBodies(taxonomy ? [taxonomy] : [])
     const outline = await tracker.phase("fetch", () =>
       fetchCatalog(options, input.productIds, { runId: input.runId, startedAt: tracker.startedAt }, bodies, (stats) => {
         Object.assign(tracker.fetch, stats)

@@ -6,11 +6,9 @@ import {
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { TaxonomyReader } from "catalog-sync-core"
 import type { ExistingCategory, ExistingTag, FetchedOutline, TaxonomyStore } from "catalog-sync-core"
-import { borrow } from "../../lib/run-core"
+import { take } from "../../lib/run-core"
 import { trackerFor } from "../../lib/run-tracker"
-import { planFromBodies } from "../../lib/source-bodies"
 
 /** Input of the taxonomy step. */
 export interface ReconcileTaxonomyInput {
@@ -40,8 +38,8 @@ export async function readTags(container: MedusaContainer): Promise<ExistingTag[
 
 /**
  * Creates the categories and tags the incoming products use and renames categories whose name
- * changed upstream, as the core plans it (`TaxonomyReader`, one read of the bodies, a chunk at a time), through Medusa's
- * category and tag workflows. Returns the store's categories and tags afterwards.
+ * changed upstream, as the core plans it (the run's `TaxonomyReader`, which the fetch step fed each body as it
+ * arrived), through Medusa's category and tag workflows. Returns the store's categories and tags afterwards.
  *
  * Forward-only, with no compensation on purpose: the categories and tags it creates are the source's, and
  * products written later in the same or another run point at them; removing them when a later step fails could
@@ -50,16 +48,14 @@ export async function readTags(container: MedusaContainer): Promise<ExistingTag[
 export const reconcileTaxonomyStep = createStep(
   "catalog-sync-reconcile-taxonomy",
   async (input: ReconcileTaxonomyInput, { container }): Promise<StepResponse<StoreTaxonomy>> => {
-    const bodies = borrow(input.runId, "bodies")
     const taxonomy = await trackerFor(input.runId).phase("taxonomy", async () => {
       const [existingCategories, existingTags] = await Promise.all([
         readCategories(container),
         readTags(container),
       ])
       const store: TaxonomyStore = { categoriesBody: input.fetched.categoriesBody, existingCategories, existingTags }
-      const { categories: categoryPlan, tags: tagPlan } = planFromBodies(bodies, new TaxonomyReader(), (reader) =>
-        reader.plan(store)
-      )
+      // The reader read every body during the fetch; `plan` ends it.
+      const { categories: categoryPlan, tags: tagPlan } = take(input.runId, "taxonomy").plan(store)
       if (categoryPlan.create.length) {
         await createProductCategoriesWorkflow(container).run({
           input: { product_categories: categoryPlan.create },
