@@ -133,8 +133,23 @@ const changedSinceMs: number | null = fanOut.nextLook.kind === "changedSince" ? 
 // @ts-expect-error a look says whether it read every row
 fanOutState({ batches: [], lastFullLookMs: 0, nowMs: 0, thisBoot: "x", heldHere: [], closing: false });
 
+// A host's own answer type comes back with each body, typed.
+type StampedAnswer = SourceAnswer & { receivedAtMs: number };
+const stampedHost: SourceHost<StampedAnswer> = {
+  ...host,
+  fetchPage: async (request) => ({ kind: "body", body: request.url, receivedAtMs: 1 }),
+  onBody: (body, answer) => {
+    const receivedAtMs: number = answer.receivedAtMs;
+    kept.push(`${body.position}@${receivedAtMs}`);
+  },
+};
+const stampedHosts: SourceHost<StampedAnswer>[] = [stampedHost];
+// @ts-expect-error a host typed with its answers resolves fetchPage with them
+stampedHosts.push({ ...stampedHost, fetchPage: async () => ({ kind: "timeout" as const }) });
+
 async function collect(): Promise<number> {
   const fetched = await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_1", startedAtMs: 0 }, host);
+  await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_2", startedAtMs: 0 }, stampedHost);
   // @ts-expect-error fetchPage must resolve with a source answer
   await fetchSource({ options, scope: { kind: "full" }, runId: "csrun_1", startedAtMs: 0 }, { ...host, fetchPage: async () => 42 });
   // @ts-expect-error the bodies went to onBody, not into the result
