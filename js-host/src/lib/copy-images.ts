@@ -66,7 +66,7 @@ export async function copyImages(
   run: ImageRun
 ): Promise<CopiedImages> {
   if (!copiesImages(options)) {
-    return { stored: [], failures: [], stats: { downloaded: 0, uploaded: 0, reused: 0, failed: 0 } }
+    return { stored: [], failures: [], stats: noImageWork() }
   }
   const service = container.resolve<CatalogSyncModuleService>(CATALOG_SYNC_MODULE)
   const [known, previousErrors] = await Promise.all([
@@ -80,7 +80,7 @@ export async function copyImages(
   const failures: ImageFailure[] = [...plan.failures]
   const copied: StoredImage[] = []
   if (!plan.copies.length) {
-    return { stored: known, failures, stats: { downloaded: 0, uploaded: 0, reused: 0, failed: 0 } }
+    return { stored: known, failures, stats: noImageWork() }
   }
   const copier = new ImageCopier(run.runId, options, known, plan.hostsDownLastRun)
   try {
@@ -109,6 +109,11 @@ export async function copyImages(
   } finally {
     copier.free()
   }
+}
+
+/** The counts of a run that downloaded, uploaded and reused no image (link mode, or nothing new to copy). */
+function noImageWork(): ImageStats {
+  return { downloaded: 0, uploaded: 0, reused: 0, failed: 0 }
 }
 
 /** The copier's verdict on one image, with the bytes to store for an upload. */
