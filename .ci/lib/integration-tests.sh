@@ -5,6 +5,10 @@
 # The cluster: .work/integration/pg on 127.0.0.1:25494 (INTEGRATION_PG_PORT overrides). The test runner is
 # given DB_HOST=localhost (with any other host it forces SSL), DB_PORT, DB_USERNAME=postgres, no password.
 # js-host's npm install runs when its package.json or lock changed (or node_modules is missing).
+# Jest runs two spec files at a time (`--maxWorkers=2` in js-host's `test:integration`): each file boots its own
+# Medusa in its own worker process, on its own database (the runner's unique name) and HTTP port (any free one), so
+# they share nothing; the layer took 251–262 s so, against 586 s one file at a time (much of a file's time is
+# waiting: leases, schedules, deadlines).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
