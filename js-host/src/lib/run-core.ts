@@ -4,8 +4,9 @@ import type { SourceBodies } from "./source-bodies"
 /**
  * What a run keeps from one step of its workflow to a later one outside the workflow: the core's objects inside
  * WebAssembly (the taxonomy reader, from the fetch step, which feeds it, to the taxonomy step; the store check, from
- * the repair step to the plan step; the planner, from the plan step to the write and stock steps), which a workflow's deep copy of step outputs does not survive, and the fetched source bodies
- * (from the fetch step to the write step), which a workflow would keep until the run ends. They stay here, in the
+ * the repair step to the plan step; the planner, from the plan step to the write and stock steps), which a
+ * workflow's deep copy of step outputs does not survive, and the fetched source bodies (from the fetch step to the
+ * write step), which a workflow would keep until the run ends. They stay here, in the
  * process executing the run, by run id; {@link releaseRun} frees what a run left when it ends.
  */
 interface HeldObjects {

@@ -70,8 +70,8 @@ export function planFromBodies<R extends BodyReader & { free(): void }, P>(
  * as it was received (compressing the text again cost 1.5 s of the Node thread for 100,000 products); one sent as
  * plain text is compressed here. Readers given at construction read each body as it arrives, from the text
  * the fetch holds anyway (a sync's `TaxonomyReader`: the bodies are then inflated once less); the image copy and
- * the planner read them a few at a time afterwards ({@link readInto}); only a preview takes them all ({@link all}). Once the plan is
- * outlined, {@link keepForWindows} drops every body no window is made from, and {@link windowBodies} hands a
+ * the planner read them a few at a time afterwards ({@link readInto}); only a preview takes them all ({@link all}).
+ * Once the plan is outlined, {@link keepForWindows} drops every body no window is made from, and {@link windowBodies} hands a
  * window's bodies over and forgets those no later window needs. So while the products are written the run holds the
  * compressed bodies of the windows still to write, and an unchanged resync (no window) holds none.
  */

@@ -18,8 +18,8 @@ export const syncCatalogWorkflowId = "catalog-sync"
 
 /**
  * One catalog sync, for a run this process owns (`startSync`, `startQueuedRun`, or a worker's claim):
- * fetch everything from the source, its categories and tags read as each body arrives (meanwhile: the ledger and the cheap stamps of the products the sync owns, and the
- * store's currencies, sales channels and stock locations) → for
+ * fetch everything from the source, its categories and tags read as each body arrives (meanwhile: the ledger and
+ * the cheap stamps of the products the sync owns, and the store's currencies, sales channels and stock locations) → for
  * an `apply_preview` run, the check that the source and the store are as its preview saw them (else nothing is
  * written) →
  * the store's currency, sales channel and stock location made ready as read, categories and tags, new images copied into file
